@@ -1,0 +1,27 @@
+@S1
+Feature: Acknowledge deliveries
+  Every well-formed delivery from the DIP is answered 201 with RCP0000 within the ack
+  timeout, and the answer echoes the delivered message (CONTRACT.md §3 and §6 S1).
+
+  @QT-SUP-001
+  Scenario: A gain notification is acknowledged and echoed
+    Given a smart MPAN
+    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
+    Then the supplier answers 201 with RCP0000
+    And the answer echoes the delivered message
+
+  @QT-SUP-002
+  Scenario Outline: Registration notifications are acknowledged
+    Given a smart MPAN
+    When the Registration Service delivers <publication> <event> for the MPAN
+    Then the supplier answers 201 with RCP0000
+    And the answer echoes the delivered message
+
+    Examples:
+      | publication | event                |
+      | PUB-001     | [ChangeOfSupplier]   |
+      | PUB-032     | [MSAppInitialResp]   |
+      | PUB-035     | [MSAppAccepted]      |
+      | PUB-035     | [DSAppRejected]      |
+      | PUB-036     | [MSAppActive]        |
+      | PUB-037     | [MSDeApp]            |

@@ -1,0 +1,29 @@
+@S6
+Feature: Survive DIP faults
+  A submission answered 503 or 429 is resubmitted within the retry timeout until accepted,
+  as the same message (same senderUniqueReference), and is accepted once only; a submission
+  answered 400 is not resubmitted unchanged (CONTRACT.md §6 S6).
+
+  @QT-SUP-050
+  Scenario: An outage (503) is ridden out
+    Given a smart MPAN
+    And the DIP answers the next 1 submission of IF-031 with 503
+    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
+    Then the DIP answered a submission of IF-031 with 503
+    And the supplier resubmits it within the retry timeout and the DIP accepts it once
+
+  @QT-SUP-051
+  Scenario: Throttling (429) is ridden out
+    Given a smart MPAN
+    And the DIP answers the next 2 submissions of IF-031 with 429
+    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
+    Then the DIP answered a submission of IF-031 with 429
+    And the supplier resubmits it within the retry timeout and the DIP accepts it once
+
+  @QT-SUP-052
+  Scenario: A refused submission is not resubmitted unchanged
+    Given a smart MPAN
+    And the DIP answers the next 1 submission of IF-031 with 400
+    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
+    Then the DIP answered a submission of IF-031 with 400
+    And the supplier does not resubmit it unchanged

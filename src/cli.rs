@@ -1,0 +1,345 @@
+//! The `mhhs-qual` command line: parsing, one error type mapped to the exit statuses of
+//! [`crate::exit`], and the printing of results (library code never prints).
+#![expect(
+    clippy::print_stderr,
+    clippy::print_stdout,
+    reason = "the command line is where output is printed"
+)]
+
+use std::io::IsTerminal as _;
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::config::{self, Problem};
+use crate::exit;
+use crate::report::Status;
+use crate::runner::{self, RunError, RunOptions};
+use crate::sut::{ReferenceSettings, ReferenceSupplier, SupplierFault};
+
+/// Qualification and end-to-end sandbox harness for MHHS DIP participants.
+///
+/// Without a command, runs every shipped pack against the built-in reference participants and
+/// writes the report to report/.
+#[derive(Debug, Parser)]
+#[command(name = "mhhs-qual", version, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Run qualification scenarios against a system (or the built-in reference participants).
+    Run(RunArgs),
+    /// Check a configuration file and report every problem in it before anything runs.
+    CheckConfig {
+        /// The configuration file (TOML).
+        file: PathBuf,
+    },
+    /// Run a reference participant on its own, as a system under test to point a harness at.
+    Reference(ReferenceArgs),
+    /// Print the step glossary: every phrase scenario authors can use.
+    Steps,
+}
+
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The participant's configuration (TOML). Without it, the built-in reference participants run.
+    #[arg(long, short)]
+    config: Option<PathBuf>,
+    /// A shipped pack to run (supplier).
+    #[arg(long, conflicts_with = "features")]
+    pack: Option<String>,
+    /// Feature files or folders to run instead of a shipped pack.
+    features: Vec<PathBuf>,
+    /// A tag expression selecting scenarios, e.g. "@QT-SUP-030 or @S6".
+    #[arg(long)]
+    tags: Option<String>,
+    /// Where junit.xml, results.json and journal.ndjson are written.
+    #[arg(long, default_value = "report")]
+    report_dir: PathBuf,
+    /// Scenarios run at once (default 1 against an external system, 8 against the reference).
+    #[arg(long)]
+    concurrency: Option<usize>,
+    /// A schema folder of one's own instead of the shipped schemas.
+    #[arg(long)]
+    schemas: Option<PathBuf>,
+    /// A stubs folder of one's own (counterparties.toml, templates/).
+    #[arg(long)]
+    stubs: Option<PathBuf>,
+    /// Switch a fault on in the built-in reference participant (see `mhhs-qual reference --list-faults`).
+    #[arg(long = "fault", value_name = "FAULT")]
+    faults: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+struct ReferenceArgs {
+    /// The role to play (only SUP today).
+    #[arg(long, default_value = "SUP")]
+    role: String,
+    /// The configuration naming the participant, its webhook (where this listens) and the DIP.
+    #[arg(long, short, required_unless_present = "list_faults")]
+    config: Option<PathBuf>,
+    /// Switch a fault on.
+    #[arg(long = "fault", value_name = "FAULT")]
+    faults: Vec<String>,
+    /// List the fault switches and exit.
+    #[arg(long)]
+    list_faults: bool,
+}
+
+/// Runs the command line and returns the exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MHHS_QUAL_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::MISCONFIGURED);
+        }
+    };
+    let code = runtime.block_on(async {
+        match cli.command {
+            None => {
+                run(RunArgs {
+                    config: None,
+                    pack: None,
+                    features: Vec::new(),
+                    tags: None,
+                    report_dir: PathBuf::from("report"),
+                    concurrency: None,
+                    schemas: None,
+                    stubs: None,
+                    faults: Vec::new(),
+                })
+                .await
+            }
+            Some(Command::Run(args)) => run(args).await,
+            Some(Command::CheckConfig { file }) => check_config(&file).await,
+            Some(Command::Reference(args)) => reference(args).await,
+            Some(Command::Steps) => {
+                print!("{}", crate::steps::glossary());
+                exit::PASSED
+            }
+        }
+    });
+    runtime.shutdown_timeout(Duration::from_millis(200));
+    ExitCode::from(code)
+}
+
+fn parse_faults(names: &[String]) -> Result<Vec<SupplierFault>, String> {
+    names.iter().map(|n| n.parse()).collect()
+}
+
+async fn run(args: RunArgs) -> u8 {
+    let faults = match parse_faults(&args.faults) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::MISCONFIGURED;
+        }
+    };
+    let options = RunOptions {
+        config: args.config,
+        pack: args.pack,
+        paths: args.features,
+        tags: args.tags,
+        report_dir: args.report_dir,
+        concurrency: args.concurrency,
+        schemas_dir: args.schemas,
+        stubs_dir: args.stubs,
+        faults,
+        progress: std::io::stderr().is_terminal(),
+        stop: None,
+    };
+    match runner::run(options).await {
+        Ok(outcome) => {
+            for s in outcome
+                .scenarios
+                .iter()
+                .filter(|s| s.status != Status::Passed)
+            {
+                eprintln!(
+                    "\n{:?}: {} {} ({}:{})\n{}",
+                    s.status,
+                    s.qt_id().unwrap_or(""),
+                    s.name,
+                    s.feature_path,
+                    s.line,
+                    indent(s.failure.as_deref().unwrap_or(""))
+                );
+            }
+            if !outcome.undefined.is_empty() {
+                eprintln!(
+                    "\nerror: undefined steps (no step definition matches; see `mhhs-qual steps`):"
+                );
+                for u in &outcome.undefined {
+                    eprintln!("  {u}");
+                }
+            }
+            let t = outcome.totals;
+            eprintln!(
+                "\n{} scenarios: {} passed, {} failed, {} errors{}; report in {}",
+                t.scenarios,
+                t.passed,
+                t.failed,
+                t.errors,
+                if outcome.interrupted {
+                    " (interrupted)"
+                } else {
+                    ""
+                },
+                outcome.report_dir.display()
+            );
+            println!("{} passed, {} failed", t.passed, t.failed + t.errors);
+            outcome.exit
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(hint) = hint(&e) {
+                eprintln!("hint: {hint}");
+            }
+            exit::MISCONFIGURED
+        }
+    }
+}
+
+fn hint(e: &RunError) -> Option<&'static str> {
+    match e {
+        RunError::Config(_) => {
+            Some("`mhhs-qual check-config FILE` checks a configuration without running anything")
+        }
+        RunError::Port { .. } => Some("change [dip] listen, or stop the process holding the port"),
+        RunError::NoScenarios(_) => Some("check --tags, --pack and the feature paths"),
+        _ => None,
+    }
+}
+
+fn indent(s: &str) -> String {
+    s.lines()
+        .map(|l| format!("    {l}"))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+async fn check_config(file: &std::path::Path) -> u8 {
+    let mut problems: Vec<Problem> = Vec::new();
+    match config::load(file) {
+        Err(e) => problems.extend(e.problems),
+        Ok((c, warnings)) => {
+            problems.extend(warnings);
+            if let Err(e) = TcpListener::bind(c.dip.listen) {
+                problems.push(Problem {
+                    location: c.source.clone(),
+                    key: "dip.listen".into(),
+                    message: format!("cannot listen on {}: {e}", c.dip.listen),
+                    warning: false,
+                });
+            }
+            let client = reqwest::Client::builder().timeout(c.timeouts.ack).build();
+            if let Ok(client) = client {
+                if let Err(e) = client.get(&c.participant.webhook_url).send().await {
+                    problems.push(Problem {
+                        location: c.source.clone(),
+                        key: "participant.webhook_url".into(),
+                        message: format!(
+                            "the webhook does not answer within {}: {e}",
+                            humantime::format_duration(c.timeouts.ack)
+                        ),
+                        warning: false,
+                    });
+                }
+            }
+        }
+    }
+    for p in &problems {
+        eprintln!("{p}");
+    }
+    let errors = problems.iter().filter(|p| !p.warning).count();
+    if errors == 0 {
+        println!("{}: usable ({} warning(s))", file.display(), problems.len());
+        exit::PASSED
+    } else {
+        println!("{}: {errors} problem(s)", file.display());
+        exit::MISCONFIGURED
+    }
+}
+
+async fn reference(args: ReferenceArgs) -> u8 {
+    if args.list_faults {
+        for (_, name, behaviour, what) in SupplierFault::ALL {
+            println!("{name:28} {behaviour}  {what}");
+        }
+        return exit::PASSED;
+    }
+    if args.role != "SUP" {
+        eprintln!("error: only the SUP reference participant exists today (--role SUP)");
+        return exit::MISCONFIGURED;
+    }
+    let faults = match parse_faults(&args.faults) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::MISCONFIGURED;
+        }
+    };
+    let path = args.config.expect("clap requires --config");
+    let (config, _) = match config::load(&path) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::MISCONFIGURED;
+        }
+    };
+    let Some(addr) = reqwest::Url::parse(&config.participant.webhook_url)
+        .ok()
+        .and_then(|u| u.socket_addrs(|| None).ok())
+        .and_then(|a| a.into_iter().next())
+    else {
+        eprintln!("error: participant.webhook_url names no address to listen on");
+        return exit::MISCONFIGURED;
+    };
+    let listener = match TcpListener::bind(addr) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: cannot listen on {addr}: {e}");
+            return exit::MISCONFIGURED;
+        }
+    };
+    let settings = ReferenceSettings::from_config(
+        &config,
+        format!("http://{}", config.dip.listen),
+        faults.into_iter().collect(),
+    );
+    let supplier = ReferenceSupplier::start(
+        listener,
+        settings,
+        match crate::schema::SchemaSet::embedded() {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::MISCONFIGURED;
+            }
+        },
+    )
+    .await;
+    eprintln!(
+        "reference supplier listening at {} (Ctrl-C to stop)",
+        supplier.webhook_url()
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    exit::PASSED
+}

@@ -1,0 +1,767 @@
+//! The run configuration (CONTRACT.md §5), in layers: the embedded defaults, the user's TOML
+//! file, then `MHHS_QUAL_<SECTION>_<KEY>` environment variables, then flags.
+//!
+//! Loading collects every problem it finds (unknown keys, malformed ids, bad durations) with
+//! the file and line where it can, instead of stopping at the first: most failed conformance
+//! runs are configuration mistakes, and a participant should fix them all in one go.
+
+use std::fmt;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use toml::{Table, Value};
+
+/// `S1.environmentTag` values (DT-013).
+pub const ENVIRONMENTS: [&str; 5] = ["PRD", "SITB", "SIT", "UIT", "DEV"];
+/// DIP roles a participant under test may have.
+pub const SUT_ROLES: [&str; 8] = ["SUP", "MSS", "MSA", "UMSO", "SDS", "ADS", "UMSDS", "LDSO"];
+/// DIP roles a counterparty may have.
+pub const COUNTERPARTY_ROLES: [&str; 16] = [
+    "SUP", "MSS", "MSA", "UMSO", "SDS", "ADS", "UMSDS", "LDSO", "REGS", "MDS", "LSS", "EES", "MDR",
+    "DCC", "ECS", "ISD",
+];
+
+/// The keys a configuration may hold, by section ("" is the top level).
+const KEYS: [(&str, &[&str]); 5] = [
+    ("", &["environment"]),
+    ("dip", &["listen", "api_key", "max_body_bytes"]),
+    (
+        "participant",
+        &["role", "dip_id", "mpid", "webhook_url", "certificate"],
+    ),
+    ("timeouts", &["ack", "response", "retry", "quiet"]),
+    ("counterparty", &["role", "dip_id", "mpid"]),
+];
+
+/// A secret value (API key): never printed, logged or written to a report.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn new(value: impl Into<String>) -> Self {
+        Self(value.into())
+    }
+    /// The secret itself, for the one place that must send it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+/// The stub DIP run by the harness.
+#[derive(Debug, Clone)]
+pub struct DipConfig {
+    pub listen: SocketAddr,
+    pub api_key: Secret,
+    /// Bodies over this size are answered 413.
+    pub max_body_bytes: usize,
+}
+
+/// The system under test.
+#[derive(Debug, Clone)]
+pub struct Participant {
+    pub role: String,
+    pub dip_id: String,
+    pub mpid: String,
+    pub webhook_url: String,
+    pub certificate: Option<PathBuf>,
+}
+
+/// How long the harness waits.
+#[derive(Debug, Clone, Copy)]
+pub struct Timeouts {
+    /// A delivery must be answered within this.
+    pub ack: Duration,
+    /// A business reaction must arrive within this.
+    pub response: Duration,
+    /// After a simulated outage, the resubmission must arrive within this.
+    pub retry: Duration,
+    /// How long the harness watches for a reaction that must not come.
+    pub quiet: Duration,
+}
+
+/// A market participant around the SUT, stubbed by the harness.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Counterparty {
+    pub role: String,
+    pub dip_id: String,
+    pub mpid: String,
+}
+
+/// A complete, checked configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub environment: String,
+    pub dip: DipConfig,
+    pub participant: Participant,
+    pub timeouts: Timeouts,
+    pub counterparties: Vec<Counterparty>,
+    /// Where the configuration came from, for messages.
+    pub source: String,
+}
+
+impl Config {
+    /// The first counterparty with this role.
+    pub fn counterparty(&self, role: &str) -> Option<&Counterparty> {
+        self.counterparties.iter().find(|c| c.role == role)
+    }
+    /// The counterparty with this DIP ID.
+    pub fn counterparty_by_id(&self, dip_id: &str) -> Option<&Counterparty> {
+        self.counterparties.iter().find(|c| c.dip_id == dip_id)
+    }
+}
+
+/// One problem found in a configuration.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// `file:line`, `file` or `MHHS_QUAL_...` naming where the problem is.
+    pub location: String,
+    /// The key concerned, as `section.key`.
+    pub key: String,
+    pub message: String,
+    /// A warning does not stop a run.
+    pub warning: bool,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let level = if self.warning { "warning" } else { "error" };
+        if self.key.is_empty() {
+            write!(f, "{level}: {}: {}", self.location, self.message)
+        } else {
+            write!(
+                f,
+                "{level}: {}: `{}`: {}",
+                self.location, self.key, self.message
+            )
+        }
+    }
+}
+
+/// Every problem that kept a configuration from loading.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("{} problem(s) in configuration {source_name}:\n{}", .problems.len(), .problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n"))]
+pub struct ConfigError {
+    pub source_name: String,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads and checks a configuration file, applying `MHHS_QUAL_*` variables from the process
+/// environment.
+pub fn load(path: &Path) -> Result<(Config, Vec<Problem>), ConfigError> {
+    let name = path.display().to_string();
+    let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+        source_name: name.clone(),
+        problems: vec![Problem {
+            location: name.clone(),
+            key: String::new(),
+            message: format!("cannot read the file: {e}"),
+            warning: false,
+        }],
+    })?;
+    load_str(&text, &name, std::env::vars())
+}
+
+/// Checks a configuration given as text, with the given environment variables.
+pub fn load_str(
+    text: &str,
+    name: &str,
+    env: impl IntoIterator<Item = (String, String)>,
+) -> Result<(Config, Vec<Problem>), ConfigError> {
+    let mut checker = Checker {
+        text,
+        name,
+        problems: Vec::new(),
+    };
+    let mut table: Table = match text.parse() {
+        Ok(t) => t,
+        Err(e) => {
+            let line = e.span().map(|s| line_of(text, s.start));
+            checker.problems.push(Problem {
+                location: line.map_or_else(|| name.to_owned(), |l| format!("{name}:{l}")),
+                key: String::new(),
+                message: format!("not valid TOML: {}", e.message()),
+                warning: false,
+            });
+            return Err(checker.into_error());
+        }
+    };
+    checker.unknown_keys(&table);
+    apply_env(&mut table, env, &mut checker.problems);
+    let config = checker.build(&table);
+    let warnings: Vec<Problem> = checker
+        .problems
+        .iter()
+        .filter(|p| p.warning)
+        .cloned()
+        .collect();
+    match config {
+        Some(c) if checker.problems.iter().all(|p| p.warning) => Ok((c, warnings)),
+        _ => Err(checker.into_error()),
+    }
+}
+
+/// The line (1-based) of a byte offset.
+fn line_of(text: &str, offset: usize) -> usize {
+    text[..offset.min(text.len())]
+        .bytes()
+        .filter(|b| *b == b'\n')
+        .count()
+        + 1
+}
+
+fn apply_env(
+    table: &mut Table,
+    env: impl IntoIterator<Item = (String, String)>,
+    problems: &mut Vec<Problem>,
+) {
+    for (var, value) in env {
+        let Some(rest) = var.strip_prefix("MHHS_QUAL_") else {
+            continue;
+        };
+        let rest = rest.to_ascii_lowercase();
+        let mut target = None;
+        for (section, keys) in KEYS {
+            if section == "counterparty" {
+                continue; // counterparties are set in the file only
+            }
+            for key in keys {
+                let full = if section.is_empty() {
+                    (*key).to_owned()
+                } else {
+                    format!("{section}_{key}")
+                };
+                if full == rest {
+                    target = Some((section, *key));
+                }
+            }
+        }
+        match target {
+            Some(("", key)) => {
+                table.insert(key.to_owned(), Value::String(value));
+            }
+            Some((section, key)) => {
+                let entry = table
+                    .entry(section.to_owned())
+                    .or_insert_with(|| Value::Table(Table::new()));
+                if let Value::Table(t) = entry {
+                    let v = if key == "max_body_bytes" {
+                        value
+                            .parse::<i64>()
+                            .map_or(Value::String(value), Value::Integer)
+                    } else {
+                        Value::String(value)
+                    };
+                    t.insert(key.to_owned(), v);
+                }
+            }
+            None if rest == "log" => {}
+            None => problems.push(Problem {
+                location: var.clone(),
+                key: String::new(),
+                message: "environment variable names no configuration key; it is ignored".into(),
+                warning: true,
+            }),
+        }
+    }
+}
+
+struct Checker<'a> {
+    text: &'a str,
+    name: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Checker<'_> {
+    fn into_error(self) -> ConfigError {
+        ConfigError {
+            source_name: self.name.to_owned(),
+            problems: self.problems,
+        }
+    }
+
+    /// `file:line` of `key` in `section` (the n-th table of that name for arrays), found by
+    /// scanning the text.
+    fn locate(&self, section: &str, index: usize, key: &str) -> String {
+        let mut seen = 0usize;
+        let mut in_target = section.is_empty();
+        for (i, line) in self.text.lines().enumerate() {
+            let t = line.trim();
+            if t.starts_with('[') {
+                let current = t.trim_matches(|c| c == '[' || c == ']').trim();
+                in_target = current == section && {
+                    seen += 1;
+                    seen == index + 1
+                };
+                continue;
+            }
+            if in_target && t.split('=').next().map(str::trim) == Some(key) && t.contains('=') {
+                return format!("{}:{}", self.name, i + 1);
+            }
+        }
+        self.name.to_owned()
+    }
+
+    fn problem(&mut self, section: &str, index: usize, key: &str, message: impl Into<String>) {
+        let location = self.locate(section, index, key);
+        let key = if section.is_empty() {
+            key.to_owned()
+        } else {
+            format!("{section}.{key}")
+        };
+        self.problems.push(Problem {
+            location,
+            key,
+            message: message.into(),
+            warning: false,
+        });
+    }
+
+    fn unknown_keys(&mut self, table: &Table) {
+        for (k, v) in table {
+            match (k.as_str(), v) {
+                ("environment", _) => {}
+                ("counterparty", Value::Array(items)) => {
+                    for (i, item) in items.iter().enumerate() {
+                        if let Value::Table(t) = item {
+                            self.unknown_in("counterparty", i, t);
+                        }
+                    }
+                }
+                (section, Value::Table(t))
+                    if KEYS.iter().any(|(s, _)| *s == section && !s.is_empty()) =>
+                {
+                    self.unknown_in(section, 0, t);
+                }
+                (other, _) => {
+                    let location = self.locate("", 0, other);
+                    let location = if location == self.name {
+                        self.locate_header(other)
+                    } else {
+                        location
+                    };
+                    self.problems.push(Problem {
+                        location,
+                        key: other.to_owned(),
+                        message: "unknown key (known: environment, [dip], [participant], [timeouts], [[counterparty]])".into(),
+                        warning: false,
+                    });
+                }
+            }
+        }
+    }
+
+    fn locate_header(&self, section: &str) -> String {
+        for (i, line) in self.text.lines().enumerate() {
+            if line.trim().trim_matches(|c| c == '[' || c == ']').trim() == section
+                && line.trim().starts_with('[')
+            {
+                return format!("{}:{}", self.name, i + 1);
+            }
+        }
+        self.name.to_owned()
+    }
+
+    fn unknown_in(&mut self, section: &str, index: usize, t: &Table) {
+        let known = KEYS
+            .iter()
+            .find(|(s, _)| *s == section)
+            .map_or(&[][..], |(_, k)| *k);
+        for key in t.keys() {
+            if !known.contains(&key.as_str()) {
+                self.problem(
+                    section,
+                    index,
+                    key,
+                    format!("unknown key (known in [{section}]: {})", known.join(", ")),
+                );
+            }
+        }
+    }
+
+    fn string(
+        &mut self,
+        t: Option<&Table>,
+        section: &str,
+        index: usize,
+        key: &str,
+        default: Option<&str>,
+    ) -> Option<String> {
+        match t.and_then(|t| t.get(key)) {
+            Some(Value::String(s)) => Some(s.clone()),
+            Some(other) => {
+                self.problem(
+                    section,
+                    index,
+                    key,
+                    format!("expected a string, found {}", other.type_str()),
+                );
+                None
+            }
+            None => {
+                if default.is_none() {
+                    self.problem(section, index, key, "missing");
+                }
+                default.map(str::to_owned)
+            }
+        }
+    }
+
+    fn checked(
+        &mut self,
+        value: Option<String>,
+        section: &str,
+        index: usize,
+        key: &str,
+        check: fn(&str) -> Result<(), String>,
+    ) -> Option<String> {
+        let value = value?;
+        match check(&value) {
+            Ok(()) => Some(value),
+            Err(message) => {
+                self.problem(section, index, key, format!("{value:?}: {message}"));
+                None
+            }
+        }
+    }
+
+    fn duration(&mut self, t: Option<&Table>, key: &str, default: &str) -> Option<Duration> {
+        let s = self.string(t, "timeouts", 0, key, Some(default))?;
+        match humantime::parse_duration(&s) {
+            Ok(d) if !d.is_zero() => Some(d),
+            Ok(_) => {
+                self.problem("timeouts", 0, key, "must be longer than zero");
+                None
+            }
+            Err(e) => {
+                self.problem(
+                    "timeouts",
+                    0,
+                    key,
+                    format!("{s:?} is not a duration such as 500ms, 5s or 2m: {e}"),
+                );
+                None
+            }
+        }
+    }
+
+    fn section<'t>(&mut self, table: &'t Table, name: &str) -> Option<&'t Table> {
+        match table.get(name) {
+            Some(Value::Table(t)) => Some(t),
+            Some(_) => {
+                self.problems.push(Problem {
+                    location: self.name.to_owned(),
+                    key: name.to_owned(),
+                    message: format!("expected a [{name}] table"),
+                    warning: false,
+                });
+                None
+            }
+            None => None,
+        }
+    }
+
+    fn build(&mut self, table: &Table) -> Option<Config> {
+        let environment = self.string(Some(table), "", 0, "environment", None);
+        let environment = self.checked(environment, "", 0, "environment", check_environment);
+
+        let dip = self.section(table, "dip");
+        if dip.is_none() {
+            self.problems.push(missing_section(self.name, "dip"));
+        }
+        let listen = self.string(dip, "dip", 0, "listen", None);
+        let listen = self
+            .checked(listen, "dip", 0, "listen", check_listen)
+            .and_then(|l| l.parse().ok());
+        let api_key = self.string(dip, "dip", 0, "api_key", None);
+        if api_key.as_deref() == Some("") {
+            self.problem("dip", 0, "api_key", "must not be empty");
+        }
+        let max_body_bytes = match dip.and_then(|t| t.get("max_body_bytes")) {
+            None => Some(1_048_576),
+            Some(Value::Integer(n)) if *n > 0 => usize::try_from(*n).ok(),
+            Some(other) => {
+                self.problem(
+                    "dip",
+                    0,
+                    "max_body_bytes",
+                    format!("expected a positive integer, found {other}"),
+                );
+                None
+            }
+        };
+
+        let part = self.section(table, "participant");
+        if part.is_none() {
+            self.problems
+                .push(missing_section(self.name, "participant"));
+        }
+        let role = self.string(part, "participant", 0, "role", None);
+        let role = self.checked(role, "participant", 0, "role", check_sut_role);
+        let dip_id = self.string(part, "participant", 0, "dip_id", None);
+        let dip_id = self.checked(dip_id, "participant", 0, "dip_id", check_dip_id);
+        let mpid = self.string(part, "participant", 0, "mpid", None);
+        let mpid = self.checked(mpid, "participant", 0, "mpid", check_mpid);
+        let webhook_url = self.string(part, "participant", 0, "webhook_url", None);
+        let webhook_url = self.checked(webhook_url, "participant", 0, "webhook_url", check_url);
+        let certificate = self
+            .string(part, "participant", 0, "certificate", Some(""))
+            .filter(|s| !s.is_empty())
+            .map(PathBuf::from);
+
+        let timeouts = self.section(table, "timeouts");
+        let ack = self.duration(timeouts, "ack", "5s");
+        let response = self.duration(timeouts, "response", "30s");
+        let retry = self.duration(timeouts, "retry", "60s");
+        let quiet = self.duration(timeouts, "quiet", "3s");
+
+        let mut counterparties = Vec::new();
+        match table.get("counterparty") {
+            None => {}
+            Some(Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    let t = if let Value::Table(t) = item {
+                        Some(t)
+                    } else {
+                        None
+                    };
+                    let role = self.string(t, "counterparty", i, "role", None);
+                    let role =
+                        self.checked(role, "counterparty", i, "role", check_counterparty_role);
+                    let id = self.string(t, "counterparty", i, "dip_id", None);
+                    let id = self.checked(id, "counterparty", i, "dip_id", check_dip_id);
+                    let mpid = self.string(t, "counterparty", i, "mpid", None);
+                    let mpid = self.checked(mpid, "counterparty", i, "mpid", check_mpid);
+                    if let (Some(role), Some(dip_id), Some(mpid)) = (role, id, mpid) {
+                        counterparties.push(Counterparty { role, dip_id, mpid });
+                    }
+                }
+            }
+            Some(_) => self.problems.push(Problem {
+                location: self.name.to_owned(),
+                key: "counterparty".into(),
+                message: "expected [[counterparty]] tables".into(),
+                warning: false,
+            }),
+        }
+        if let Some(id) = &dip_id {
+            if counterparties.iter().any(|c| &c.dip_id == id) {
+                self.problem(
+                    "participant",
+                    0,
+                    "dip_id",
+                    "is also a counterparty's DIP ID; every party needs its own",
+                );
+            }
+        }
+        if !counterparties.iter().any(|c| c.role == "REGS") && role.as_deref() == Some("SUP") {
+            self.problems.push(Problem {
+                location: self.name.to_owned(),
+                key: "counterparty".into(),
+                message:
+                    "no counterparty with role REGS: the supplier pack needs a Registration Service"
+                        .into(),
+                warning: true,
+            });
+        }
+
+        Some(Config {
+            environment: environment?,
+            dip: DipConfig {
+                listen: listen?,
+                api_key: Secret(api_key?),
+                max_body_bytes: max_body_bytes?,
+            },
+            participant: Participant {
+                role: role?,
+                dip_id: dip_id?,
+                mpid: mpid?,
+                webhook_url: webhook_url?,
+                certificate,
+            },
+            timeouts: Timeouts {
+                ack: ack?,
+                response: response?,
+                retry: retry?,
+                quiet: quiet?,
+            },
+            counterparties,
+            source: self.name.to_owned(),
+        })
+    }
+}
+
+fn missing_section(name: &str, section: &str) -> Problem {
+    Problem {
+        location: name.to_owned(),
+        key: section.to_owned(),
+        message: format!("missing [{section}] table"),
+        warning: false,
+    }
+}
+
+fn check_environment(s: &str) -> Result<(), String> {
+    if ENVIRONMENTS.contains(&s) {
+        Ok(())
+    } else {
+        Err(format!("not one of {}", ENVIRONMENTS.join(", ")))
+    }
+}
+
+/// A DIP ID: exactly ten digits (CONTRACT.md §1).
+pub fn check_dip_id(s: &str) -> Result<(), String> {
+    if s.len() == 10 && s.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err("a DIP ID is exactly 10 digits".into())
+    }
+}
+
+/// An MPID: four capital letters (DT-027).
+pub fn check_mpid(s: &str) -> Result<(), String> {
+    if s.len() == 4 && s.bytes().all(|b| b.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        Err("an MPID is four capital letters (^[A-Z]{4}$)".into())
+    }
+}
+
+fn check_sut_role(s: &str) -> Result<(), String> {
+    if SUT_ROLES.contains(&s) {
+        Ok(())
+    } else {
+        Err(format!("not a participant role ({})", SUT_ROLES.join(", ")))
+    }
+}
+
+fn check_counterparty_role(s: &str) -> Result<(), String> {
+    if COUNTERPARTY_ROLES.contains(&s) {
+        Ok(())
+    } else {
+        Err(format!(
+            "not a DIP role ({})",
+            COUNTERPARTY_ROLES.join(", ")
+        ))
+    }
+}
+
+fn check_listen(s: &str) -> Result<(), String> {
+    s.parse::<SocketAddr>()
+        .map(|_| ())
+        .map_err(|_| "not an address such as 127.0.0.1:7400".into())
+}
+
+fn check_url(s: &str) -> Result<(), String> {
+    match reqwest::Url::parse(s) {
+        Ok(u) if matches!(u.scheme(), "http" | "https") && u.host().is_some() => Ok(()),
+        Ok(_) => Err("not an http or https URL".into()),
+        Err(e) => Err(format!("not a URL: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GOOD: &str = r#"
+environment = "UIT"
+[dip]
+listen = "127.0.0.1:7400"
+api_key = "change-me"
+[participant]
+role = "SUP"
+dip_id = "2300000001"
+mpid = "SUPA"
+webhook_url = "http://127.0.0.1:7401/webhook"
+[timeouts]
+ack = "5s"
+response = "30s"
+retry = "60s"
+[[counterparty]]
+role = "REGS"
+dip_id = "2200000001"
+mpid = "REGA"
+"#;
+
+    #[test]
+    fn contract_example_loads() {
+        let (c, warnings) = load_str(GOOD, "good.toml", Vec::new()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(c.environment, "UIT");
+        assert_eq!(c.timeouts.ack, Duration::from_secs(5));
+        assert_eq!(c.timeouts.quiet, Duration::from_secs(3));
+        assert_eq!(c.counterparty("REGS").unwrap().dip_id, "2200000001");
+        assert_eq!(format!("{:?}", c.dip.api_key), "Secret(***)");
+    }
+
+    #[test]
+    fn environment_variables_win() {
+        let env = vec![
+            ("MHHS_QUAL_DIP_API_KEY".to_owned(), "from-env".to_owned()),
+            ("MHHS_QUAL_ENVIRONMENT".to_owned(), "SIT".to_owned()),
+            ("MHHS_QUAL_TIMEOUTS_ACK".to_owned(), "500ms".to_owned()),
+        ];
+        let (c, _) = load_str(GOOD, "good.toml", env).unwrap();
+        assert_eq!(c.dip.api_key.expose(), "from-env");
+        assert_eq!(c.environment, "SIT");
+        assert_eq!(c.timeouts.ack, Duration::from_millis(500));
+    }
+
+    #[test]
+    fn every_problem_is_reported_with_its_line() {
+        let bad = GOOD
+            .replace("dip_id = \"2300000001\"", "dip_id = \"23000\"")
+            .replace("mpid = \"SUPA\"", "mpid = \"supa\"")
+            .replace("listen =", "lisen =")
+            .replace("ack = \"5s\"", "ack = \"soon\"");
+        let err = load_str(&bad, "bad.toml", Vec::new()).unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains(
+                "bad.toml:8: `participant.dip_id`: \"23000\": a DIP ID is exactly 10 digits"
+            ),
+            "{text}"
+        );
+        assert!(text.contains("bad.toml:9: `participant.mpid`"), "{text}");
+        assert!(
+            text.contains("bad.toml:4: `dip.lisen`: unknown key"),
+            "{text}"
+        );
+        assert!(text.contains("`dip.listen`: missing"), "{text}");
+        assert!(text.contains("`timeouts.ack`"), "{text}");
+    }
+
+    #[test]
+    fn toml_syntax_errors_name_the_line() {
+        let err = load_str(
+            "environment = \"UIT\"\n[dip\nlisten = 1\n",
+            "x.toml",
+            Vec::new(),
+        )
+        .unwrap_err();
+        assert!(err.problems[0].location.starts_with("x.toml:2"), "{err}");
+    }
+
+    #[test]
+    fn unknown_role_and_missing_sections() {
+        let err = load_str(
+            "environment = \"XYZ\"\n[participant]\nrole = \"BOSS\"\n",
+            "y.toml",
+            Vec::new(),
+        )
+        .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("`environment`: \"XYZ\": not one of"),
+            "{text}"
+        );
+        assert!(text.contains("`participant.role`: \"BOSS\""), "{text}");
+        assert!(text.contains("missing [dip] table"), "{text}");
+    }
+}

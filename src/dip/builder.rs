@@ -1,0 +1,135 @@
+//! Builds the payloads the harness's counterparties send, from templates.
+
+use std::sync::Arc;
+
+use serde_json::{Value, json};
+
+use super::{Ids, Templates, Vars, fill, now_dt003};
+use crate::config::{Config, Counterparty};
+use crate::market::{Segment, distributor_dip_id, gsp_group_for};
+use crate::schema::SchemaSet;
+
+/// What a payload is about.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub mpan: String,
+    pub segment: Segment,
+}
+
+/// Builds payloads: the template of the variant, filled, with a correct `CommonBlock` from
+/// the sending counterparty.
+#[derive(Debug, Clone)]
+pub struct Builder {
+    pub templates: Templates,
+    pub schemas: Arc<SchemaSet>,
+    pub config: Arc<Config>,
+    pub ids: Arc<Ids>,
+}
+
+impl Builder {
+    /// The variables every template can use.
+    pub fn vars(&self, from: &Counterparty, subject: &Subject) -> Vars {
+        let p = &self.config.participant;
+        let distributor: u8 = subject
+            .mpan
+            .get(..2)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(10);
+        let mut vars = Vars::new()
+            .set("mpan", subject.mpan.clone())
+            .set("distributor_dip_id", distributor_dip_id(distributor))
+            .set("gsp_group", gsp_group_for(distributor).unwrap_or("_A"))
+            .set("segment", subject.segment.indicator())
+            .set("connection_type", subject.segment.connection_type())
+            .set("metered", subject.segment != Segment::Unmetered)
+            .set("now", now_dt003())
+            .set("environment", self.config.environment.clone())
+            .set("sut.dip_id", p.dip_id.clone())
+            .set("sut.mpid", p.mpid.clone())
+            .set("sut.role", p.role.clone())
+            .set("sender.dip_id", from.dip_id.clone())
+            .set("sender.mpid", from.mpid.clone())
+            .set("sender.role", from.role.clone());
+        for c in &self.config.counterparties {
+            vars = vars
+                .set(&format!("counterparty.{}.dip_id", c.role), c.dip_id.clone())
+                .set(&format!("counterparty.{}.mpid", c.role), c.mpid.clone());
+        }
+        vars
+    }
+
+    /// A payload of `interface`/`event` sent by `from` to the SUT about `subject`.
+    pub fn payload(
+        &self,
+        from: &Counterparty,
+        interface: &str,
+        event: &str,
+        subject: &Subject,
+        vars: Vars,
+    ) -> Result<Value, String> {
+        self.payload_from(None, from, interface, event, subject, vars)
+    }
+
+    /// As [`Builder::payload`], from a named template.
+    pub fn payload_from(
+        &self,
+        template: Option<&str>,
+        from: &Counterparty,
+        interface: &str,
+        event: &str,
+        subject: &Subject,
+        vars: Vars,
+    ) -> Result<Value, String> {
+        let template = self.templates.payload(interface, event, template)?;
+        let mut payload = fill(&template, &vars);
+        let version = self
+            .schemas
+            .catalogue()
+            .get(interface)
+            .and_then(|i| i.current_version().map(str::to_owned))
+            .unwrap_or_else(|| "011".into());
+        let distributor: u8 = subject
+            .mpan
+            .get(..2)
+            .and_then(|d| d.parse().ok())
+            .unwrap_or(10);
+        let common = payload
+            .as_object_mut()
+            .ok_or_else(|| format!("template of {interface} {event} is not a JSON object"))?
+            .entry("CommonBlock")
+            .or_insert_with(|| json!({}));
+        let common = common.as_object_mut().ok_or_else(|| {
+            format!("template of {interface} {event}: CommonBlock is not an object")
+        })?;
+        common.insert(
+            "S0".into(),
+            json!({"interfaceID": interface, "schemaVersion": version, "eventCode": event}),
+        );
+        common.insert(
+            "S1".into(),
+            json!({
+                "environmentTag": self.config.environment,
+                "subText": null,
+                "senderUniqueReference": self.ids.sender_reference(interface, &from.dip_id, &from.role),
+                "senderTimestamp": now_dt003(),
+                "senderDIPID": from.dip_id,
+                "senderRoleID": from.role,
+                "senderCorrelationID": null,
+                "DIPConnectionProviderID": null,
+            }),
+        );
+        if !common.contains_key("M1") {
+            common.insert(
+                "M0".into(),
+                json!({
+                    "MPANCore": subject.mpan,
+                    "distributorDIPID": distributor_dip_id(distributor),
+                    "GSPGroupID": gsp_group_for(distributor).unwrap_or("_A"),
+                }),
+            );
+        }
+        common.insert("A0".into(), json!({"primaryRecipients": [self.config.participant.dip_id], "secondaryRecipients": [], "always": []}));
+        common.remove("D0");
+        Ok(payload)
+    }
+}

@@ -1,0 +1,50 @@
+//! The DIP message model: identifiers and timestamps, StandardResponse, and payloads built
+//! from templates.
+
+mod builder;
+mod ids;
+mod response;
+mod template;
+
+pub use builder::{Builder, Subject};
+pub use ids::{Ids, now_dt003, today_yyyymmdd};
+pub use response::{ResponseItem, response_text, standard_response};
+pub use template::{Templates, Vars, fill};
+
+use serde_json::Value;
+
+/// `S0.interfaceID`, `S0.eventCode`, `S1.senderUniqueReference` and `M0.MPANCore` of a payload,
+/// where present.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Header {
+    pub interface: Option<String>,
+    pub event: Option<String>,
+    pub schema_version: Option<String>,
+    pub reference: Option<String>,
+    pub mpan: Option<String>,
+}
+
+impl Header {
+    pub fn of(payload: &Value) -> Self {
+        let s = |p: &str| {
+            payload
+                .pointer(p)
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
+        Self {
+            interface: s("/CommonBlock/S0/interfaceID"),
+            event: s("/CommonBlock/S0/eventCode"),
+            schema_version: s("/CommonBlock/S0/schemaVersion"),
+            reference: s("/CommonBlock/S1/senderUniqueReference"),
+            mpan: s("/CommonBlock/M0/MPANCore").or_else(|| s("/CommonBlock/M1/principalMPAN")),
+        }
+    }
+}
+
+/// The payloads of a body in the DIP's array form, if it has that form.
+pub fn payloads(body: &Value) -> Vec<&Value> {
+    body.as_array()
+        .map(|items| items.iter().filter_map(|i| i.get("payload")).collect())
+        .unwrap_or_default()
+}

@@ -1,0 +1,166 @@
+//! Message templates (`stubs/templates/<IF>-<Event>.json`, or a name a reaction gives): a payload with `${name}`
+//! placeholders that the harness fills for each message.
+//!
+//! A string that is exactly `${name}` is replaced by the variable's JSON value (so it can
+//! become `null`, a number or an object); `${name}` inside a longer string is interpolated.
+//! `${request:/pointer}` takes a value from the message a counterparty is answering. When no
+//! template exists for a variant, the valid example of its schema is used as it is.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use serde_json::Value;
+
+use crate::embedded;
+
+/// Variables a template is filled with.
+#[derive(Debug, Clone, Default)]
+pub struct Vars {
+    values: HashMap<String, Value>,
+    request: Option<Value>,
+}
+
+impl Vars {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    #[must_use]
+    pub fn set(mut self, name: &str, value: impl Into<Value>) -> Self {
+        self.values.insert(name.to_owned(), value.into());
+        self
+    }
+
+    /// The payload being answered, for `${request:/pointer}`.
+    #[must_use]
+    pub fn with_request(mut self, payload: Value) -> Self {
+        self.request = Some(payload);
+        self
+    }
+
+    fn get(&self, name: &str) -> Option<Value> {
+        if let Some(pointer) = name.strip_prefix("request:") {
+            return Some(
+                self.request
+                    .as_ref()
+                    .and_then(|r| r.pointer(pointer))
+                    .cloned()
+                    .unwrap_or(Value::Null),
+            );
+        }
+        self.values.get(name).cloned()
+    }
+}
+
+/// Fills every placeholder of a template. Unknown placeholders are left as they are, so a
+/// schema check names them.
+pub fn fill(template: &Value, vars: &Vars) -> Value {
+    match template {
+        Value::String(s) => fill_str(s, vars),
+        Value::Array(items) => Value::Array(items.iter().map(|v| fill(v, vars)).collect()),
+        Value::Object(map) => Value::Object(
+            map.iter()
+                .map(|(k, v)| (k.clone(), fill(v, vars)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
+
+fn fill_str(s: &str, vars: &Vars) -> Value {
+    if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
+        if !name.contains("${") {
+            if let Some(v) = vars.get(name) {
+                return v;
+            }
+        }
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find('}') else {
+            out.push_str(&rest[start..]);
+            return Value::String(out);
+        };
+        let name = &after[..end];
+        match vars.get(name) {
+            Some(Value::String(v)) => out.push_str(&v),
+            Some(Value::Null) | None => out.push_str(&rest[start..start + 2 + end + 1]),
+            Some(v) => out.push_str(&v.to_string()),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    Value::String(out)
+}
+
+/// Where templates come from: a folder of one's own, then the shipped `stubs/templates/`,
+/// then the valid examples of the shipped schemas.
+#[derive(Debug, Clone, Default)]
+pub struct Templates {
+    pub dir: Option<PathBuf>,
+}
+
+impl Templates {
+    /// The template payload of an event variant, or of a named template.
+    pub fn payload(
+        &self,
+        interface: &str,
+        event: &str,
+        named: Option<&str>,
+    ) -> Result<Value, String> {
+        let name = match named {
+            Some(n) => format!("{n}.json"),
+            None => format!(
+                "{interface}-{}.json",
+                event.trim_start_matches('[').trim_end_matches(']')
+            ),
+        };
+        if let Some(dir) = &self.dir {
+            let path = dir.join(&name);
+            if path.exists() {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                return parse(&text, &path.display().to_string());
+            }
+        }
+        if let Some(text) = embedded::file(&format!("stubs/templates/{name}")) {
+            return parse(text, &format!("stubs/templates/{name}"));
+        }
+        if let Some(text) = embedded::file(&format!("schemas/examples/valid/{name}")) {
+            let example = parse(text, &name)?;
+            return example
+                .pointer("/0/payload")
+                .cloned()
+                .ok_or_else(|| format!("schemas/examples/valid/{name} has no /0/payload"));
+        }
+        Err(format!(
+            "no template for {interface} {event} (looked for stubs/templates/{name})"
+        ))
+    }
+}
+
+fn parse(text: &str, name: &str) -> Result<Value, String> {
+    serde_json::from_str(text).map_err(|e| format!("{name}:{}: not valid JSON: {e}", e.line()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn placeholders_fill_whole_values_and_substrings() {
+        let t = json!({"a": "${mpan}", "b": "ref-${mpan}-x", "c": "${nothing}", "d": "${request:/x/y}", "e": ["${n}"]});
+        let vars = Vars::new()
+            .set("mpan", "2000056535971")
+            .set("n", 3)
+            .with_request(json!({"x": {"y": {"z": true}}}));
+        assert_eq!(
+            fill(&t, &vars),
+            json!({"a": "2000056535971", "b": "ref-2000056535971-x", "c": "${nothing}", "d": {"z": true}, "e": [3]})
+        );
+    }
+}

@@ -1,0 +1,399 @@
+//! The journal: the single record of every exchange of a run, in order.
+//!
+//! What a step asserts, what a failure message quotes and what the report shows are the same
+//! recorded entries. Steps wait for entries with [`Journal::wait_for`], which is woken by
+//! every new entry (never a busy loop) and always has a timeout. Secrets never reach it:
+//! headers are redacted when an entry is made.
+
+use std::collections::{BTreeMap, HashMap};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::Path;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+use serde_json::Value;
+use tokio::sync::Notify;
+
+/// Bodies larger than this are cut in the journal (the exchange itself is not affected).
+pub const MAX_JOURNAL_BODY: usize = 256 * 1024;
+/// Headers whose values are never recorded.
+const SECRET_HEADERS: [&str; 3] = ["x-api-key", "authorization", "proxy-authorization"];
+
+/// Which way a message went.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    /// The SUT submitted to the DIP.
+    Ingress,
+    /// The DIP delivered to the SUT.
+    Egress,
+    /// Something the harness did or saw that is not a message (a scripted fault, a timeout).
+    Note,
+}
+
+/// A message body as recorded.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "form", content = "value", rename_all = "lowercase")]
+pub enum Body {
+    Json(Value),
+    Text(String),
+    Empty,
+}
+
+impl Body {
+    /// Records raw bytes: JSON when they parse, else (lossy) text, cut at [`MAX_JOURNAL_BODY`].
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        if bytes.is_empty() {
+            return Self::Empty;
+        }
+        if bytes.len() <= MAX_JOURNAL_BODY {
+            if let Ok(v) = serde_json::from_slice(bytes) {
+                return Self::Json(v);
+            }
+        }
+        let cut = &bytes[..bytes.len().min(MAX_JOURNAL_BODY)];
+        let mut text = String::from_utf8_lossy(cut).into_owned();
+        if bytes.len() > MAX_JOURNAL_BODY {
+            let _ = write!(text, "... [{} bytes in all, cut]", bytes.len());
+        }
+        Self::Text(text)
+    }
+
+    pub fn json(&self) -> Option<&Value> {
+        match self {
+            Self::Json(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// The outcome of one check made on an exchange.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    /// `schema`, `rule:<id>`, `l1`, `fault` ...
+    pub check: String,
+    pub ok: bool,
+    pub detail: String,
+}
+
+/// One exchange.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    pub seq: u64,
+    /// Milliseconds since the run started.
+    pub at_ms: u64,
+    pub scenario: Option<String>,
+    pub direction: Direction,
+    /// The counterparty that sent a delivery, or the SUT.
+    pub party: Option<String>,
+    pub url: String,
+    pub interface: Option<String>,
+    pub event: Option<String>,
+    pub reference: Option<String>,
+    pub mpan: Option<String>,
+    /// For deliveries, `D0.transactionID`.
+    pub transaction: Option<String>,
+    pub headers: BTreeMap<String, String>,
+    pub body: Body,
+    pub status: Option<u16>,
+    pub response: Body,
+    pub latency_ms: Option<u64>,
+    pub attempt: u32,
+    /// A short outcome: `accepted`, `rejected MSG1001`, `fault 503`, `no answer within 5s` ...
+    pub outcome: String,
+    pub verdicts: Vec<Verdict>,
+}
+
+impl Entry {
+    /// A new entry; the journal numbers and stamps it when recorded.
+    pub fn new(direction: Direction, url: impl Into<String>) -> Self {
+        Self {
+            seq: 0,
+            at_ms: 0,
+            scenario: None,
+            direction,
+            party: None,
+            url: url.into(),
+            interface: None,
+            event: None,
+            reference: None,
+            mpan: None,
+            transaction: None,
+            headers: BTreeMap::new(),
+            body: Body::Empty,
+            status: None,
+            response: Body::Empty,
+            latency_ms: None,
+            attempt: 1,
+            outcome: String::new(),
+            verdicts: Vec::new(),
+        }
+    }
+
+    /// Records headers, redacting secrets.
+    pub fn with_headers<'a>(
+        mut self,
+        headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    ) -> Self {
+        for (k, v) in headers {
+            let key = k.to_ascii_lowercase();
+            let value = if SECRET_HEADERS.contains(&key.as_str()) {
+                "[redacted]".to_owned()
+            } else {
+                v.to_owned()
+            };
+            self.headers.insert(key, value);
+        }
+        self
+    }
+
+    /// Fills interface, event, reference and MPAN from the first payload of a JSON body.
+    #[must_use]
+    pub fn described(mut self) -> Self {
+        if let Some(p) = self
+            .body
+            .json()
+            .and_then(|b| crate::dip::payloads(b).first().copied())
+        {
+            let h = crate::dip::Header::of(p);
+            self.interface = self.interface.or(h.interface);
+            self.event = self.event.or(h.event);
+            self.reference = self.reference.or(h.reference);
+            self.mpan = self.mpan.or(h.mpan);
+            self.transaction = self.transaction.or_else(|| {
+                p.pointer("/CommonBlock/D0/transactionID")
+                    .and_then(Value::as_str)
+                    .map(str::to_owned)
+            });
+        }
+        self
+    }
+
+    /// Whether every verdict passed.
+    pub fn clean(&self) -> bool {
+        self.verdicts.iter().all(|v| v.ok)
+    }
+
+    /// One line describing the entry, as failure messages and reports quote it.
+    pub fn summary(&self) -> String {
+        let arrow = match self.direction {
+            Direction::Ingress => "SUT→DIP",
+            Direction::Egress => "DIP→SUT",
+            Direction::Note => "note",
+        };
+        let mut s = format!(
+            "#{} +{}.{:03}s {arrow}",
+            self.seq,
+            self.at_ms / 1000,
+            self.at_ms % 1000
+        );
+        if let Some(p) = &self.party {
+            let _ = write!(s, " ({p})");
+        }
+        if self.direction != Direction::Note {
+            let _ = write!(s, " {}", self.url);
+        }
+        if let Some(i) = &self.interface {
+            let _ = write!(s, " {i}");
+        }
+        if let Some(e) = &self.event {
+            let _ = write!(s, " {e}");
+        }
+        if let Some(m) = &self.mpan {
+            let _ = write!(s, " mpan {m}");
+        }
+        if let Some(r) = &self.reference {
+            let _ = write!(s, " ref {r}");
+        }
+        if let Some(t) = &self.transaction {
+            let _ = write!(s, " txn {t}");
+        }
+        if self.attempt > 1 {
+            let _ = write!(s, " attempt {}", self.attempt);
+        }
+        if let Some(st) = self.status {
+            let _ = write!(s, " → {st}");
+        }
+        if !self.outcome.is_empty() {
+            let _ = write!(s, " {}", self.outcome);
+        }
+        if let Some(l) = self.latency_ms {
+            let _ = write!(s, " in {l}ms");
+        }
+        for v in self.verdicts.iter().filter(|v| !v.ok) {
+            let _ = write!(s, "\n      ✗ {}: {}", v.check, v.detail);
+        }
+        s
+    }
+}
+
+/// The journal of one run.
+#[derive(Debug)]
+pub struct Journal {
+    started: Instant,
+    entries: Mutex<Vec<Arc<Entry>>>,
+    mpans: Mutex<HashMap<String, String>>,
+    notify: Notify,
+}
+
+impl Default for Journal {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Journal {
+    pub fn new() -> Self {
+        Self {
+            started: Instant::now(),
+            entries: Mutex::new(Vec::new()),
+            mpans: Mutex::new(HashMap::new()),
+            notify: Notify::new(),
+        }
+    }
+
+    /// Ties an MPAN to a scenario, so that what the SUT submits about it is filed there.
+    pub fn bind_mpan(&self, mpan: &str, scenario: &str) {
+        self.mpans
+            .lock()
+            .expect("journal lock")
+            .insert(mpan.to_owned(), scenario.to_owned());
+    }
+
+    /// The scenario working on an MPAN.
+    pub fn scenario_of(&self, mpan: &str) -> Option<String> {
+        self.mpans.lock().expect("journal lock").get(mpan).cloned()
+    }
+
+    /// Records an entry, numbering it and filing it under its MPAN's scenario when it has none.
+    pub fn record(&self, mut entry: Entry) -> Arc<Entry> {
+        if entry.scenario.is_none() {
+            entry.scenario = entry.mpan.as_deref().and_then(|m| self.scenario_of(m));
+        }
+        entry.at_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let entry = {
+            let mut entries = self.entries.lock().expect("journal lock");
+            entry.seq = entries.len() as u64 + 1;
+            let entry = Arc::new(entry);
+            entries.push(entry.clone());
+            entry
+        };
+        tracing::debug!(target: "journal", "{}", entry.summary());
+        self.notify.notify_waiters();
+        entry
+    }
+
+    /// Every entry so far.
+    pub fn all(&self) -> Vec<Arc<Entry>> {
+        self.entries.lock().expect("journal lock").clone()
+    }
+
+    /// The entries of one scenario.
+    pub fn of_scenario(&self, scenario: &str) -> Vec<Arc<Entry>> {
+        self.entries
+            .lock()
+            .expect("journal lock")
+            .iter()
+            .filter(|e| e.scenario.as_deref() == Some(scenario))
+            .cloned()
+            .collect()
+    }
+
+    /// Waits until an entry of `scenario` after sequence number `after` satisfies `pred`, or
+    /// `timeout` passes. On timeout, returns the scenario's entries, for the failure message.
+    pub async fn wait_for(
+        &self,
+        scenario: &str,
+        after: u64,
+        timeout: Duration,
+        pred: impl Fn(&Entry) -> bool,
+    ) -> Result<Arc<Entry>, Vec<Arc<Entry>>> {
+        let deadline = tokio::time::Instant::now() + timeout;
+        loop {
+            let notified = self.notify.notified();
+            if let Some(e) = self
+                .of_scenario(scenario)
+                .into_iter()
+                .find(|e| e.seq > after && pred(e))
+            {
+                return Ok(e);
+            }
+            if tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return Err(self.of_scenario(scenario));
+            }
+        }
+    }
+
+    /// The sequence number of the latest entry.
+    pub fn last_seq(&self) -> u64 {
+        self.entries.lock().expect("journal lock").len() as u64
+    }
+
+    /// Writes every entry as one JSON object per line.
+    pub fn write_ndjson(&self, path: &Path) -> std::io::Result<()> {
+        let file = std::fs::File::create(path)?;
+        let mut out = std::io::BufWriter::new(file);
+        for e in self.all() {
+            serde_json::to_writer(&mut out, &*e)?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()
+    }
+}
+
+/// The summaries of some entries, one per line, for a failure message.
+pub fn summaries(entries: &[Arc<Entry>]) -> String {
+    if entries.is_empty() {
+        return "    (nothing recorded for this scenario)".into();
+    }
+    entries
+        .iter()
+        .map(|e| format!("    {}", e.summary()))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn waiters_wake_on_new_entries_and_time_out_otherwise() {
+        let j = Arc::new(Journal::new());
+        j.bind_mpan("2000056535971", "s1");
+        let j2 = j.clone();
+        let waiter = tokio::spawn(async move {
+            j2.wait_for("s1", 0, Duration::from_secs(5), |e| {
+                e.interface.as_deref() == Some("IF-031")
+            })
+            .await
+        });
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        let mut e = Entry::new(Direction::Ingress, "/dip-channel/IF-031");
+        e.mpan = Some("2000056535971".into());
+        e.interface = Some("IF-031".into());
+        j.record(e);
+        let got = waiter.await.unwrap().unwrap();
+        assert_eq!(got.scenario.as_deref(), Some("s1"));
+        let none = j
+            .wait_for("s1", got.seq, Duration::from_millis(30), |_| true)
+            .await;
+        assert_eq!(none.unwrap_err().len(), 1);
+    }
+
+    #[test]
+    fn secrets_are_redacted_and_bodies_cut() {
+        let e = Entry::new(Direction::Ingress, "/x").with_headers([
+            ("X-API-Key", "hunter2"),
+            ("Content-Type", "application/json"),
+        ]);
+        assert_eq!(e.headers["x-api-key"], "[redacted]");
+        let big = vec![b'a'; MAX_JOURNAL_BODY + 10];
+        match Body::from_bytes(&big) {
+            Body::Text(t) => assert!(t.ends_with("cut]")),
+            other => panic!("{other:?}"),
+        }
+    }
+}

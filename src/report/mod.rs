@@ -1,0 +1,11 @@
+//! Results: a cucumber writer of our own ([`Collector`]) gathers what happened to each
+//! scenario; [`junit`] writes JUnit XML from it and the journal, [`results`] a machine-readable
+//! summary.
+
+mod collector;
+pub mod junit;
+pub mod results;
+
+pub use collector::{
+    Collected, Collector, ScenarioResult, Status, StepResult, scenario_key as collector_key,
+};

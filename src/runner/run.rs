@@ -1,0 +1,267 @@
+//! One run: load and select the features, start the harness, run the scenarios through
+//! cucumber with our collector, and write the report folder (`junit.xml`, `results.json`,
+//! `journal.ndjson`). An interrupted run still writes its report, with unfinished scenarios
+//! as errors.
+
+use std::future::Future;
+use std::path::PathBuf;
+use std::pin::Pin;
+use std::str::FromStr;
+use std::time::Instant;
+
+use cucumber::gherkin::tagexpr::TagOperation;
+use cucumber::tag::Ext as _;
+use cucumber::{World as _, gherkin};
+use futures::FutureExt as _;
+
+use super::{FeatureError, Features, Harness, HarnessOptions, Participant};
+use crate::config::{self, ConfigError};
+use crate::exit;
+use crate::report::{Collector, ScenarioResult, results::Totals};
+use crate::steps::QualWorld;
+use crate::sut::SupplierFault;
+
+/// What to run and where to report.
+pub struct RunOptions {
+    /// The participant's configuration; without it, the reference participants run in-process.
+    pub config: Option<PathBuf>,
+    pub pack: Option<String>,
+    pub paths: Vec<PathBuf>,
+    pub tags: Option<String>,
+    pub report_dir: PathBuf,
+    pub concurrency: Option<usize>,
+    pub schemas_dir: Option<PathBuf>,
+    pub stubs_dir: Option<PathBuf>,
+    /// Faults switched on in the reference participant (runs without a configuration only).
+    pub faults: Vec<SupplierFault>,
+    pub progress: bool,
+    /// When this completes, the run stops and reports what it has (Ctrl-C by default).
+    pub stop: Option<Pin<Box<dyn Future<Output = ()>>>>,
+}
+
+impl Default for RunOptions {
+    fn default() -> Self {
+        Self {
+            config: None,
+            pack: None,
+            paths: Vec::new(),
+            tags: None,
+            report_dir: PathBuf::from("report"),
+            concurrency: None,
+            schemas_dir: None,
+            stubs_dir: None,
+            faults: Vec::new(),
+            progress: false,
+            stop: None,
+        }
+    }
+}
+
+/// Why a run could not start (exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum RunError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Features(#[from] FeatureError),
+    #[error("cannot listen on {addr}: {source} (is another process using the port?)")]
+    Port {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("schemas: {0}")]
+    Schemas(String),
+    #[error("stubs: {0}")]
+    Stubs(String),
+    #[error("--tags {0:?} is not a tag expression such as \"@QT-SUP-001 or @S4\"")]
+    Tags(String),
+    #[error("no scenario selected{0}: a run in which nothing runs is not a pass")]
+    NoScenarios(String),
+    #[error("cannot write the report to {path}: {source}")]
+    Report {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("--fault works only against the built-in reference participant (without --config)")]
+    FaultWithConfig,
+}
+
+/// What a finished (or interrupted) run produced.
+#[derive(Debug)]
+pub struct RunOutcome {
+    pub exit: u8,
+    pub totals: Totals,
+    pub scenarios: Vec<ScenarioResult>,
+    /// `path:line: step` of undefined steps (they make the exit status 2).
+    pub undefined: Vec<String>,
+    pub interrupted: bool,
+    pub report_dir: PathBuf,
+}
+
+/// Runs the selected scenarios and writes the report.
+pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
+    let started_at = crate::dip::now_dt003();
+    let started = Instant::now();
+    let features = if !options.paths.is_empty() {
+        Features::paths(&options.paths)?
+    } else if let Some(pack) = &options.pack {
+        Features::pack(pack)?
+    } else {
+        Features::all_packs()?
+    };
+    let features = select(features, options.tags.as_deref())?;
+    let expected: Vec<ScenarioResult> = features
+        .scenarios()
+        .map(|(f, s)| ScenarioResult::pending(f, s))
+        .collect();
+    if expected.is_empty() {
+        let why = options
+            .tags
+            .as_ref()
+            .map(|t| format!(" by --tags {t:?}"))
+            .unwrap_or_default();
+        return Err(RunError::NoScenarios(why));
+    }
+    let (config, participant, concurrency) = match &options.config {
+        Some(path) => {
+            if !options.faults.is_empty() {
+                return Err(RunError::FaultWithConfig);
+            }
+            let (c, warnings) = config::load(path)?;
+            for w in warnings {
+                tracing::warn!("{w}");
+            }
+            (c, Participant::External, options.concurrency.unwrap_or(1))
+        }
+        None => {
+            let text = crate::embedded::file("config/reference.toml")
+                .expect("the reference configuration ships");
+            let (c, _) = config::load_str(text, "config/reference.toml", Vec::new())?;
+            (
+                c,
+                Participant::ReferenceSupplier(options.faults.iter().copied().collect()),
+                options.concurrency.unwrap_or(8),
+            )
+        }
+    };
+    std::fs::create_dir_all(&options.report_dir).map_err(|source| RunError::Report {
+        path: options.report_dir.display().to_string(),
+        source,
+    })?;
+    let participant_json = serde_json::json!({
+        "role": config.participant.role,
+        "dip_id": config.participant.dip_id,
+        "mpid": config.participant.mpid,
+        "reference": matches!(participant, Participant::ReferenceSupplier(_)),
+        "faults": options.faults.iter().map(ToString::to_string).collect::<Vec<_>>(),
+    });
+    let harness = Harness::start(
+        config,
+        HarnessOptions {
+            participant,
+            schemas_dir: options.schemas_dir.clone(),
+            stubs_dir: options.stubs_dir.clone(),
+        },
+    )
+    .await?;
+
+    let collector = Collector::new(expected, options.progress);
+    let cucumber = QualWorld::cucumber::<PathBuf>()
+        .with_parser(Prepared(features.features))
+        .with_writer(collector.clone())
+        .with_default_cli()
+        .max_concurrent_scenarios(concurrency.max(1))
+        .before(|feature, _rule, scenario, world: &mut QualWorld| {
+            let key = crate::report::collector_key(feature, scenario);
+            async move { world.begin(key) }.boxed_local()
+        });
+    let stop = options.stop.take().unwrap_or_else(|| {
+        Box::pin(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+    });
+    let interrupted = crate::steps::world::HARNESS
+        .scope(harness.clone(), async move {
+            tokio::select! {
+                _ = cucumber.run(()) => false,
+                () = stop => true,
+            }
+        })
+        .await;
+    if interrupted {
+        collector.interrupt();
+    } else {
+        collector.finish();
+    }
+    let (scenarios, undefined) = {
+        let c = collector.shared.lock().expect("collector lock");
+        (c.scenarios.clone(), c.undefined.clone())
+    };
+    let totals = Totals::of(&scenarios);
+    let exit = if !undefined.is_empty() {
+        exit::MISCONFIGURED
+    } else if interrupted || totals.passed != totals.scenarios || totals.scenarios == 0 {
+        exit::FAILED
+    } else {
+        exit::PASSED
+    };
+    let dir = &options.report_dir;
+    let report_err = |source| RunError::Report {
+        path: dir.display().to_string(),
+        source,
+    };
+    crate::report::junit::write(&dir.join("junit.xml"), &scenarios, &harness.journal)
+        .map_err(report_err)?;
+    let summary = crate::report::results::summary(
+        &scenarios,
+        started_at,
+        started.elapsed(),
+        participant_json,
+        exit,
+        interrupted,
+    );
+    let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
+    std::fs::write(dir.join("results.json"), json).map_err(report_err)?;
+    harness
+        .journal
+        .write_ndjson(&dir.join("journal.ndjson"))
+        .map_err(report_err)?;
+    Ok(RunOutcome {
+        exit,
+        totals,
+        scenarios,
+        undefined,
+        interrupted,
+        report_dir: options.report_dir,
+    })
+}
+
+/// Keeps the scenarios the tag expression selects (feature and rule tags count too).
+fn select(mut features: Features, tags: Option<&str>) -> Result<Features, RunError> {
+    let Some(expr) = tags else {
+        return Ok(features);
+    };
+    let op = TagOperation::from_str(expr).map_err(|_| RunError::Tags(expr.to_owned()))?;
+    for f in &mut features.features {
+        let ftags = f.tags.clone();
+        f.scenarios.retain(|s| op.eval(s.tags.iter().chain(&ftags)));
+        for r in &mut f.rules {
+            let rtags: Vec<String> = r.tags.iter().chain(&ftags).cloned().collect();
+            r.scenarios.retain(|s| op.eval(s.tags.iter().chain(&rtags)));
+        }
+    }
+    Ok(features)
+}
+
+/// A parser that hands cucumber features parsed and selected beforehand.
+struct Prepared(Vec<gherkin::Feature>);
+
+impl<I> cucumber::Parser<I> for Prepared {
+    type Cli = cucumber::cli::Empty;
+    type Output =
+        futures::stream::Iter<std::vec::IntoIter<cucumber::parser::Result<gherkin::Feature>>>;
+
+    fn parse(self, _: I, _: Self::Cli) -> Self::Output {
+        futures::stream::iter(self.0.into_iter().map(Ok).collect::<Vec<_>>())
+    }
+}

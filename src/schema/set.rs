@@ -1,0 +1,299 @@
+//! A compiled schema set: the catalogue and one validator per event variant, compiled once.
+//!
+//! The set comes from the schemas shipped in the binary or from a folder of one's own
+//! (`--schemas DIR`). Cross-file `$ref`s resolve through a registry keyed by each file's
+//! `$id`, so nothing is fetched from the network.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, LazyLock};
+
+use jsonschema::{Draft, Registry, Resource, Validator, error::ValidationErrorKind};
+use serde_json::Value;
+
+use super::{Catalogue, Finding, FindingKind};
+use crate::embedded;
+
+/// Why a schema set could not be loaded.
+#[derive(Debug, thiserror::Error)]
+pub enum SchemaError {
+    #[error("cannot read schema folder {path}: {source}")]
+    Read {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: not valid JSON: {message}")]
+    Json {
+        path: String,
+        line: usize,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Invalid { path: String, message: String },
+    #[error("catalogue.json is missing from the schema set")]
+    NoCatalogue,
+}
+
+/// The compiled schemas.
+pub struct SchemaSet {
+    catalogue: Catalogue,
+    variants: HashMap<(String, String), Validator>,
+    ingress: Validator,
+    egress: Validator,
+    standard_response: Validator,
+}
+
+impl std::fmt::Debug for SchemaSet {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SchemaSet")
+            .field("variants", &self.variants.len())
+            .finish_non_exhaustive()
+    }
+}
+
+static EMBEDDED: LazyLock<Result<Arc<SchemaSet>, String>> = LazyLock::new(|| {
+    let files = embedded::under("schemas/")
+        .map(|(p, c)| (p.trim_start_matches("schemas/").to_owned(), c.to_owned()))
+        .collect();
+    SchemaSet::compile(files)
+        .map(Arc::new)
+        .map_err(|e| e.to_string())
+});
+
+impl SchemaSet {
+    /// The schemas shipped in the binary, compiled once per process.
+    pub fn embedded() -> Result<Arc<Self>, SchemaError> {
+        EMBEDDED.clone().map_err(|message| SchemaError::Invalid {
+            path: "schemas/".into(),
+            message,
+        })
+    }
+
+    /// The schemas of a folder laid out like `schemas/`.
+    pub fn from_dir(dir: &Path) -> Result<Self, SchemaError> {
+        let mut files = Vec::new();
+        walk(dir, dir, &mut files)?;
+        Self::compile(files)
+    }
+
+    fn compile(files: Vec<(String, String)>) -> Result<Self, SchemaError> {
+        let mut docs: HashMap<String, Value> = HashMap::new();
+        for (path, text) in files {
+            if !path.ends_with(".json") || path.starts_with("examples/") {
+                continue;
+            }
+            let value: Value = serde_json::from_str(&text).map_err(|e| SchemaError::Json {
+                path: path.clone(),
+                line: e.line(),
+                message: e.to_string(),
+            })?;
+            docs.insert(path, value);
+        }
+        let catalogue: Catalogue = serde_json::from_value(
+            docs.get("catalogue.json")
+                .cloned()
+                .ok_or(SchemaError::NoCatalogue)?,
+        )
+        .map_err(|e| SchemaError::Invalid {
+            path: "catalogue.json".into(),
+            message: e.to_string(),
+        })?;
+        let resources: Vec<(String, Resource)> = docs
+            .iter()
+            .filter_map(|(path, doc)| {
+                let id = doc.get("$id")?.as_str()?.to_owned();
+                let _ = path;
+                Some((id, Resource::from_contents(doc.clone())))
+            })
+            .collect();
+        let registry = Registry::new()
+            .extend(resources)
+            .and_then(jsonschema::RegistryBuilder::prepare)
+            .map_err(|e| SchemaError::Invalid {
+                path: "schemas/".into(),
+                message: e.to_string(),
+            })?;
+        let build = |path: &str, pointer: Option<&str>| -> Result<Validator, SchemaError> {
+            let doc = docs.get(path).ok_or_else(|| SchemaError::Invalid {
+                path: path.to_owned(),
+                message: "file not found".into(),
+            })?;
+            let schema = match pointer {
+                Some(p) => {
+                    let id = doc.get("$id").and_then(Value::as_str).unwrap_or_default();
+                    serde_json::json!({ "$ref": format!("{id}#{p}") })
+                }
+                None => doc.clone(),
+            };
+            jsonschema::options()
+                .with_draft(Draft::Draft202012)
+                .with_registry(&registry)
+                .build(&schema)
+                .map_err(|e| SchemaError::Invalid {
+                    path: path.to_owned(),
+                    message: format!("does not compile: {e}"),
+                })
+        };
+        let mut variants = HashMap::new();
+        for interface in &catalogue.interfaces {
+            for (event, file) in &interface.variants {
+                variants.insert((interface.id.clone(), event.clone()), build(file, None)?);
+            }
+        }
+        Ok(Self {
+            ingress: build("dip/envelope.json", Some("/$defs/ingressArray"))?,
+            egress: build("dip/envelope.json", Some("/$defs/egressArray"))?,
+            standard_response: build("dip/standard-response.json", None)?,
+            catalogue,
+            variants,
+        })
+    }
+
+    pub fn catalogue(&self) -> &Catalogue {
+        &self.catalogue
+    }
+
+    /// Whether the set has a schema for this event variant.
+    pub fn covers(&self, interface: &str, event: &str) -> bool {
+        self.variants
+            .contains_key(&(interface.to_owned(), event.to_owned()))
+    }
+
+    /// Number of event variants covered.
+    pub fn variant_count(&self) -> usize {
+        self.variants.len()
+    }
+
+    /// Checks a whole body: the envelope (`ingress` or egress form), then each payload against
+    /// the schema of the variant its `S0` names. Pointers are into the body.
+    pub fn check_body(&self, body: &Value, ingress: bool) -> Vec<Finding> {
+        let envelope = if ingress { &self.ingress } else { &self.egress };
+        let mut findings = collect(envelope, body, "", None, None);
+        if let Value::Array(items) = body {
+            for (i, item) in items.iter().enumerate() {
+                if let Some(payload) = item.get("payload") {
+                    findings.extend(self.check_payload(payload, &format!("/{i}/payload")));
+                }
+            }
+        }
+        findings
+    }
+
+    /// Checks one payload against the schema of the variant its `S0` names; `prefix` is the
+    /// payload's pointer in the body.
+    pub fn check_payload(&self, payload: &Value, prefix: &str) -> Vec<Finding> {
+        let s0 = payload.pointer("/CommonBlock/S0");
+        let interface = s0
+            .and_then(|s| s.get("interfaceID"))
+            .and_then(Value::as_str);
+        let event = s0.and_then(|s| s.get("eventCode")).and_then(Value::as_str);
+        let (Some(interface), Some(event)) = (interface, event) else {
+            return vec![Finding {
+                kind: FindingKind::Schema,
+                rule: "required".into(),
+                interface: interface.map(str::to_owned),
+                event: None,
+                pointer: format!("{prefix}/CommonBlock/S0"),
+                message: "S0 must name the interfaceID and eventCode".into(),
+            }];
+        };
+        match self.variants.get(&(interface.to_owned(), event.to_owned())) {
+            Some(v) => collect(v, payload, prefix, Some(interface), Some(event)),
+            None => {
+                let (pointer, message) = match self.catalogue.get(interface) {
+                    None => (
+                        "interfaceID",
+                        format!("{interface:?} is not an interface of the catalogue"),
+                    ),
+                    Some(i) if !i.event_codes.iter().any(|e| e == event) => (
+                        "eventCode",
+                        format!("{event:?} is not one of {}", i.event_codes.join(", ")),
+                    ),
+                    Some(_) => (
+                        "eventCode",
+                        format!("no schema in this set for {interface} {event}"),
+                    ),
+                };
+                vec![Finding {
+                    kind: FindingKind::Schema,
+                    rule: "variant".into(),
+                    interface: Some(interface.to_owned()),
+                    event: Some(event.to_owned()),
+                    pointer: format!("{prefix}/CommonBlock/S0/{pointer}"),
+                    message,
+                }]
+            }
+        }
+    }
+
+    /// Checks a StandardResponse body.
+    pub fn check_standard_response(&self, body: &Value) -> Vec<Finding> {
+        collect(
+            &self.standard_response,
+            body,
+            "",
+            None,
+            Some("StandardResponse"),
+        )
+    }
+}
+
+fn collect(
+    v: &Validator,
+    instance: &Value,
+    prefix: &str,
+    interface: Option<&str>,
+    event: Option<&str>,
+) -> Vec<Finding> {
+    v.iter_errors(instance)
+        .map(|e| {
+            let message = match e.kind() {
+                ValidationErrorKind::Enum { options } => {
+                    let list: Vec<String> = options
+                        .as_array()
+                        .map(|a| {
+                            a.iter()
+                                .map(|o| o.as_str().map_or_else(|| o.to_string(), str::to_owned))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    format!("{} is not one of {}", e.instance(), list.join(", "))
+                }
+                _ => e.to_string(),
+            };
+            Finding {
+                kind: FindingKind::Schema,
+                rule: e.kind().keyword().to_owned(),
+                interface: interface.map(str::to_owned),
+                event: event.map(str::to_owned),
+                pointer: format!("{prefix}{}", e.instance_path().as_str()),
+                message,
+            }
+        })
+        .collect()
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), SchemaError> {
+    let entries = std::fs::read_dir(dir).map_err(|source| SchemaError::Read {
+        path: dir.to_owned(),
+        source,
+    })?;
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            walk(root, &path, out)?;
+        } else if path.extension().is_some_and(|e| e == "json") {
+            let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Read {
+                path: path.clone(),
+                source,
+            })?;
+            let rel = path
+                .strip_prefix(root)
+                .unwrap_or(&path)
+                .to_string_lossy()
+                .replace('\\', "/");
+            out.push((rel, text));
+        }
+    }
+    Ok(())
+}

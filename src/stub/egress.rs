@@ -1,0 +1,270 @@
+//! Egress: the DIP delivering to the SUT's webhook.
+//!
+//! The DIP fills `D0` and `A0.secondaryRecipients`/`always`, posts the batch, and retries
+//! `408`, `429` and `5xx` (and nothing else) a bounded number of times. Every attempt, its
+//! status and its latency go to the journal. An answer later than the `ack` timeout counts as
+//! no answer; answers are read up to a size limit, so a SUT answering garbage or a flood
+//! cannot hurt the harness.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+use crate::config::{Config, Counterparty};
+use crate::dip::{Ids, now_dt003};
+use crate::journal::{Body, Direction, Entry, Journal};
+use crate::schema::SchemaSet;
+
+/// Answers larger than this are cut.
+const MAX_ANSWER: usize = 1024 * 1024;
+/// Attempts per delivery, the first included.
+const ATTEMPTS: u32 = 3;
+
+/// What is sent.
+#[derive(Debug, Clone)]
+pub enum DeliveryBody {
+    /// A batch in the egress array form; `D0` and `A0` are filled before sending.
+    Batch(Vec<Value>),
+    /// A body sent exactly as given (a repeated delivery, or bad input on purpose).
+    Raw {
+        bytes: Vec<u8>,
+        content_type: String,
+    },
+}
+
+/// A delivery to make.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub scenario: Option<String>,
+    pub from: Counterparty,
+    pub body: DeliveryBody,
+}
+
+/// The DIP's egress side.
+#[derive(Debug, Clone)]
+pub struct Egress {
+    client: reqwest::Client,
+    config: Arc<Config>,
+    schemas: Arc<SchemaSet>,
+    journal: Arc<Journal>,
+    ids: Arc<Ids>,
+    webhook: String,
+}
+
+impl Egress {
+    pub fn new(
+        config: Arc<Config>,
+        schemas: Arc<SchemaSet>,
+        journal: Arc<Journal>,
+        ids: Arc<Ids>,
+    ) -> Self {
+        let client = reqwest::Client::builder()
+            .timeout(config.timeouts.ack)
+            .connect_timeout(config.timeouts.ack)
+            .pool_max_idle_per_host(16)
+            .build()
+            .expect("an HTTP client with default TLS-less settings builds");
+        let webhook = config.participant.webhook_url.clone();
+        Self {
+            client,
+            config,
+            schemas,
+            journal,
+            ids,
+            webhook,
+        }
+    }
+
+    /// Fills `D0` and the DIP's part of `A0` in every payload of a batch.
+    pub fn stamp(&self, payloads: &mut [Value], from: &Counterparty) {
+        for p in payloads {
+            let interface = p
+                .pointer("/CommonBlock/S0/interfaceID")
+                .and_then(Value::as_str)
+                .unwrap_or("IF-000")
+                .to_owned();
+            let publication = self
+                .schemas
+                .catalogue()
+                .get(&interface)
+                .and_then(|i| i.publication.clone())
+                .unwrap_or_else(|| interface.replacen("IF-", "PUB-", 1));
+            let Some(common) = p.pointer_mut("/CommonBlock").and_then(Value::as_object_mut) else {
+                continue;
+            };
+            common.insert(
+                "D0".into(),
+                json!({
+                    "transactionID": self.ids.transaction_id(&interface, &from.dip_id, &from.role),
+                    "transactionTimestamp": now_dt003(),
+                    "publicationID": publication,
+                    "initialCorrelationID": self.ids.correlation_id(),
+                    "replayIndicator": false,
+                    "serviceTicketURL": null,
+                }),
+            );
+            let sut = self.config.participant.dip_id.clone();
+            let a0 = common
+                .entry("A0")
+                .or_insert_with(|| json!({"primaryRecipients": []}));
+            let primary_has_sut = a0
+                .get("primaryRecipients")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(&sut)));
+            if let Some(a0) = a0.as_object_mut() {
+                a0.entry("primaryRecipients").or_insert_with(|| json!([]));
+                a0.insert(
+                    "secondaryRecipients".into(),
+                    if primary_has_sut {
+                        json!([])
+                    } else {
+                        json!([sut])
+                    },
+                );
+                a0.insert("always".into(), json!([]));
+            }
+        }
+    }
+
+    /// Delivers to the SUT, retrying as the DIP does. Returns the journal entry of the last
+    /// attempt.
+    pub async fn deliver(&self, delivery: Delivery) -> Arc<Entry> {
+        let (bytes, content_type) = match delivery.body {
+            DeliveryBody::Batch(mut payloads) => {
+                self.stamp(&mut payloads, &delivery.from);
+                let body: Vec<Value> = payloads
+                    .into_iter()
+                    .map(|p| json!({ "payload": p }))
+                    .collect();
+                (
+                    serde_json::to_vec(&body).expect("JSON values serialize"),
+                    "application/json".to_owned(),
+                )
+            }
+            DeliveryBody::Raw {
+                bytes,
+                content_type,
+            } => (bytes, content_type),
+        };
+        let mut attempt = 1;
+        loop {
+            let entry = self
+                .attempt(
+                    &delivery.scenario,
+                    &delivery.from,
+                    &bytes,
+                    &content_type,
+                    attempt,
+                )
+                .await;
+            let retry = matches!(entry.status, Some(408 | 429 | 500..=599));
+            if !retry || attempt >= ATTEMPTS {
+                return entry;
+            }
+            tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
+            attempt += 1;
+        }
+    }
+
+    async fn attempt(
+        &self,
+        scenario: &Option<String>,
+        from: &Counterparty,
+        bytes: &[u8],
+        content_type: &str,
+        attempt: u32,
+    ) -> Arc<Entry> {
+        let mut entry = Entry::new(Direction::Egress, self.webhook.clone())
+            .with_headers([("content-type", content_type)]);
+        entry.scenario.clone_from(scenario);
+        entry.party = Some(from.role.clone());
+        entry.attempt = attempt;
+        entry.body = Body::from_bytes(bytes);
+        let mut entry = entry.described();
+        let started = Instant::now();
+        let sent = self
+            .client
+            .post(&self.webhook)
+            .header("content-type", content_type)
+            .body(bytes.to_vec())
+            .send()
+            .await;
+        match sent {
+            Ok(mut response) => {
+                entry.status = Some(response.status().as_u16());
+                let mut answer = Vec::new();
+                let mut cut = false;
+                loop {
+                    match response.chunk().await {
+                        Ok(Some(chunk)) => {
+                            if answer.len() + chunk.len() > MAX_ANSWER {
+                                cut = true;
+                                break;
+                            }
+                            answer.extend_from_slice(&chunk);
+                        }
+                        Ok(None) => break,
+                        Err(e) => {
+                            entry.outcome = format!("answer broken off: {}", short_error(&e));
+                            cut = true;
+                            break;
+                        }
+                    }
+                }
+                entry.latency_ms =
+                    Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+                entry.response = Body::from_bytes(&answer);
+                if cut && entry.outcome.is_empty() {
+                    entry.outcome = format!("answer over {MAX_ANSWER} bytes, cut");
+                }
+                if entry.outcome.is_empty() {
+                    entry.outcome = match entry
+                        .response
+                        .json()
+                        .and_then(|r| r.pointer("/messageArray/0/message"))
+                        .and_then(Value::as_str)
+                    {
+                        Some(m) => m.to_owned(),
+                        None => "answer is not a StandardResponse".to_owned(),
+                    };
+                }
+                if let Some(json) = entry.response.json() {
+                    let findings = self.schemas.check_standard_response(json);
+                    entry.verdicts.push(crate::journal::Verdict {
+                        check: "standard-response".into(),
+                        ok: findings.is_empty(),
+                        detail: findings
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    });
+                }
+            }
+            Err(e) => {
+                entry.latency_ms =
+                    Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+                entry.outcome = if e.is_timeout() {
+                    format!(
+                        "no answer within {}",
+                        humantime::format_duration(self.config.timeouts.ack)
+                    )
+                } else {
+                    format!("no answer: {}", short_error(&e))
+                };
+            }
+        }
+        self.journal.record(entry)
+    }
+}
+
+fn short_error(e: &reqwest::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg = format!("{msg}: {s}");
+        source = s.source();
+    }
+    msg
+}

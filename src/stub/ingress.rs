@@ -1,0 +1,476 @@
+//! Ingress: the SUT publishing to the DIP (`POST /dip-channel/{interfaceID}`), answered as the
+//! DIP's level-1 checks answer, a batch accepted or rejected whole (CONTRACT.md §2).
+//!
+//! Checks, in order: channel known (404), API key (401), body size (413), content type and
+//! JSON (400 `MSG1001`), scripted faults, envelope and variant schema (`MSG1001`),
+//! `S0.interfaceID` against the URL (`MSG1002`), sender DIP ID (`MSG1009`) and role
+//! (`MSG1010`), sender timestamp form and not in the future (`MSG1007`), sender reference not
+//! already accepted (`MSG1006`). The market rules of [`crate::schema::rules`] are then recorded
+//! as verdicts: they are the harness's checks, not the DIP's, so they do not change the answer.
+
+use std::collections::HashSet;
+use std::net::{SocketAddr, TcpListener};
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use serde_json::Value;
+use tokio::sync::mpsc::UnboundedSender;
+use wiremock::matchers::{method, path_regex};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+use crate::config::Config;
+use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response};
+use crate::journal::{Body, Direction, Entry, Journal, Verdict};
+use crate::schema::{SchemaSet, rules};
+
+/// How far in the future a sender timestamp may be.
+const FUTURE_SLACK_SECONDS: i64 = 5;
+/// The DIP's own id in the StandardResponses it gives.
+const DIP_ID: &str = "0000000000";
+
+/// A scripted DIP fault: the next `remaining` submissions of `interface` about the MPANs of
+/// `scenario` are answered with `status`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Fault {
+    pub scenario: String,
+    pub interface: String,
+    pub status: u16,
+    pub remaining: u32,
+}
+
+/// A submission the stub DIP accepted: counterparties may react to it.
+#[derive(Debug, Clone)]
+pub struct Accepted {
+    pub scenario: Option<String>,
+    pub payload: Value,
+}
+
+struct Shared {
+    config: Arc<Config>,
+    schemas: Arc<SchemaSet>,
+    journal: Arc<Journal>,
+    ids: Arc<Ids>,
+    faults: Mutex<Vec<Fault>>,
+    accepted: Mutex<HashSet<String>>,
+    on_accept: Option<UnboundedSender<Accepted>>,
+}
+
+/// The stub DIP's HTTP server.
+pub struct StubDip {
+    server: MockServer,
+    shared: Arc<Shared>,
+}
+
+impl std::fmt::Debug for StubDip {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StubDip")
+            .field("uri", &self.server.uri())
+            .finish_non_exhaustive()
+    }
+}
+
+impl StubDip {
+    /// Starts the stub DIP on `listener` (bound by the caller, so that a port in use is
+    /// reported before anything runs).
+    pub async fn start(
+        listener: TcpListener,
+        config: Arc<Config>,
+        schemas: Arc<SchemaSet>,
+        journal: Arc<Journal>,
+        ids: Arc<Ids>,
+        on_accept: Option<UnboundedSender<Accepted>>,
+    ) -> Self {
+        let shared = Arc::new(Shared {
+            config,
+            schemas,
+            journal,
+            ids,
+            faults: Mutex::new(Vec::new()),
+            accepted: Mutex::new(HashSet::new()),
+            on_accept,
+        });
+        let server = MockServer::builder()
+            .listener(listener)
+            .disable_request_recording()
+            .start()
+            .await;
+        Mock::given(method("POST"))
+            .and(path_regex(r"^/dip-channel/[^/]+/?$"))
+            .respond_with(Ingress(shared.clone()))
+            .named("DIP ingress")
+            .mount(&server)
+            .await;
+        Self { server, shared }
+    }
+
+    /// The base URL the SUT publishes to.
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    pub fn address(&self) -> SocketAddr {
+        *self.server.address()
+    }
+
+    /// Scripts a fault.
+    pub fn script_fault(&self, fault: Fault) {
+        self.shared.faults.lock().expect("fault lock").push(fault);
+    }
+}
+
+struct Ingress(Arc<Shared>);
+
+/// What the L1 checks decided.
+struct Answer {
+    status: u16,
+    code: Option<&'static str>,
+    help: Option<String>,
+    outcome: String,
+}
+
+impl Answer {
+    fn bare(status: u16, outcome: impl Into<String>) -> Self {
+        Self {
+            status,
+            code: None,
+            help: None,
+            outcome: outcome.into(),
+        }
+    }
+    fn reject(code: &'static str, help: impl Into<String>) -> Self {
+        Self {
+            status: 400,
+            code: Some(code),
+            help: Some(help.into()),
+            outcome: format!("rejected {}", response_text(code)),
+        }
+    }
+}
+
+impl Respond for Ingress {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let started = Instant::now();
+        let shared = &self.0;
+        let headers: Vec<(String, String)> = request
+            .headers
+            .iter()
+            .map(|(k, v)| {
+                (
+                    k.as_str().to_owned(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect();
+        let mut entry = Entry::new(Direction::Ingress, request.url.path().to_owned())
+            .with_headers(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        entry.party = Some("SUT".into());
+        entry.body = if request.body.len() > shared.config.dip.max_body_bytes {
+            Body::Text(format!(
+                "[{} bytes, over the limit of {}]",
+                request.body.len(),
+                shared.config.dip.max_body_bytes
+            ))
+        } else {
+            Body::from_bytes(&request.body)
+        };
+        let mut entry = entry.described();
+        let channel = request
+            .url
+            .path()
+            .trim_end_matches('/')
+            .rsplit('/')
+            .next()
+            .unwrap_or_default()
+            .to_owned();
+        let parsed: Option<Value> = entry.body.json().cloned();
+        let answer = shared.check(request, &channel, parsed.as_ref(), &mut entry);
+        let batch: Vec<&Value> = parsed.as_ref().map(payloads).unwrap_or_default();
+        let mut items = Vec::new();
+        let message = match answer.code {
+            Some(code) => response_text(code),
+            None => response_text("MSG0000"),
+        };
+        if answer.status == 201 || answer.status == 400 {
+            let mut accepted = shared.accepted.lock().expect("accepted lock");
+            for p in &batch {
+                let h = Header::of(p);
+                if answer.status == 201 {
+                    if let Some(r) = &h.reference {
+                        accepted.insert(r.clone());
+                    }
+                }
+                items.push(ResponseItem {
+                    transaction_id: (answer.status == 201).then(|| {
+                        shared.ids.transaction_id(
+                            &channel,
+                            &shared.config.participant.dip_id,
+                            &shared.config.participant.role,
+                        )
+                    }),
+                    sender_unique_reference: h.reference,
+                    correlation_id: (answer.status == 201).then(|| shared.ids.correlation_id()),
+                    sender_id: DIP_ID.into(),
+                    recipient_id: Some(shared.config.participant.dip_id.clone()),
+                    message: message.clone(),
+                    help: answer.help.clone(),
+                });
+            }
+            if items.is_empty() {
+                items.push(ResponseItem {
+                    sender_id: DIP_ID.into(),
+                    message: message.clone(),
+                    help: answer.help.clone(),
+                    ..ResponseItem::default()
+                });
+            }
+        }
+        let mut template = ResponseTemplate::new(answer.status);
+        if !items.is_empty() {
+            let body = standard_response(&items);
+            entry.response = Body::Json(body.clone());
+            template = template.set_body_json(body);
+        }
+        entry.status = Some(answer.status);
+        entry.outcome = answer.outcome;
+        entry.latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        let entry = shared.journal.record(entry);
+        if answer.status == 201 {
+            if let Some(tx) = &shared.on_accept {
+                for p in batch {
+                    let _ = tx.send(Accepted {
+                        scenario: entry.scenario.clone(),
+                        payload: p.clone(),
+                    });
+                }
+            }
+        }
+        template
+    }
+}
+
+impl Shared {
+    fn check(
+        &self,
+        request: &Request,
+        channel: &str,
+        parsed: Option<&Value>,
+        entry: &mut Entry,
+    ) -> Answer {
+        let known = self
+            .schemas
+            .catalogue()
+            .get(channel)
+            .is_some_and(|i| i.id == channel && !i.event_codes.is_empty());
+        if !known {
+            return l1(
+                entry,
+                Answer::bare(404, format!("unknown channel {channel:?}")),
+            );
+        }
+        let key = request.headers.get("x-api-key").map(|v| v.as_bytes());
+        if key != Some(self.config.dip.api_key.expose().as_bytes()) {
+            let why = if key.is_none() {
+                "X-API-Key missing"
+            } else {
+                "X-API-Key wrong"
+            };
+            return l1(entry, Answer::bare(401, why));
+        }
+        if request.body.len() > self.config.dip.max_body_bytes {
+            return l1(
+                entry,
+                Answer::bare(
+                    413,
+                    format!(
+                        "body of {} bytes over the limit of {}",
+                        request.body.len(),
+                        self.config.dip.max_body_bytes
+                    ),
+                ),
+            );
+        }
+        let content_type = request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if !content_type
+            .split(';')
+            .next()
+            .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+        {
+            return l1(
+                entry,
+                Answer::reject(
+                    "MSG1001",
+                    format!("Content-Type must be application/json, not {content_type:?}"),
+                ),
+            );
+        }
+        let Some(body) = parsed else {
+            let why = match serde_json::from_slice::<Value>(&request.body) {
+                Err(e) => format!("body is not JSON: {e}"),
+                Ok(_) => "body is not JSON".to_owned(),
+            };
+            return l1(entry, Answer::reject("MSG1001", why));
+        };
+        let batch = payloads(body);
+        if let Some(scenario) = batch
+            .iter()
+            .find_map(|p| Header::of(p).mpan)
+            .and_then(|m| self.journal.scenario_of(&m))
+        {
+            let mut faults = self.faults.lock().expect("fault lock");
+            if let Some(f) = faults
+                .iter_mut()
+                .find(|f| f.scenario == scenario && f.interface == channel && f.remaining > 0)
+            {
+                f.remaining -= 1;
+                let status = f.status;
+                entry.verdicts.push(Verdict {
+                    check: "fault".into(),
+                    ok: true,
+                    detail: format!("scripted DIP fault: answered {status}"),
+                });
+                return if status == 400 {
+                    Answer {
+                        outcome: format!("fault {status} (scripted)"),
+                        ..Answer::reject("MSG1000", "scripted DIP fault")
+                    }
+                } else {
+                    Answer::bare(status, format!("fault {status} (scripted)"))
+                };
+            }
+        }
+        let findings = self.schemas.check_body(body, true);
+        if let Some(first) = findings.first() {
+            for f in &findings {
+                entry.verdicts.push(Verdict {
+                    check: "schema".into(),
+                    ok: false,
+                    detail: f.to_string(),
+                });
+            }
+            return l1(entry, Answer::reject("MSG1001", first.to_string()));
+        }
+        let mut answer = None;
+        let mut seen = HashSet::new();
+        for (i, p) in batch.iter().enumerate() {
+            let s1 = |k: &str| {
+                p.pointer(&format!("/CommonBlock/S1/{k}"))
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            let h = Header::of(p);
+            let at = |f: &str| format!("/{i}/payload/CommonBlock/{f}");
+            let rejection = if h.interface.as_deref() != Some(channel) {
+                Some(Answer::reject(
+                    "MSG1002",
+                    format!(
+                        "{}: {:?} is not the channel {channel}",
+                        at("S0/interfaceID"),
+                        h.interface.unwrap_or_default()
+                    ),
+                ))
+            } else if s1("senderDIPID") != self.config.participant.dip_id {
+                Some(Answer::reject(
+                    "MSG1009",
+                    format!(
+                        "{}: {:?} is not the participant's DIP ID",
+                        at("S1/senderDIPID"),
+                        s1("senderDIPID")
+                    ),
+                ))
+            } else if s1("senderRoleID") != self.config.participant.role {
+                Some(Answer::reject(
+                    "MSG1010",
+                    format!(
+                        "{}: {:?} is not the participant's role {}",
+                        at("S1/senderRoleID"),
+                        s1("senderRoleID"),
+                        self.config.participant.role
+                    ),
+                ))
+            } else if let Some(why) = timestamp_problem(&s1("senderTimestamp")) {
+                Some(Answer::reject(
+                    "MSG1007",
+                    format!("{}: {why}", at("S1/senderTimestamp")),
+                ))
+            } else if self
+                .accepted
+                .lock()
+                .expect("accepted lock")
+                .contains(&s1("senderUniqueReference"))
+                || !seen.insert(s1("senderUniqueReference"))
+            {
+                Some(Answer::reject(
+                    "MSG1006",
+                    format!(
+                        "{}: {:?} was already accepted",
+                        at("S1/senderUniqueReference"),
+                        s1("senderUniqueReference")
+                    ),
+                ))
+            } else {
+                None
+            };
+            if let Some(r) = rejection {
+                answer.get_or_insert(r);
+            }
+            if s1("environmentTag") != self.config.environment {
+                entry.verdicts.push(Verdict {
+                    check: "rule:environment".into(),
+                    ok: false,
+                    detail: format!(
+                        "{}: {:?} is not the configured environment {}",
+                        at("S1/environmentTag"),
+                        s1("environmentTag"),
+                        self.config.environment
+                    ),
+                });
+            }
+            for f in rules::check_payload(p, &format!("/{i}/payload")) {
+                entry.verdicts.push(Verdict {
+                    check: format!("rule:{}", f.rule),
+                    ok: false,
+                    detail: f.to_string(),
+                });
+            }
+        }
+        match answer {
+            Some(a) => l1(entry, a),
+            None => {
+                entry.verdicts.push(Verdict {
+                    check: "l1".into(),
+                    ok: true,
+                    detail: "accepted".into(),
+                });
+                Answer::bare(201, "accepted")
+            }
+        }
+    }
+}
+
+/// Records the L1 verdict of a refusal.
+fn l1(entry: &mut Entry, answer: Answer) -> Answer {
+    entry.verdicts.push(Verdict {
+        check: "l1".into(),
+        ok: false,
+        detail: answer
+            .help
+            .clone()
+            .unwrap_or_else(|| answer.outcome.clone()),
+    });
+    answer
+}
+
+fn timestamp_problem(ts: &str) -> Option<String> {
+    let Some(t) = rules::parse_dt003(ts) else {
+        return Some(format!(
+            "{ts:?} is not a DT-003 date-time YYYY-MM-DDThh:mm:ss+hh:mm"
+        ));
+    };
+    let ahead = (t - time::OffsetDateTime::now_utc()).whole_seconds();
+    (ahead > FUTURE_SLACK_SECONDS).then(|| format!("{ts:?} is {ahead}s in the future"))
+}

@@ -1,0 +1,140 @@
+//! Appointments: the supplier appointing metering and data services (IF-031).
+//! - Then the supplier requests a metering service appointment for the MPAN within the response timeout
+//! - Then the supplier requests a data service appointment for the MPAN within the response timeout
+//! - Then the {event} request proposes a(n) {role} counterparty
+//! - Then the {event} request has appointment scenario {string}
+//! - Then the {event} request is addressed to the Registration Service
+//! - Then the {event} request carries the MPAN as delivered
+//! - Then the {event} request has {string} equal to {string}
+//! - Then the Registration Service answers with {interface} {event} and the supplier acknowledges it
+
+use cucumber::then;
+use serde_json::Value;
+
+use super::QualWorld;
+use super::params::{Event, Interface, Role};
+use crate::runner::StepFailure;
+
+/// The block of an appointment request and the prefix of its keys.
+fn block(event: &str) -> Result<(&'static str, &'static str), StepFailure> {
+    match event {
+        "[MSApp]" => Ok(("B070", "proposedMeteringService")),
+        "[DSApp]" => Ok(("B071", "proposedDataService")),
+        other => Err(StepFailure(format!(
+            "{other} is not an appointment request ([MSApp] or [DSApp])"
+        ))),
+    }
+}
+
+#[then(
+    expr = "the supplier requests a metering service appointment for the MPAN within the response timeout"
+)]
+async fn requests_ms(w: &mut QualWorld) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", "[MSApp]", t).await.map(|_| ())
+}
+
+#[then(
+    expr = "the supplier requests a data service appointment for the MPAN within the response timeout"
+)]
+async fn requests_ds(w: &mut QualWorld) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", "[DSApp]", t).await.map(|_| ())
+}
+
+#[then(expr = "the {event} request proposes a(n) {role} counterparty")]
+async fn proposes(w: &mut QualWorld, event: Event, role: Role) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let (b, prefix) = block(&event)?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", &event, t).await?;
+    let (entry, p) = s.focused_payload(&event)?;
+    let id = p
+        .pointer(&format!("/CustomBlock/{b}/{prefix}DIPID"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let mpid = p
+        .pointer(&format!("/CustomBlock/{b}/{prefix}MPID"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let proposed = s.harness.config.counterparty_by_id(&id);
+    match proposed {
+        Some(c) if c.role == *role && c.mpid == mpid => Ok(()),
+        Some(c) => Err(StepFailure(format!(
+            "expected: {event} proposes a {} counterparty\narrived instead: {id} ({mpid}), a {} counterparty\njournal:\n    {}",
+            &*role,
+            c.role,
+            entry.summary()
+        ))),
+        None => Err(StepFailure(format!(
+            "expected: {event} proposes a {} counterparty\narrived instead: {id} ({mpid}), no counterparty of the configuration\njournal:\n    {}",
+            &*role,
+            entry.summary()
+        ))),
+    }
+}
+
+#[then(expr = "the {event} request has appointment scenario {string}")]
+async fn scenario(w: &mut QualWorld, event: Event, want: String) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let (b, _) = block(&event)?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", &event, t).await?;
+    s.expect_field(
+        &event,
+        &format!("/CustomBlock/{b}/appointmentScenario"),
+        &Value::String(want),
+    )
+}
+
+#[then(expr = "the {event} request is addressed to the Registration Service")]
+async fn addressed(w: &mut QualWorld, event: Event) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", &event, t).await?;
+    let regs = s.counterparty("REGS")?;
+    s.expect_field(
+        &event,
+        "/CommonBlock/A0/primaryRecipients",
+        &serde_json::json!([regs.dip_id]),
+    )
+}
+
+#[then(expr = "the {event} request carries the MPAN as delivered")]
+async fn m0(w: &mut QualWorld, event: Event) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", &event, t).await?;
+    s.expect_m0_as_delivered(&event)
+}
+
+#[then(expr = "the {event} request has {string} equal to {string}")]
+async fn field(
+    w: &mut QualWorld,
+    event: Event,
+    pointer: String,
+    want: String,
+) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", &event, t).await?;
+    let want = serde_json::from_str(&want).unwrap_or(Value::String(want));
+    s.expect_field(&event, &pointer, &want)
+}
+
+#[then(
+    expr = "the Registration Service answers with {interface} {event} and the supplier acknowledges it"
+)]
+async fn regs_answers(
+    w: &mut QualWorld,
+    interface: Interface,
+    event: Event,
+) -> Result<(), StepFailure> {
+    w.session()?
+        .expect_reaction_acknowledged("REGS", &interface, &event)
+        .await
+}

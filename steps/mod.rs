@@ -1,0 +1,35 @@
+//! Step definitions: thin glue from a Gherkin phrase to the engine's [`Session`], one module
+//! per domain. Each module starts with the list of the phrases it implements; together they
+//! are the glossary scenario authors read (`mhhs-qual steps` prints it).
+//!
+//! [`Session`]: crate::runner::Session
+
+mod appointment;
+mod delivery;
+mod faults;
+mod params;
+mod submission;
+pub mod world;
+
+pub use world::QualWorld;
+
+/// The step glossary: every phrase, by domain, from the modules' own docs.
+pub fn glossary() -> String {
+    let modules = [
+        ("delivery", include_str!("delivery.rs")),
+        ("submission", include_str!("submission.rs")),
+        ("appointment", include_str!("appointment.rs")),
+        ("faults", include_str!("faults.rs")),
+        ("parameters", include_str!("params.rs")),
+    ];
+    let mut out = String::new();
+    for (name, text) in modules {
+        out.push_str(&format!("{name}:\n"));
+        for line in text.lines().take_while(|l| l.starts_with("//!")) {
+            if let Some(item) = line.strip_prefix("//! - ") {
+                out.push_str(&format!("  {item}\n"));
+            }
+        }
+    }
+    out
+}

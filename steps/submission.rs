@@ -1,0 +1,41 @@
+//! Submissions: what the SUT publishes to the DIP.
+//! - Then the supplier submits nothing for the MPAN(s)
+//! - Then the supplier submits {interface} {event} for the MPAN within the response timeout
+//! - Then the supplier submits {interface} {event} for the MPAN at most once
+//! - Then every submission passes the DIP's checks and the market rules
+
+use cucumber::then;
+
+use super::QualWorld;
+use super::params::{Event, Interface};
+use crate::runner::StepFailure;
+
+#[then(expr = "the supplier submits nothing for the MPAN(s)")]
+async fn nothing(w: &mut QualWorld) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let after = s.delivery.as_ref().map_or(0, |d| d.seq.saturating_sub(1));
+    s.expect_no_submission(after).await
+}
+
+#[then(expr = "the supplier submits {interface} {event} for the MPAN within the response timeout")]
+async fn submits(w: &mut QualWorld, interface: Interface, event: Event) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let timeout = s.harness.config.timeouts.response;
+    s.await_submission(&interface, &event, timeout)
+        .await
+        .map(|_| ())
+}
+
+#[then(expr = "the supplier submits {interface} {event} for the MPAN at most once")]
+async fn at_most_once(
+    w: &mut QualWorld,
+    interface: Interface,
+    event: Event,
+) -> Result<(), StepFailure> {
+    w.session()?.expect_at_most_once(&interface, &event).await
+}
+
+#[then(expr = "every submission passes the DIP's checks and the market rules")]
+fn clean(w: &mut QualWorld) -> Result<(), StepFailure> {
+    w.session()?.expect_clean_submissions()
+}

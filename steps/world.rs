@@ -1,0 +1,32 @@
+//! The cucumber world: one per scenario, holding the scenario's [`Session`].
+
+use std::sync::Arc;
+
+use crate::runner::{Harness, Session, StepFailure};
+
+tokio::task_local! {
+    /// The harness of the run in progress, for worlds created while it runs.
+    pub static HARNESS: Arc<Harness>;
+}
+
+/// The world of one scenario.
+#[derive(Debug, Default, cucumber::World)]
+pub struct QualWorld {
+    session: Option<Session>,
+}
+
+impl QualWorld {
+    /// Starts the scenario's session under its journal key.
+    pub fn begin(&mut self, key: String) {
+        if let Ok(h) = HARNESS.try_with(Clone::clone) {
+            self.session = Some(Session::new(h, key));
+        }
+    }
+
+    /// The scenario's session.
+    pub fn session(&mut self) -> Result<&mut Session, StepFailure> {
+        self.session
+            .as_mut()
+            .ok_or_else(|| StepFailure("no harness is running for this scenario".into()))
+    }
+}
