@@ -250,18 +250,18 @@ async fn check_config(file: &std::path::Path) -> u8 {
                 });
             }
             let client = reqwest::Client::builder().timeout(c.timeouts.ack).build();
-            if let Ok(client) = client {
-                if let Err(e) = client.get(&c.participant.webhook_url).send().await {
-                    problems.push(Problem {
-                        location: c.source.clone(),
-                        key: "participant.webhook_url".into(),
-                        message: format!(
-                            "the webhook does not answer within {}: {e}",
-                            humantime::format_duration(c.timeouts.ack)
-                        ),
-                        warning: false,
-                    });
-                }
+            if let Ok(client) = client
+                && let Err(e) = client.get(&c.participant.webhook_url).send().await
+            {
+                problems.push(Problem {
+                    location: c.source.clone(),
+                    key: "participant.webhook_url".into(),
+                    message: format!(
+                        "the webhook does not answer within {}: {e}",
+                        humantime::format_duration(c.timeouts.ack)
+                    ),
+                    warning: false,
+                });
             }
         }
     }

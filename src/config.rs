@@ -550,15 +550,15 @@ impl Checker<'_> {
                 warning: false,
             }),
         }
-        if let Some(id) = &dip_id {
-            if counterparties.iter().any(|c| &c.dip_id == id) {
-                self.problem(
-                    "participant",
-                    0,
-                    "dip_id",
-                    "is also a counterparty's DIP ID; every party needs its own",
-                );
-            }
+        if let Some(id) = &dip_id
+            && counterparties.iter().any(|c| &c.dip_id == id)
+        {
+            self.problem(
+                "participant",
+                0,
+                "dip_id",
+                "is also a counterparty's DIP ID; every party needs its own",
+            );
         }
         if !counterparties.iter().any(|c| c.role == "REGS") && role.as_deref() == Some("SUP") {
             self.problems.push(Problem {

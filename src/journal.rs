@@ -48,10 +48,10 @@ impl Body {
         if bytes.is_empty() {
             return Self::Empty;
         }
-        if bytes.len() <= MAX_JOURNAL_BODY {
-            if let Ok(v) = serde_json::from_slice(bytes) {
-                return Self::Json(v);
-            }
+        if bytes.len() <= MAX_JOURNAL_BODY
+            && let Ok(v) = serde_json::from_slice(bytes)
+        {
+            return Self::Json(v);
         }
         let cut = &bytes[..bytes.len().min(MAX_JOURNAL_BODY)];
         let mut text = String::from_utf8_lossy(cut).into_owned();
@@ -133,6 +133,7 @@ impl Entry {
     }
 
     /// Records headers, redacting secrets.
+    #[must_use]
     pub fn with_headers<'a>(
         mut self,
         headers: impl IntoIterator<Item = (&'a str, &'a str)>,

@@ -13,6 +13,8 @@ pub mod world;
 
 pub use world::QualWorld;
 
+use std::fmt::Write as _;
+
 /// The step glossary: every phrase, by domain, from the modules' own docs.
 pub fn glossary() -> String {
     let modules = [
@@ -24,10 +26,10 @@ pub fn glossary() -> String {
     ];
     let mut out = String::new();
     for (name, text) in modules {
-        out.push_str(&format!("{name}:\n"));
+        let _ = writeln!(out, "{name}:");
         for line in text.lines().take_while(|l| l.starts_with("//!")) {
             if let Some(item) = line.strip_prefix("//! - ") {
-                out.push_str(&format!("  {item}\n"));
+                let _ = writeln!(out, "  {item}");
             }
         }
     }

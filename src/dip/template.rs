@@ -68,12 +68,11 @@ pub fn fill(template: &Value, vars: &Vars) -> Value {
 }
 
 fn fill_str(s: &str, vars: &Vars) -> Value {
-    if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}')) {
-        if !name.contains("${") {
-            if let Some(v) = vars.get(name) {
-                return v;
-            }
-        }
+    if let Some(name) = s.strip_prefix("${").and_then(|r| r.strip_suffix('}'))
+        && !name.contains("${")
+        && let Some(v) = vars.get(name)
+    {
+        return v;
     }
     let mut out = String::with_capacity(s.len());
     let mut rest = s;
@@ -87,7 +86,7 @@ fn fill_str(s: &str, vars: &Vars) -> Value {
         let name = &after[..end];
         match vars.get(name) {
             Some(Value::String(v)) => out.push_str(&v),
-            Some(Value::Null) | None => out.push_str(&rest[start..start + 2 + end + 1]),
+            Some(Value::Null) | None => out.push_str(&rest[start..=(start + 2 + end)]),
             Some(v) => out.push_str(&v.to_string()),
         }
         rest = &after[end + 1..];

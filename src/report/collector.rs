@@ -294,7 +294,7 @@ impl<W: 'static> Writer<W> for Collector {
             Ok(ev) => match ev.value {
                 Cucumber::Feature(f, Feature::Scenario(s, ev)) => self.scenario_event(&f, &s, ev),
                 Cucumber::Feature(f, Feature::Rule(_, Rule::Scenario(s, ev))) => {
-                    self.scenario_event(&f, &s, ev)
+                    self.scenario_event(&f, &s, ev);
                 }
                 _ => {}
             },

@@ -4,6 +4,7 @@
 //! the scenario's message sequence in `system-out`.
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::Path;
 
 use junit_report::{Duration as JDuration, ReportBuilder, TestCaseBuilder, TestSuiteBuilder};
@@ -81,10 +82,11 @@ pub fn write(path: &Path, scenarios: &[ScenarioResult], journal: &Journal) -> st
 pub fn sequence(r: &ScenarioResult, journal: &Journal) -> String {
     let mut out = String::new();
     for s in &r.steps {
-        out.push_str(&format!(
-            "{:?} line {}: {}{}\n",
+        let _ = writeln!(
+            out,
+            "{:?} line {}: {}{}",
             s.status, s.line, s.keyword, s.text
-        ));
+        );
     }
     out.push_str("message sequence:\n");
     out.push_str(&crate::journal::summaries(&journal.of_scenario(&r.key)));

@@ -61,14 +61,14 @@ pub struct Summary<'a> {
 }
 
 /// Builds the summary.
-pub fn summary<'a>(
-    scenarios: &'a [ScenarioResult],
+pub fn summary(
+    scenarios: &[ScenarioResult],
     started: String,
     duration: std::time::Duration,
     participant: serde_json::Value,
     exit_code: u8,
     interrupted: bool,
-) -> Summary<'a> {
+) -> Summary<'_> {
     Summary {
         tool: "mhhs-qual",
         version: env!("CARGO_PKG_VERSION"),

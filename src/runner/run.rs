@@ -122,27 +122,24 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             .unwrap_or_default();
         return Err(RunError::NoScenarios(why));
     }
-    let (config, participant, concurrency) = match &options.config {
-        Some(path) => {
-            if !options.faults.is_empty() {
-                return Err(RunError::FaultWithConfig);
-            }
-            let (c, warnings) = config::load(path)?;
-            for w in warnings {
-                tracing::warn!("{w}");
-            }
-            (c, Participant::External, options.concurrency.unwrap_or(1))
+    let (config, participant, concurrency) = if let Some(path) = &options.config {
+        if !options.faults.is_empty() {
+            return Err(RunError::FaultWithConfig);
         }
-        None => {
-            let text = crate::embedded::file("config/reference.toml")
-                .expect("the reference configuration ships");
-            let (c, _) = config::load_str(text, "config/reference.toml", Vec::new())?;
-            (
-                c,
-                Participant::ReferenceSupplier(options.faults.iter().copied().collect()),
-                options.concurrency.unwrap_or(8),
-            )
+        let (c, warnings) = config::load(path)?;
+        for w in warnings {
+            tracing::warn!("{w}");
         }
+        (c, Participant::External, options.concurrency.unwrap_or(1))
+    } else {
+        let text = crate::embedded::file("config/reference.toml")
+            .expect("the reference configuration ships");
+        let (c, _) = config::load_str(text, "config/reference.toml", Vec::new())?;
+        (
+            c,
+            Participant::ReferenceSupplier(options.faults.iter().copied().collect()),
+            options.concurrency.unwrap_or(8),
+        )
     };
     std::fs::create_dir_all(&options.report_dir).map_err(|source| RunError::Report {
         path: options.report_dir.display().to_string(),

@@ -45,7 +45,7 @@ fn one_or_many<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<String>, D:
     Ok(match OneOrMany::deserialize(d)? {
         OneOrMany::One(s) => vec![s],
         OneOrMany::Many(v) => v,
-        OneOrMany::None(_) => Vec::new(),
+        OneOrMany::None(()) => Vec::new(),
     })
 }
 

@@ -125,10 +125,9 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
             "MPANCore" | "principalMPAN" | "subsidiaryMPAN" | "relatedMPAN" | "linkedMPAN"
         ) && s.len() == 13
             && s.bytes().all(|b| b.is_ascii_digit())
+            && let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s)
         {
-            if let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s) {
-                push(MPAN_CHECK_DIGIT, pointer.to_owned(), e.to_string());
-            }
+            push(MPAN_CHECK_DIGIT, pointer.to_owned(), e.to_string());
         }
     });
     for block in ["M0", "M1"] {
@@ -148,35 +147,35 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
             .get(..2)
             .and_then(|d| d.parse().ok())
             .and_then(gsp_group_for)
+            && !gsp.is_empty()
+            && gsp != expected
         {
-            if !gsp.is_empty() && gsp != expected {
-                push(
-                    GSP_GROUP,
-                    format!("{prefix}/CommonBlock/{block}/GSPGroupID"),
-                    format!(
-                        "{gsp:?} is not the GSP group of distributor {} (expected {expected})",
-                        &core[..2]
-                    ),
-                );
-            }
+            push(
+                GSP_GROUP,
+                format!("{prefix}/CommonBlock/{block}/GSPGroupID"),
+                format!(
+                    "{gsp:?} is not the GSP group of distributor {} (expected {expected})",
+                    &core[..2]
+                ),
+            );
         }
     }
     if let (Some(s1), Some(interface)) = (payload.pointer("/CommonBlock/S1"), &interface) {
         let get = |k: &str| s1.get(k).and_then(Value::as_str).unwrap_or_default();
         let reference = get("senderUniqueReference");
-        if !reference.is_empty() {
-            if let Err(message) = check_sender_reference(
+        if !reference.is_empty()
+            && let Err(message) = check_sender_reference(
                 reference,
                 interface,
                 get("senderDIPID"),
                 get("senderRoleID"),
-            ) {
-                push(
-                    SENDER_REFERENCE,
-                    format!("{prefix}/CommonBlock/S1/senderUniqueReference"),
-                    message,
-                );
-            }
+            )
+        {
+            push(
+                SENDER_REFERENCE,
+                format!("{prefix}/CommonBlock/S1/senderUniqueReference"),
+                message,
+            );
         }
     }
     out

@@ -79,7 +79,7 @@ impl SchemaSet {
     fn compile(files: Vec<(String, String)>) -> Result<Self, SchemaError> {
         let mut docs: HashMap<String, Value> = HashMap::new();
         for (path, text) in files {
-            if !path.ends_with(".json") || path.starts_with("examples/") {
+            if !path.to_ascii_lowercase().ends_with(".json") || path.starts_with("examples/") {
                 continue;
             }
             let value: Value = serde_json::from_str(&text).map_err(|e| SchemaError::Json {
@@ -197,32 +197,31 @@ impl SchemaSet {
                 message: "S0 must name the interfaceID and eventCode".into(),
             }];
         };
-        match self.variants.get(&(interface.to_owned(), event.to_owned())) {
-            Some(v) => collect(v, payload, prefix, Some(interface), Some(event)),
-            None => {
-                let (pointer, message) = match self.catalogue.get(interface) {
-                    None => (
-                        "interfaceID",
-                        format!("{interface:?} is not an interface of the catalogue"),
-                    ),
-                    Some(i) if !i.event_codes.iter().any(|e| e == event) => (
-                        "eventCode",
-                        format!("{event:?} is not one of {}", i.event_codes.join(", ")),
-                    ),
-                    Some(_) => (
-                        "eventCode",
-                        format!("no schema in this set for {interface} {event}"),
-                    ),
-                };
-                vec![Finding {
-                    kind: FindingKind::Schema,
-                    rule: "variant".into(),
-                    interface: Some(interface.to_owned()),
-                    event: Some(event.to_owned()),
-                    pointer: format!("{prefix}/CommonBlock/S0/{pointer}"),
-                    message,
-                }]
-            }
+        if let Some(v) = self.variants.get(&(interface.to_owned(), event.to_owned())) {
+            collect(v, payload, prefix, Some(interface), Some(event))
+        } else {
+            let (pointer, message) = match self.catalogue.get(interface) {
+                None => (
+                    "interfaceID",
+                    format!("{interface:?} is not an interface of the catalogue"),
+                ),
+                Some(i) if !i.event_codes.iter().any(|e| e == event) => (
+                    "eventCode",
+                    format!("{event:?} is not one of {}", i.event_codes.join(", ")),
+                ),
+                Some(_) => (
+                    "eventCode",
+                    format!("no schema in this set for {interface} {event}"),
+                ),
+            };
+            vec![Finding {
+                kind: FindingKind::Schema,
+                rule: "variant".into(),
+                interface: Some(interface.to_owned()),
+                event: Some(event.to_owned()),
+                pointer: format!("{prefix}/CommonBlock/S0/{pointer}"),
+                message,
+            }]
         }
     }
 

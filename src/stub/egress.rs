@@ -151,7 +151,7 @@ impl Egress {
         loop {
             let entry = self
                 .attempt(
-                    &delivery.scenario,
+                    delivery.scenario.as_ref(),
                     &delivery.from,
                     &bytes,
                     &content_type,
@@ -169,7 +169,7 @@ impl Egress {
 
     async fn attempt(
         &self,
-        scenario: &Option<String>,
+        scenario: Option<&String>,
         from: &Counterparty,
         bytes: &[u8],
         content_type: &str,
@@ -177,7 +177,7 @@ impl Egress {
     ) -> Arc<Entry> {
         let mut entry = Entry::new(Direction::Egress, self.webhook.clone())
             .with_headers([("content-type", content_type)]);
-        entry.scenario.clone_from(scenario);
+        entry.scenario = scenario.cloned();
         entry.party = Some(from.role.clone());
         entry.attempt = attempt;
         entry.body = Body::from_bytes(bytes);

@@ -194,10 +194,10 @@ impl Respond for Ingress {
             let mut accepted = shared.accepted.lock().expect("accepted lock");
             for p in &batch {
                 let h = Header::of(p);
-                if answer.status == 201 {
-                    if let Some(r) = &h.reference {
-                        accepted.insert(r.clone());
-                    }
+                if answer.status == 201
+                    && let Some(r) = &h.reference
+                {
+                    accepted.insert(r.clone());
                 }
                 items.push(ResponseItem {
                     transaction_id: (answer.status == 201).then(|| {
@@ -234,14 +234,14 @@ impl Respond for Ingress {
         entry.outcome = answer.outcome;
         entry.latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
         let entry = shared.journal.record(entry);
-        if answer.status == 201 {
-            if let Some(tx) = &shared.on_accept {
-                for p in batch {
-                    let _ = tx.send(Accepted {
-                        scenario: entry.scenario.clone(),
-                        payload: p.clone(),
-                    });
-                }
+        if answer.status == 201
+            && let Some(tx) = &shared.on_accept
+        {
+            for p in batch {
+                let _ = tx.send(Accepted {
+                    scenario: entry.scenario.clone(),
+                    payload: p.clone(),
+                });
             }
         }
         template
@@ -267,7 +267,10 @@ impl Shared {
                 Answer::bare(404, format!("unknown channel {channel:?}")),
             );
         }
-        let key = request.headers.get("x-api-key").map(|v| v.as_bytes());
+        let key = request
+            .headers
+            .get("x-api-key")
+            .map(wiremock::http::HeaderValue::as_bytes);
         if key != Some(self.config.dip.api_key.expose().as_bytes()) {
             let why = if key.is_none() {
                 "X-API-Key missing"
@@ -438,16 +441,15 @@ impl Shared {
                 });
             }
         }
-        match answer {
-            Some(a) => l1(entry, a),
-            None => {
-                entry.verdicts.push(Verdict {
-                    check: "l1".into(),
-                    ok: true,
-                    detail: "accepted".into(),
-                });
-                Answer::bare(201, "accepted")
-            }
+        if let Some(a) = answer {
+            l1(entry, a)
+        } else {
+            entry.verdicts.push(Verdict {
+                check: "l1".into(),
+                ok: true,
+                detail: "accepted".into(),
+            });
+            Answer::bare(201, "accepted")
         }
     }
 }

@@ -217,10 +217,11 @@ impl Inner {
         {
             return Some("RCP1001");
         }
-        if let Some(m) = &h.mpan {
-            if Mpan::parse(m).is_err() && !self.has(SupplierFault::AcceptBadCheckDigit) {
-                return Some("RCP1061");
-            }
+        if let Some(m) = &h.mpan
+            && Mpan::parse(m).is_err()
+            && !self.has(SupplierFault::AcceptBadCheckDigit)
+        {
+            return Some("RCP1061");
         }
         None
     }
