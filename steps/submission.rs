@@ -13,7 +13,7 @@ use crate::runner::StepFailure;
 #[then(expr = "the supplier submits nothing for the MPAN(s)")]
 async fn nothing(w: &mut QualWorld) -> Result<(), StepFailure> {
     let s = w.session()?;
-    let after = s.delivery.as_ref().map_or(0, |d| d.seq.saturating_sub(1));
+    let after = s.delivery_mark;
     s.expect_no_submission(after).await
 }
 

@@ -64,6 +64,9 @@ pub struct Session {
     pub delivery: Option<Arc<Entry>>,
     /// The entry the latest `Then` step found, for follow-up expectations.
     pub focus: Option<Arc<Entry>>,
+    /// The journal's last sequence number when the latest delivery started: what the SUT
+    /// does in reaction may be journaled before the delivery's own answer is.
+    pub delivery_mark: u64,
 }
 
 impl Session {
@@ -74,6 +77,7 @@ impl Session {
             subjects: Vec::new(),
             delivery: None,
             focus: None,
+            delivery_mark: 0,
         }
     }
 
@@ -143,6 +147,7 @@ impl Session {
         payloads: Vec<Value>,
     ) -> Result<Arc<Entry>, StepFailure> {
         let from = self.counterparty(from_role)?;
+        self.delivery_mark = self.harness.journal.last_seq();
         let entry = self
             .harness
             .egress
@@ -164,6 +169,7 @@ impl Session {
         content_type: &str,
     ) -> Result<Arc<Entry>, StepFailure> {
         let from = self.counterparty(from_role)?;
+        self.delivery_mark = self.harness.journal.last_seq();
         let body = DeliveryBody::Raw {
             bytes,
             content_type: content_type.to_owned(),
