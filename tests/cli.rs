@@ -1,0 +1,370 @@
+//! The command as a participant's team and CI use it: exit statuses, messages naming file and
+//! line, and bad input of every kind.
+
+mod common;
+
+use std::io::Read as _;
+use std::net::TcpListener;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use common::{config, free_port, mhhs_qual, text};
+
+fn write(dir: &std::path::Path, name: &str, content: &str) -> String {
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn a_feature_file_that_does_not_parse_stops_the_run_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "broken.feature",
+        "Feature: broken\n  Scenario: one\n    Given a smart MPAN\n  Scenaro oops\n    Then\n",
+    );
+    let o = mhhs_qual(dir.path(), &["run", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("broken.feature:5: cannot parse the feature file"),
+        "{}",
+        text(&o)
+    );
+    assert!(!dir.path().join("report/junit.xml").exists());
+}
+
+#[test]
+fn an_undefined_step_makes_the_run_misconfigured_naming_file_and_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "undefined.feature",
+        "Feature: undefined\n  @QT-X-001\n  Scenario: one\n    Given a smart MPAN\n    When the supplier is asked nicely\n",
+    );
+    let o = mhhs_qual(dir.path(), &["run", &f, "--report-dir", "out"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("undefined.feature:5: When the supplier is asked nicely"),
+        "{}",
+        text(&o)
+    );
+    // The report is written all the same, with the scenario as an error.
+    let junit = std::fs::read_to_string(dir.path().join("out/junit.xml")).unwrap();
+    assert!(junit.contains("<error"), "{junit}");
+}
+
+#[test]
+fn a_typo_in_a_typed_parameter_is_an_undefined_step() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "typo.feature",
+        "Feature: typo\n  Scenario: one\n    Given a smart MPAN\n    When the Registration Service delivers PUB-02 [GainMPANInfo] for the MPAN\n",
+    );
+    let o = mhhs_qual(dir.path(), &["run", &f]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("typo.feature:4"), "{}", text(&o));
+}
+
+#[test]
+fn no_scenario_selected_is_not_a_pass() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = mhhs_qual(
+        dir.path(),
+        &["run", "--pack", "supplier", "--tags", "@QT-NOTHING-999"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("no scenario selected"), "{}", text(&o));
+    let o = mhhs_qual(dir.path(), &["run", "--pack", "nosuchpack"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("unknown pack \"nosuchpack\"; shipped packs: supplier"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn configuration_problems_are_all_reported_before_anything_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let bad = config(0, "http://127.0.0.1:9/webhook", "1s")
+        .replace("dip_id = \"2300000001\"", "dip_id = \"23-01\"")
+        .replace("mpid = \"SUPA\"", "mpid = \"Supa\"")
+        .replace("api_key = \"test-key-0123456789\"\n", "")
+        .replace("[timeouts]\n", "[timeouts]\nresponse_time = \"3s\"\n");
+    let f = write(dir.path(), "bad.toml", &bad);
+    for args in [
+        vec!["run", "--config", f.as_str(), "--pack", "supplier"],
+        vec!["check-config", f.as_str()],
+    ] {
+        let o = mhhs_qual(dir.path(), &args);
+        let t = text(&o);
+        assert_eq!(o.status.code(), Some(2), "{t}");
+        assert!(
+            t.contains(
+                "bad.toml:7: `participant.dip_id`: \"23-01\": a DIP ID is exactly 10 digits"
+            ),
+            "{t}"
+        );
+        assert!(t.contains("bad.toml:8: `participant.mpid`"), "{t}");
+        assert!(t.contains("`dip.api_key`: missing"), "{t}");
+        assert!(t.contains("`timeouts.response_time`: unknown key"), "{t}");
+        assert!(!t.contains("test-key"), "secrets never printed: {t}");
+    }
+    let o = mhhs_qual(dir.path(), &["run", "--config", "no-such.toml"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o).contains("no-such.toml: cannot read the file"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn check_config_finds_a_port_in_use_and_a_silent_webhook() {
+    let dir = tempfile::tempdir().unwrap();
+    let held = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = held.local_addr().unwrap().port();
+    let f = write(
+        dir.path(),
+        "c.toml",
+        &config(
+            port,
+            &format!("http://127.0.0.1:{}/webhook", free_port()),
+            "500ms",
+        ),
+    );
+    let o = mhhs_qual(dir.path(), &["check-config", &f]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(2), "{t}");
+    assert!(t.contains("`dip.listen`: cannot listen"), "{t}");
+    assert!(
+        t.contains("`participant.webhook_url`: the webhook does not answer"),
+        "{t}"
+    );
+    // The run itself refuses the port too.
+    let o = mhhs_qual(dir.path(), &["run", "--config", &f, "--pack", "supplier"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!("cannot listen on 127.0.0.1:{port}")),
+        "{}",
+        text(&o)
+    );
+}
+
+/// A webhook that accepts connections and answers with whatever `answer` returns.
+fn fake_webhook(answer: fn() -> Option<Vec<u8>>) -> u16 {
+    let l = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = l.local_addr().unwrap().port();
+    std::thread::spawn(move || {
+        for stream in l.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut stream = stream;
+                let mut buf = [0u8; 65536];
+                let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
+                let _ = stream.read(&mut buf);
+                match answer() {
+                    Some(bytes) => {
+                        let _ = std::io::Write::write_all(&mut stream, &bytes);
+                    }
+                    None => std::thread::sleep(Duration::from_secs(5)),
+                }
+            });
+        }
+    });
+    port
+}
+
+fn run_against(webhook_port: u16, tags: &str) -> (Option<i32>, String, tempfile::TempDir) {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.toml",
+        &config(
+            0,
+            &format!("http://127.0.0.1:{webhook_port}/webhook"),
+            "700ms",
+        ),
+    );
+    let o = mhhs_qual(
+        dir.path(),
+        &["run", "--config", &f, "--pack", "supplier", "--tags", tags],
+    );
+    (o.status.code(), text(&o), dir)
+}
+
+#[test]
+fn a_webhook_that_is_down_fails_the_run_clearly() {
+    let (code, t, _d) = run_against(free_port(), "@QT-SUP-001");
+    assert_eq!(code, Some(1), "{t}");
+    assert!(t.contains("no answer: ") && t.contains("QT-SUP-001"), "{t}");
+}
+
+#[test]
+fn a_slow_webhook_counts_as_no_answer() {
+    let started = Instant::now();
+    let (code, t, _d) = run_against(fake_webhook(|| None), "@QT-SUP-001");
+    assert_eq!(code, Some(1), "{t}");
+    assert!(t.contains("no answer within 700ms"), "{t}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+}
+
+#[test]
+fn a_webhook_answering_garbage_fails_the_run_clearly() {
+    let (code, t, _d) = run_against(
+        fake_webhook(|| {
+            Some(b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\ncontent-length: 9\r\nconnection: close\r\n\r\n{garbage!".to_vec())
+        }),
+        "@QT-SUP-001",
+    );
+    assert_eq!(code, Some(1), "{t}");
+    assert!(t.contains("answer is not a StandardResponse"), "{t}");
+    let (code, t, _d) = run_against(
+        fake_webhook(|| Some(b"this is not HTTP at all\r\n\r\n".to_vec())),
+        "@QT-SUP-001",
+    );
+    assert_eq!(code, Some(1), "{t}");
+    assert!(t.contains("no answer: "), "{t}");
+}
+
+#[test]
+fn a_webhook_answering_a_flood_is_cut() {
+    let (code, t, d) = run_against(
+        fake_webhook(|| {
+            let mut r = b"HTTP/1.1 201 Created\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n".to_vec();
+            r.extend(std::iter::repeat_n(b'[', 3 * 1024 * 1024));
+            Some(r)
+        }),
+        "@QT-SUP-001",
+    );
+    assert_eq!(code, Some(1), "{t}");
+    let journal = std::fs::read_to_string(d.path().join("report/journal.ndjson")).unwrap();
+    assert!(journal.contains("cut"), "{t}");
+    assert!(
+        journal.len() < 1024 * 1024,
+        "the journal keeps a bounded copy"
+    );
+}
+
+/// Starts `mhhs-qual reference` as an external system; returns it and the config path.
+fn external_reference(dir: &std::path::Path, faults: &[&str]) -> (std::process::Child, String) {
+    let webhook = free_port();
+    let dip = free_port();
+    let f = write(
+        dir,
+        "ext.toml",
+        &config(dip, &format!("http://127.0.0.1:{webhook}/webhook"), "1s"),
+    );
+    let mut args = vec!["reference".to_owned(), "--config".to_owned(), f.clone()];
+    for fault in faults {
+        args.push("--fault".into());
+        args.push((*fault).to_owned());
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", webhook)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the reference supplier did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (child, f)
+}
+
+#[test]
+fn an_external_supplier_passes_and_a_broken_one_fails_naming_the_behaviour() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut good, f) = external_reference(dir.path(), &[]);
+    let o = mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            &f,
+            "--pack",
+            "supplier",
+            "--tags",
+            "@S4 or @S6",
+            "--report-dir",
+            "good",
+        ],
+    );
+    let _ = good.kill();
+    let _ = good.wait();
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+
+    let (mut broken, f) = external_reference(dir.path(), &["smart-services-only"]);
+    let o = mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            &f,
+            "--pack",
+            "supplier",
+            "--tags",
+            "@S4",
+            "--report-dir",
+            "broken",
+        ],
+    );
+    let _ = broken.kill();
+    let _ = broken.wait();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(
+        t.contains("QT-SUP-031") && t.contains("expected: [MSApp] proposes a MSA counterparty"),
+        "{t}"
+    );
+    assert!(t.contains("a MSS counterparty"), "{t}");
+    assert!(
+        !t.contains("QT-SUP-030 Gain"),
+        "the smart case still passes: {t}"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_still_writes_the_junit_file_with_unfinished_scenarios_as_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = write(
+        dir.path(),
+        "c.toml",
+        &config(
+            0,
+            &format!("http://127.0.0.1:{}/webhook", fake_webhook(|| None)),
+            "30s",
+        ),
+    );
+    let child = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
+        .args(["run", "--config", &f, "--pack", "supplier", "--tags", "@S1"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let o = child.wait_with_output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let junit = std::fs::read_to_string(dir.path().join("report/junit.xml")).unwrap();
+    assert!(
+        junit.contains("interrupted before the scenario finished"),
+        "{junit}"
+    );
+    assert!(
+        junit.contains("interrupted before the scenario started"),
+        "{junit}"
+    );
+}

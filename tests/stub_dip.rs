@@ -1,0 +1,388 @@
+//! The stub DIP's level-1 checks against bad and good submissions, driven over HTTP as a
+//! participant's system would.
+
+mod common;
+
+use std::sync::Arc;
+
+use mhhs_qual::config;
+use mhhs_qual::journal::Direction;
+use mhhs_qual::runner::{Harness, HarnessOptions, Participant};
+use serde_json::{Value, json};
+
+async fn harness() -> Arc<Harness> {
+    let text = common::config(0, "http://127.0.0.1:9/webhook", "1s");
+    let (c, _) = config::load_str(&text, "test.toml", Vec::new()).unwrap();
+    Harness::start(
+        c,
+        HarnessOptions {
+            participant: Participant::External,
+            schemas_dir: None,
+            stubs_dir: None,
+        },
+    )
+    .await
+    .unwrap()
+}
+
+fn ms_app(mpan: &str, reference: &str, timestamp: &str) -> Value {
+    json!({"payload": {"CommonBlock": {
+        "S0": {"interfaceID": "IF-031", "schemaVersion": "011", "eventCode": "[MSApp]"},
+        "S1": {"environmentTag": "UIT", "subText": null, "senderUniqueReference": reference, "senderTimestamp": timestamp,
+               "senderDIPID": "2300000001", "senderRoleID": "SUP", "senderCorrelationID": null, "DIPConnectionProviderID": null},
+        "A0": {"primaryRecipients": ["2200000001"], "secondaryRecipients": [], "always": []},
+        "M0": {"MPANCore": mpan, "distributorDIPID": "2500000020", "GSPGroupID": "_H"}},
+      "CustomBlock": {"B070": {"proposedMeteringServiceDIPID": "1200000001", "proposedMeteringServiceMPID": "MSSA",
+          "proposedMeteringServiceDIPEffectiveFromDate": "2026-03-21T19:05:00+00:00", "contractReferenceMeteringService": null,
+          "appointmentScenario": "COS"}}}})
+}
+
+async fn post(
+    h: &Harness,
+    channel: &str,
+    body: Vec<u8>,
+    content_type: &str,
+    key: Option<&str>,
+) -> (u16, Value) {
+    let mut req = reqwest::Client::new()
+        .post(format!("{}/dip-channel/{channel}", h.stub.uri()))
+        .header("content-type", content_type)
+        .body(body);
+    if let Some(k) = key {
+        req = req.header("x-api-key", k);
+    }
+    let r = req.send().await.unwrap();
+    let status = r.status().as_u16();
+    (status, r.json().await.unwrap_or(Value::Null))
+}
+
+fn message(v: &Value) -> &str {
+    v.pointer("/messageArray/0/message")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+const KEY: Option<&str> = Some("test-key-0123456789");
+const NOW: &str = "2026-03-21T19:05:00+00:00";
+
+#[tokio::test]
+async fn a_good_submission_is_accepted_with_a_standard_response() {
+    let h = harness().await;
+    let body = serde_json::to_vec(&json!([ms_app(
+        "2000056535971",
+        "S-IF-031-2300000001-SUP-20260321-1",
+        NOW
+    )]))
+    .unwrap();
+    let (status, v) = post(&h, "IF-031", body, "application/json", KEY).await;
+    assert_eq!(status, 201, "{v}");
+    assert_eq!(message(&v), "MSG0000 - Success");
+    assert!(h.schemas.check_standard_response(&v).is_empty());
+    assert!(
+        v.pointer("/messageArray/0/transactionID")
+            .and_then(Value::as_str)
+            .is_some_and(|t| t.starts_with("T-IF-031-"))
+    );
+    let e = h
+        .journal
+        .all()
+        .into_iter()
+        .find(|e| e.direction == Direction::Ingress)
+        .unwrap();
+    assert_eq!(e.headers["x-api-key"], "[redacted]");
+    assert!(e.clean(), "{:?}", e.verdicts);
+}
+
+#[tokio::test]
+async fn bad_submissions_get_the_dip_answers() {
+    let h = harness().await;
+    let good = |r: &str| serde_json::to_vec(&json!([ms_app("2000056535971", r, NOW)])).unwrap();
+    // Not JSON.
+    let (s, v) = post(&h, "IF-031", b"{not json".to_vec(), "application/json", KEY).await;
+    assert_eq!((s, message(&v)), (400, "MSG1001 - Schema Failure"));
+    assert!(
+        v.pointer("/messageArray/0/help")
+            .and_then(Value::as_str)
+            .unwrap()
+            .contains("not JSON")
+    );
+    // Wrong content type.
+    let (s, v) = post(
+        &h,
+        "IF-031",
+        good("S-IF-031-2300000001-SUP-20260321-2"),
+        "text/plain",
+        KEY,
+    )
+    .await;
+    assert_eq!(s, 400);
+    assert!(
+        v.pointer("/messageArray/0/help")
+            .and_then(Value::as_str)
+            .unwrap()
+            .contains("Content-Type")
+    );
+    // Too large.
+    let (s, _) = post(&h, "IF-031", vec![b' '; 70_000], "application/json", KEY).await;
+    assert_eq!(s, 413);
+    // No or wrong API key.
+    assert_eq!(
+        post(
+            &h,
+            "IF-031",
+            good("S-IF-031-2300000001-SUP-20260321-3"),
+            "application/json",
+            None
+        )
+        .await
+        .0,
+        401
+    );
+    assert_eq!(
+        post(
+            &h,
+            "IF-031",
+            good("S-IF-031-2300000001-SUP-20260321-3"),
+            "application/json",
+            Some("nope")
+        )
+        .await
+        .0,
+        401
+    );
+    // Unknown channel.
+    assert_eq!(
+        post(
+            &h,
+            "IF-999",
+            good("S-IF-031-2300000001-SUP-20260321-3"),
+            "application/json",
+            KEY
+        )
+        .await
+        .0,
+        404
+    );
+    // Interface against the URL.
+    let (s, v) = post(
+        &h,
+        "IF-032",
+        good("S-IF-031-2300000001-SUP-20260321-4"),
+        "application/json",
+        KEY,
+    )
+    .await;
+    assert_eq!((s, message(&v)), (400, "MSG1002 - Interface ID Invalid"));
+    // Schema failure names the pointer.
+    let mut bad = ms_app("2000056535971", "S-IF-031-2300000001-SUP-20260321-5", NOW);
+    bad["payload"]["CustomBlock"]["B070"]["appointmentScenario"] = json!("XYZ");
+    let (s, v) = post(
+        &h,
+        "IF-031",
+        serde_json::to_vec(&json!([bad])).unwrap(),
+        "application/json",
+        KEY,
+    )
+    .await;
+    assert_eq!((s, message(&v)), (400, "MSG1001 - Schema Failure"));
+    assert_eq!(
+        v.pointer("/messageArray/0/help")
+            .and_then(Value::as_str)
+            .unwrap(),
+        "IF-031 [MSApp] /0/payload/CustomBlock/B070/appointmentScenario: \"XYZ\" is not one of COS, CSP, USP, SEG, MCA, MCS, ALG"
+    );
+    // Sender DIP ID and role.
+    let mut other = ms_app("2000056535971", "S-IF-031-2300000002-SUP-20260321-6", NOW);
+    other["payload"]["CommonBlock"]["S1"]["senderDIPID"] = json!("2300000002");
+    let (s, v) = post(
+        &h,
+        "IF-031",
+        serde_json::to_vec(&json!([other])).unwrap(),
+        "application/json",
+        KEY,
+    )
+    .await;
+    assert_eq!((s, message(&v)), (400, "MSG1009 - Sender DIP ID Invalid"));
+    let mut role = ms_app("2000056535971", "S-IF-031-2300000001-MSS-20260321-7", NOW);
+    role["payload"]["CommonBlock"]["S1"]["senderRoleID"] = json!("MSS");
+    let (s, v) = post(
+        &h,
+        "IF-031",
+        serde_json::to_vec(&json!([role])).unwrap(),
+        "application/json",
+        KEY,
+    )
+    .await;
+    assert_eq!((s, message(&v)), (400, "MSG1010 - Sender Role Invalid"));
+    // Timestamp form and future.
+    for ts in ["2026-03-21 19:05:00+00:00", "2099-03-21T19:05:00+00:00"] {
+        let (s, v) = post(
+            &h,
+            "IF-031",
+            serde_json::to_vec(&json!([ms_app(
+                "2000056535971",
+                "S-IF-031-2300000001-SUP-20260321-8",
+                ts
+            )]))
+            .unwrap(),
+            "application/json",
+            KEY,
+        )
+        .await;
+        assert_eq!(
+            (s, message(&v)),
+            (400, "MSG1007 - Sender Timestamp Invalid"),
+            "{ts}"
+        );
+    }
+    // Duplicate reference: only once accepted.
+    assert_eq!(
+        post(
+            &h,
+            "IF-031",
+            good("S-IF-031-2300000001-SUP-20260321-9"),
+            "application/json",
+            KEY
+        )
+        .await
+        .0,
+        201
+    );
+    let (s, v) = post(
+        &h,
+        "IF-031",
+        good("S-IF-031-2300000001-SUP-20260321-9"),
+        "application/json",
+        KEY,
+    )
+    .await;
+    assert_eq!(
+        (s, message(&v)),
+        (400, "MSG1006 - Sender Unique Reference Duplicated")
+    );
+    // A batch with one bad message is rejected whole, and its good message may come again.
+    let batch = json!([
+        ms_app("2000056535971", "S-IF-031-2300000001-SUP-20260321-10", NOW),
+        ms_app("2000056535971", "S-IF-031-2300000001-SUP-20260321-10", NOW)
+    ]);
+    let (s, v) = post(
+        &h,
+        "IF-031",
+        serde_json::to_vec(&batch).unwrap(),
+        "application/json",
+        KEY,
+    )
+    .await;
+    assert_eq!(
+        (s, message(&v)),
+        (400, "MSG1006 - Sender Unique Reference Duplicated")
+    );
+    assert_eq!(v["messageArray"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        post(
+            &h,
+            "IF-031",
+            good("S-IF-031-2300000001-SUP-20260321-10"),
+            "application/json",
+            KEY
+        )
+        .await
+        .0,
+        201
+    );
+    // Every refusal is journaled with a failed level-1 verdict.
+    let refused = h
+        .journal
+        .all()
+        .into_iter()
+        .filter(|e| e.direction == Direction::Ingress && e.status != Some(201))
+        .count();
+    assert_eq!(refused, 14);
+    assert!(
+        h.journal
+            .all()
+            .iter()
+            .filter(|e| e.status != Some(201))
+            .all(|e| e.verdicts.iter().any(|v| v.check == "l1" && !v.ok))
+    );
+}
+
+#[tokio::test]
+async fn market_rules_are_verdicts_apart_from_the_schema() {
+    let h = harness().await;
+    // Schema-valid, but the MPAN check digit is wrong and the reference names another interface.
+    let body = serde_json::to_vec(&json!([ms_app(
+        "2000056535972",
+        "S-IF-032-2300000001-SUP-20260321-1",
+        NOW
+    )]))
+    .unwrap();
+    let (s, _) = post(&h, "IF-031", body, "application/json", KEY).await;
+    assert_eq!(s, 201);
+    let e = h
+        .journal
+        .all()
+        .into_iter()
+        .find(|e| e.direction == Direction::Ingress)
+        .unwrap();
+    let failed: Vec<&str> = e
+        .verdicts
+        .iter()
+        .filter(|v| !v.ok)
+        .map(|v| v.check.as_str())
+        .collect();
+    assert_eq!(
+        failed,
+        vec!["rule:mpan-check-digit", "rule:sender-reference"]
+    );
+}
+
+#[tokio::test]
+async fn scripted_faults_apply_to_their_scenario_only() {
+    let h = harness().await;
+    h.journal.bind_mpan("2000056535971", "scenario-a");
+    h.stub.script_fault(mhhs_qual::stub::Fault {
+        scenario: "scenario-a".into(),
+        interface: "IF-031".into(),
+        status: 503,
+        remaining: 1,
+    });
+    let body = |r: &str, m: &str| serde_json::to_vec(&json!([ms_app(m, r, NOW)])).unwrap();
+    // Another scenario's MPAN is not affected.
+    assert_eq!(
+        post(
+            &h,
+            "IF-031",
+            body("S-IF-031-2300000001-SUP-20260321-1", "1900012374324"),
+            "application/json",
+            KEY
+        )
+        .await
+        .0,
+        201
+    );
+    assert_eq!(
+        post(
+            &h,
+            "IF-031",
+            body("S-IF-031-2300000001-SUP-20260321-2", "2000056535971"),
+            "application/json",
+            KEY
+        )
+        .await
+        .0,
+        503
+    );
+    assert_eq!(
+        post(
+            &h,
+            "IF-031",
+            body("S-IF-031-2300000001-SUP-20260321-2", "2000056535971"),
+            "application/json",
+            KEY
+        )
+        .await
+        .0,
+        201
+    );
+}
