@@ -5,7 +5,7 @@
 //!
 //! Which fields are date-times, dates, DIP IDs or MPANs is read from the key names the
 //! interface schemas use (`...Date`, `...Timestamp`, `...DIPID`, `MPANCore`, `principalMPAN`,
-//! `subsidiaryMPAN` ...), so a new interface is covered without code.
+//! any key ending in `MPAN` ...), so a new interface is covered without code.
 
 use std::sync::LazyLock;
 
@@ -120,10 +120,7 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
                     format!("{s:?} is not a DIP ID of ten digits"),
                 );
             }
-        } else if matches!(
-            key,
-            "MPANCore" | "principalMPAN" | "subsidiaryMPAN" | "relatedMPAN" | "linkedMPAN"
-        ) && s.len() == 13
+        } else if (key == "MPANCore" || key.ends_with("MPAN")) && s.len() == 13
             && s.bytes().all(|b| b.is_ascii_digit())
             && let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s)
         {
