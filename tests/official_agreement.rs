@@ -10,7 +10,11 @@ use std::process::Command;
 #[test]
 fn our_examples_get_the_official_verdict() {
     let spec = common::shared().join("dip-api-documentation");
-    assert!(spec.join("SubmitEvents-unresolved.yaml").exists(), "the official spec is not at {}", spec.display());
+    assert!(
+        spec.join("SubmitEvents-unresolved.yaml").exists(),
+        "the official spec is not at {}",
+        spec.display()
+    );
     let root = env!("CARGO_MANIFEST_DIR");
     let o = Command::new("python3")
         .arg(format!("{root}/ci/official_agreement.py"))
@@ -21,7 +25,14 @@ fn our_examples_get_the_official_verdict() {
         .output()
         .expect("python3 runs");
     let out = String::from_utf8_lossy(&o.stdout);
-    assert!(o.status.success(), "{out}\n{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        o.status.success(),
+        "{out}\n{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
     let last = out.lines().last().unwrap_or_default();
-    assert!(last.ends_with(" 0 failed") && !last.starts_with("0 passed"), "{last}");
+    assert!(
+        last.ends_with(" 0 failed") && !last.starts_with("0 passed"),
+        "{last}"
+    );
 }

@@ -26,22 +26,47 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
 
     // A third-party consumer: libxml2 validating against the Jenkins JUnit schema.
     let xsd = common::shared().join("junit/jenkins-junit.xsd");
-    let o = Command::new("xmllint").arg("--noout").arg("--schema").arg(&xsd).arg(&junit_path).output().expect("xmllint is installed");
+    let o = Command::new("xmllint")
+        .arg("--noout")
+        .arg("--schema")
+        .arg(&xsd)
+        .arg(&junit_path)
+        .output()
+        .expect("xmllint is installed");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let count = Command::new("xmllint").args(["--xpath", "count(//testcase)"]).arg(&junit_path).output().unwrap();
+    let count = Command::new("xmllint")
+        .args(["--xpath", "count(//testcase)"])
+        .arg(&junit_path)
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "23");
-    let failures = Command::new("xmllint").args(["--xpath", "count(//testcase[failure])"]).arg(&junit_path).output().unwrap();
+    let failures = Command::new("xmllint")
+        .args(["--xpath", "count(//testcase[failure])"])
+        .arg(&junit_path)
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&failures.stdout).trim(), "2");
 
     let xml = std::fs::read_to_string(&junit_path).unwrap();
-    let names: Vec<&str> = xml.split("<testcase name=\"").skip(1).map(|s| s.split('"').next().unwrap()).collect();
+    let names: Vec<&str> = xml
+        .split("<testcase name=\"")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
     assert_eq!(names.len(), 23);
-    assert_eq!(names.iter().collect::<BTreeSet<_>>().len(), 23, "testcase names are unique");
+    assert_eq!(
+        names.iter().collect::<BTreeSet<_>>().len(),
+        23,
+        "testcase names are unique"
+    );
     assert!(names.iter().all(|n| n.starts_with("QT-SUP-")), "{names:?}");
     assert!(xml.contains("classname=\"qualification.supplier.Appoint services on gain\""));
     // The failure quotes the expectation, what arrived, and the journal entry.
     let failure = xml.split("<failure").nth(1).unwrap();
-    assert!(failure.contains("expected: [MSApp] proposes a"), "{failure}");
+    assert!(
+        failure.contains("expected: [MSApp] proposes a"),
+        "{failure}"
+    );
     assert!(failure.contains("arrived instead:"), "{failure}");
     assert!(failure.contains("SUT→DIP"), "{failure}");
     // The message sequence is in system-out.
@@ -49,14 +74,30 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     assert!(xml.contains("DIP→SUT (REGS)"));
 
     // results.json against its schema.
-    let results: Value = serde_json::from_slice(&std::fs::read(dir.path().join("results.json")).unwrap()).unwrap();
-    let schema: Value = serde_json::from_str(mhhs_qual::embedded::file("schemas/report/results.schema.json").unwrap()).unwrap();
+    let results: Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("results.json")).unwrap()).unwrap();
+    let schema: Value = serde_json::from_str(
+        mhhs_qual::embedded::file("schemas/report/results.schema.json").unwrap(),
+    )
+    .unwrap();
     let v = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = v.iter_errors(&results).map(|e| format!("{} {e}", e.instance_path())).collect();
+    let errors: Vec<String> = v
+        .iter_errors(&results)
+        .map(|e| format!("{} {e}", e.instance_path()))
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
-    assert_eq!(results["totals"], serde_json::json!({"scenarios": 23, "passed": 21, "failed": 2, "errors": 0}));
+    assert_eq!(
+        results["totals"],
+        serde_json::json!({"scenarios": 23, "passed": 21, "failed": 2, "errors": 0})
+    );
     assert_eq!(results["exit_code"], 1);
-    let failed: BTreeSet<&str> = results["scenarios"].as_array().unwrap().iter().filter(|s| s["status"] == "failed").map(|s| s["id"].as_str().unwrap()).collect();
+    let failed: BTreeSet<&str> = results["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["status"] == "failed")
+        .map(|s| s["id"].as_str().unwrap())
+        .collect();
     assert_eq!(failed, BTreeSet::from(["QT-SUP-031", "QT-SUP-032"]));
 
     // The journal: one JSON object per line, in order, and no secret.

@@ -8,7 +8,12 @@ use serde_json::Value;
 
 fn examples(kind: &str) -> Vec<(&'static str, Value)> {
     let v: Vec<_> = embedded::under(&format!("schemas/examples/{kind}/"))
-        .map(|(p, t)| (p, serde_json::from_str(t).unwrap_or_else(|e| panic!("{p}: {e}"))))
+        .map(|(p, t)| {
+            (
+                p,
+                serde_json::from_str(t).unwrap_or_else(|e| panic!("{p}: {e}")),
+            )
+        })
         .collect();
     assert!(!v.is_empty(), "no {kind} examples");
     v
@@ -17,20 +22,32 @@ fn examples(kind: &str) -> Vec<(&'static str, Value)> {
 #[test]
 fn every_schema_compiles_and_every_catalogued_variant_has_one() {
     let set = SchemaSet::embedded().unwrap();
-    let covered: usize = set.catalogue().interfaces.iter().map(|i| i.variants.len()).sum();
+    let covered: usize = set
+        .catalogue()
+        .interfaces
+        .iter()
+        .map(|i| i.variants.len())
+        .sum();
     assert_eq!(set.variant_count(), covered);
     assert_eq!(covered, 24);
-    for id in ["IF-001", "IF-002", "IF-031", "IF-032", "IF-033", "IF-035", "IF-036", "IF-037"] {
+    for id in [
+        "IF-001", "IF-002", "IF-031", "IF-032", "IF-033", "IF-035", "IF-036", "IF-037",
+    ] {
         let i = set.catalogue().get(id).unwrap();
         for e in &i.event_codes {
             assert!(set.covers(id, e), "{id} {e} has no schema");
         }
     }
     // Every JSON file under schemas/ (examples aside) is a JSON Schema 2020-12 document that compiles.
-    for (path, text) in embedded::under("schemas/").filter(|(p, _)| p.ends_with(".json") && !p.contains("/examples/")) {
+    for (path, text) in embedded::under("schemas/")
+        .filter(|(p, _)| p.ends_with(".json") && !p.contains("/examples/"))
+    {
         let v: Value = serde_json::from_str(text).unwrap();
         if v.get("$schema").is_some() {
-            assert!(jsonschema::draft202012::meta::is_valid(&v), "{path} is not a valid 2020-12 schema");
+            assert!(
+                jsonschema::draft202012::meta::is_valid(&v),
+                "{path} is not a valid 2020-12 schema"
+            );
         }
     }
 }
@@ -48,8 +65,13 @@ fn the_catalogue_lists_every_interface_with_names_codes_versions_and_roles() {
     assert_eq!(cat.get("PUB-002").unwrap().id, "IF-002");
     assert_eq!(cat.get("IF-051").unwrap().current_version(), Some("001"));
     let v: Value = serde_json::from_str(embedded::file("schemas/catalogue.json").unwrap()).unwrap();
-    let meta: Value = serde_json::from_str(embedded::file("schemas/catalogue.schema.json").unwrap()).unwrap();
-    let errors: Vec<String> = jsonschema::validator_for(&meta).unwrap().iter_errors(&v).map(|e| e.to_string()).collect();
+    let meta: Value =
+        serde_json::from_str(embedded::file("schemas/catalogue.schema.json").unwrap()).unwrap();
+    let errors: Vec<String> = jsonschema::validator_for(&meta)
+        .unwrap()
+        .iter_errors(&v)
+        .map(|e| e.to_string())
+        .collect();
     assert!(errors.is_empty(), "{errors:?}");
 }
 
@@ -72,7 +94,10 @@ fn invalid_examples_fail_at_their_pointer() {
         let f = set.check_body(&ex["message"], true);
         assert!(!f.is_empty(), "{path} passed the schema");
         assert!(f.iter().all(|x| x.kind == FindingKind::Schema));
-        assert!(f.iter().any(|x| x.pointer == pointer), "{path}: no finding at {pointer}: {f:?}");
+        assert!(
+            f.iter().any(|x| x.pointer == pointer),
+            "{path}: no finding at {pointer}: {f:?}"
+        );
     }
 }
 
@@ -81,19 +106,33 @@ fn rule_invalid_examples_pass_the_schema_and_break_their_rule_only() {
     let set = SchemaSet::embedded().unwrap();
     for (path, ex) in examples("rule-invalid") {
         let body = &ex["message"];
-        assert!(set.check_body(body, true).is_empty(), "{path} should be schema-valid");
+        assert!(
+            set.check_body(body, true).is_empty(),
+            "{path} should be schema-valid"
+        );
         let rule = ex["rule"].as_str().unwrap();
         let r = rules::check_payload(&body[0]["payload"], "/0/payload");
         assert!(!r.is_empty(), "{path}: no rule finding");
-        assert!(r.iter().all(|f| f.rule == rule && f.kind == FindingKind::Rule), "{path}: {r:?}");
-        assert!(r.iter().any(|f| f.pointer == ex["expectPointer"].as_str().unwrap()), "{path}: {r:?}");
+        assert!(
+            r.iter()
+                .all(|f| f.rule == rule && f.kind == FindingKind::Rule),
+            "{path}: {r:?}"
+        );
+        assert!(
+            r.iter()
+                .any(|f| f.pointer == ex["expectPointer"].as_str().unwrap()),
+            "{path}: {r:?}"
+        );
     }
 }
 
 #[test]
 fn an_error_reads_as_participants_expect() {
     let set = SchemaSet::embedded().unwrap();
-    let (_, mut body) = examples("valid").into_iter().find(|(p, _)| p.ends_with("IF-031-MSApp.json")).unwrap();
+    let (_, mut body) = examples("valid")
+        .into_iter()
+        .find(|(p, _)| p.ends_with("IF-031-MSApp.json"))
+        .unwrap();
     body[0]["payload"]["CustomBlock"]["B070"]["appointmentScenario"] = Value::String("XYZ".into());
     let f = set.check_body(&body, true);
     assert_eq!(
@@ -105,14 +144,29 @@ fn an_error_reads_as_participants_expect() {
 #[test]
 fn unknown_interfaces_and_event_codes_are_findings_not_crashes() {
     let set = SchemaSet::embedded().unwrap();
-    let (_, mut body) = examples("valid").into_iter().find(|(p, _)| p.ends_with("IF-031-MSApp.json")).unwrap();
+    let (_, mut body) = examples("valid")
+        .into_iter()
+        .find(|(p, _)| p.ends_with("IF-031-MSApp.json"))
+        .unwrap();
     body[0]["payload"]["CommonBlock"]["S0"]["eventCode"] = Value::String("[Nope]".into());
     let f = set.check_body(&body, true);
     assert_eq!(f[0].pointer, "/0/payload/CommonBlock/S0/eventCode");
-    assert!(f[0].message.contains("is not one of [MSApp], [DSApp]"), "{f:?}");
+    assert!(
+        f[0].message.contains("is not one of [MSApp], [DSApp]"),
+        "{f:?}"
+    );
     body[0]["payload"]["CommonBlock"]["S0"]["interfaceID"] = Value::String("IF-999".into());
-    assert!(set.check_body(&body, true)[0].message.contains("not an interface of the catalogue"));
-    for garbage in [Value::Null, Value::from(3), Value::Array(vec![]), serde_json::json!([{"payload": 1}])] {
+    assert!(
+        set.check_body(&body, true)[0]
+            .message
+            .contains("not an interface of the catalogue")
+    );
+    for garbage in [
+        Value::Null,
+        Value::from(3),
+        Value::Array(vec![]),
+        serde_json::json!([{"payload": 1}]),
+    ] {
         assert!(!set.check_body(&garbage, true).is_empty(), "{garbage}");
     }
 }

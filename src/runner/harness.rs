@@ -99,7 +99,14 @@ impl Harness {
             schemas.clone(),
             journal.clone(),
             ids.clone(),
-            Some(tx),
+            Some((
+                tx,
+                reactions
+                    .0
+                    .iter()
+                    .map(|r| r.when.interface.clone())
+                    .collect(),
+            )),
         )
         .await;
         let reference = match (reference_listener, &options.participant) {

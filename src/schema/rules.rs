@@ -7,6 +7,7 @@
 //! interface schemas use (`...Date`, `...Timestamp`, `...DIPID`, `MPANCore`, `principalMPAN`,
 //! any key ending in `MPAN` ...), so a new interface is covered without code.
 
+use std::fmt::Write as _;
 use std::sync::LazyLock;
 
 use regex::Regex;
@@ -97,36 +98,42 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
             message,
         });
     };
-    walk(payload, prefix, None, &mut |key, pointer, value| {
-        let Some(s) = value.as_str() else { return };
-        if key.ends_with("Timestamp")
-            || key.ends_with("DateTime")
-            || (key.ends_with("Date") && s.len() == 25)
-        {
-            if s.len() == 25 && parse_dt003(s).is_none() {
-                push(
-                    DATETIME_FORM,
-                    pointer.to_owned(),
-                    format!("{s:?} is not a DT-003 date-time YYYY-MM-DDThh:mm:ss+hh:mm"),
-                );
+    walk(
+        payload,
+        &mut prefix.to_owned(),
+        None,
+        &mut |key, pointer, value| {
+            let Some(s) = value.as_str() else { return };
+            if key.ends_with("Timestamp")
+                || key.ends_with("DateTime")
+                || (key.ends_with("Date") && s.len() == 25)
+            {
+                if s.len() == 25 && parse_dt003(s).is_none() {
+                    push(
+                        DATETIME_FORM,
+                        pointer.to_owned(),
+                        format!("{s:?} is not a DT-003 date-time YYYY-MM-DDThh:mm:ss+hh:mm"),
+                    );
+                }
+            } else if key.ends_with("DIPID")
+                || matches!(key, "primaryRecipients" | "secondaryRecipients" | "always")
+            {
+                if s.len() == 10 && !s.bytes().all(|b| b.is_ascii_digit()) {
+                    push(
+                        DIP_ID_DIGITS,
+                        pointer.to_owned(),
+                        format!("{s:?} is not a DIP ID of ten digits"),
+                    );
+                }
+            } else if (key == "MPANCore" || key.ends_with("MPAN"))
+                && s.len() == 13
+                && s.bytes().all(|b| b.is_ascii_digit())
+                && let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s)
+            {
+                push(MPAN_CHECK_DIGIT, pointer.to_owned(), e.to_string());
             }
-        } else if key.ends_with("DIPID")
-            || matches!(key, "primaryRecipients" | "secondaryRecipients" | "always")
-        {
-            if s.len() == 10 && !s.bytes().all(|b| b.is_ascii_digit()) {
-                push(
-                    DIP_ID_DIGITS,
-                    pointer.to_owned(),
-                    format!("{s:?} is not a DIP ID of ten digits"),
-                );
-            }
-        } else if (key == "MPANCore" || key.ends_with("MPAN")) && s.len() == 13
-            && s.bytes().all(|b| b.is_ascii_digit())
-            && let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s)
-        {
-            push(MPAN_CHECK_DIGIT, pointer.to_owned(), e.to_string());
-        }
-    });
+        },
+    );
     for block in ["M0", "M1"] {
         let Some(m) = payload.pointer(&format!("/CommonBlock/{block}")) else {
             continue;
@@ -178,16 +185,33 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
     out
 }
 
-fn walk(value: &Value, pointer: &str, key: Option<&str>, f: &mut impl FnMut(&str, &str, &Value)) {
+/// Visits every scalar under a key, with its JSON pointer. One pointer buffer is grown and
+/// cut back as the walk goes, so a clean message costs no allocation per field.
+fn walk(
+    value: &Value,
+    pointer: &mut String,
+    key: Option<&str>,
+    f: &mut impl FnMut(&str, &str, &Value),
+) {
+    let len = pointer.len();
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                walk(v, &format!("{pointer}/{}", escape(k)), Some(k), f);
+                pointer.push('/');
+                if k.contains(['~', '/']) {
+                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
+                } else {
+                    pointer.push_str(k);
+                }
+                walk(v, pointer, Some(k), f);
+                pointer.truncate(len);
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                walk(v, &format!("{pointer}/{i}"), key, f);
+                let _ = write!(pointer, "/{i}");
+                walk(v, pointer, key, f);
+                pointer.truncate(len);
             }
         }
         other => {
@@ -196,10 +220,6 @@ fn walk(value: &Value, pointer: &str, key: Option<&str>, f: &mut impl FnMut(&str
             }
         }
     }
-}
-
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
 
 #[cfg(test)]
@@ -236,7 +256,7 @@ mod tests {
     #[test]
     fn each_rule_fires() {
         let p = payload(
-            "2026-03-21T19:05:00.000000Z",
+            "2026-03-21 19:05:00+00:00",
             "2000056535972",
             "_A",
             "S-IF-032-2300000001-SUP-20260321-1",

@@ -53,6 +53,8 @@ struct Shared {
     faults: Mutex<Vec<Fault>>,
     accepted: Mutex<HashSet<String>>,
     on_accept: Option<UnboundedSender<Accepted>>,
+    /// Interfaces some counterparty reacts to: only their accepted payloads are passed on.
+    reactive: HashSet<String>,
 }
 
 /// The stub DIP's HTTP server.
@@ -78,8 +80,12 @@ impl StubDip {
         schemas: Arc<SchemaSet>,
         journal: Arc<Journal>,
         ids: Arc<Ids>,
-        on_accept: Option<UnboundedSender<Accepted>>,
+        on_accept: Option<(UnboundedSender<Accepted>, HashSet<String>)>,
     ) -> Self {
+        let (on_accept, reactive) = match on_accept {
+            Some((tx, interfaces)) => (Some(tx), interfaces),
+            None => (None, HashSet::new()),
+        };
         let shared = Arc::new(Shared {
             config,
             schemas,
@@ -88,6 +94,7 @@ impl StubDip {
             faults: Mutex::new(Vec::new()),
             accepted: Mutex::new(HashSet::new()),
             on_accept,
+            reactive,
         });
         let server = MockServer::builder()
             .listener(listener)
@@ -151,29 +158,36 @@ impl Respond for Ingress {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let started = Instant::now();
         let shared = &self.0;
-        let headers: Vec<(String, String)> = request
-            .headers
-            .iter()
-            .map(|(k, v)| {
-                (
-                    k.as_str().to_owned(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let mut entry = Entry::new(Direction::Ingress, request.url.path().to_owned())
-            .with_headers(headers.iter().map(|(k, v)| (k.as_str(), v.as_str())));
+        let mut entry = Entry::new(Direction::Ingress, request.url.path().to_owned()).with_headers(
+            request
+                .headers
+                .iter()
+                .map(|(k, v)| (k.as_str(), v.to_str().unwrap_or("[not text]"))),
+        );
         entry.party = Some("SUT".into());
-        entry.body = if request.body.len() > shared.config.dip.max_body_bytes {
-            Body::Text(format!(
+        // The body is parsed once; the checks borrow it and the journal keeps it.
+        let too_large = request.body.len() > shared.config.dip.max_body_bytes;
+        let parsed: Option<Value> = if too_large {
+            None
+        } else {
+            serde_json::from_slice(&request.body).ok()
+        };
+        entry.body = match &parsed {
+            Some(_) => Body::Empty,
+            None if too_large => Body::Text(format!(
                 "[{} bytes, over the limit of {}]",
                 request.body.len(),
                 shared.config.dip.max_body_bytes
-            ))
-        } else {
-            Body::from_bytes(&request.body)
+            )),
+            None => Body::from_bytes(&request.body),
         };
-        let mut entry = entry.described();
+        if let Some(p) = parsed.as_ref().and_then(|b| payloads(b).first().copied()) {
+            let h = Header::of(p);
+            entry.interface = h.interface;
+            entry.event = h.event;
+            entry.reference = h.reference;
+            entry.mpan = h.mpan;
+        }
         let channel = request
             .url
             .path()
@@ -182,7 +196,6 @@ impl Respond for Ingress {
             .next()
             .unwrap_or_default()
             .to_owned();
-        let parsed: Option<Value> = entry.body.json().cloned();
         let answer = shared.check(request, &channel, parsed.as_ref(), &mut entry);
         let batch: Vec<&Value> = parsed.as_ref().map(payloads).unwrap_or_default();
         let mut items = Vec::new();
@@ -227,20 +240,35 @@ impl Respond for Ingress {
         let mut template = ResponseTemplate::new(answer.status);
         if !items.is_empty() {
             let body = standard_response(&items);
-            entry.response = Body::Json(body.clone());
-            template = template.set_body_json(body);
+            let bytes = serde_json::to_vec(&body).expect("JSON values serialize");
+            entry.response = Body::Json(body);
+            template = template.set_body_raw(bytes, "application/json");
         }
         entry.status = Some(answer.status);
         entry.outcome = answer.outcome;
         entry.latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
+        let reactive: Vec<Value> = if answer.status == 201 && shared.on_accept.is_some() {
+            batch
+                .iter()
+                .filter(|p| {
+                    Header::of(p)
+                        .interface
+                        .is_some_and(|i| shared.reactive.contains(&i))
+                })
+                .map(|p| (*p).clone())
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if let Some(body) = parsed {
+            entry.body = Body::Json(body);
+        }
         let entry = shared.journal.record(entry);
-        if answer.status == 201
-            && let Some(tx) = &shared.on_accept
-        {
-            for p in batch {
+        if let Some(tx) = &shared.on_accept {
+            for payload in reactive {
                 let _ = tx.send(Accepted {
                     scenario: entry.scenario.clone(),
-                    payload: p.clone(),
+                    payload,
                 });
             }
         }
@@ -359,11 +387,12 @@ impl Shared {
         let mut answer = None;
         let mut seen = HashSet::new();
         for (i, p) in batch.iter().enumerate() {
+            let sender = p.pointer("/CommonBlock/S1");
             let s1 = |k: &str| {
-                p.pointer(&format!("/CommonBlock/S1/{k}"))
+                sender
+                    .and_then(|s| s.get(k))
                     .and_then(Value::as_str)
                     .unwrap_or_default()
-                    .to_owned()
             };
             let h = Header::of(p);
             let at = |f: &str| format!("/{i}/payload/CommonBlock/{f}");
@@ -395,7 +424,7 @@ impl Shared {
                         self.config.participant.role
                     ),
                 ))
-            } else if let Some(why) = timestamp_problem(&s1("senderTimestamp")) {
+            } else if let Some(why) = timestamp_problem(s1("senderTimestamp")) {
                 Some(Answer::reject(
                     "MSG1007",
                     format!("{}: {why}", at("S1/senderTimestamp")),
@@ -404,7 +433,7 @@ impl Shared {
                 .accepted
                 .lock()
                 .expect("accepted lock")
-                .contains(&s1("senderUniqueReference"))
+                .contains(s1("senderUniqueReference"))
                 || !seen.insert(s1("senderUniqueReference"))
             {
                 Some(Answer::reject(
