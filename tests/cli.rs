@@ -161,7 +161,7 @@ fn fake_webhook(answer: fn() -> Option<Vec<u8>>) -> u16 {
         for stream in l.incoming().flatten() {
             std::thread::spawn(move || {
                 let mut stream = stream;
-                let mut buf = [0u8; 65536];
+                let mut buf = vec![0u8; 65536];
                 let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
                 let _ = stream.read(&mut buf);
                 match answer() {
