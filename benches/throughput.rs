@@ -8,7 +8,10 @@
 //! Loads are bounded in count and time. `MHHS_QUAL_BENCH_MESSAGES` sets the message count
 //! (default 20000).
 #![expect(clippy::print_stdout, reason = "a bench binary reports on stdout")]
-#![expect(clippy::cast_precision_loss, reason = "message counts are far below 2^52")]
+#![expect(
+    clippy::cast_precision_loss,
+    reason = "message counts are far below 2^52"
+)]
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};

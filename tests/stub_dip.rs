@@ -291,6 +291,7 @@ async fn bad_submissions_get_the_dip_answers() {
         201
     );
     // Every refusal is journaled with a failed level-1 verdict.
+    h.stub.flush().await;
     let refused = h
         .journal
         .all()

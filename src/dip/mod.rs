@@ -8,7 +8,7 @@ mod template;
 
 pub use builder::{Builder, Subject};
 pub use ids::{Ids, now_dt003, today_yyyymmdd};
-pub use response::{ResponseItem, response_text, standard_response};
+pub use response::{ResponseItem, response_text, standard_response, standard_response_bytes};
 pub use template::{Templates, Vars, fill};
 
 use serde_json::Value;

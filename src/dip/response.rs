@@ -4,7 +4,8 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use serde_json::{Value, json};
+use serde::Serialize;
+use serde_json::Value;
 
 use crate::embedded;
 
@@ -36,24 +37,62 @@ pub struct ResponseItem {
     pub help: Option<String>,
 }
 
+/// The wire form of a StandardResponse: all ten keys of every item present.
+#[derive(Serialize)]
+struct Wire<'a> {
+    #[serde(rename = "messageArray")]
+    message_array: Vec<WireItem<'a>>,
+    timestamp: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct WireItem<'a> {
+    #[serde(rename = "transactionID")]
+    transaction_id: Option<&'a str>,
+    sender_unique_reference: Option<&'a str>,
+    #[serde(rename = "correlationID")]
+    correlation_id: Option<&'a str>,
+    sent_timestamp: &'a str,
+    #[serde(rename = "senderID")]
+    sender_id: &'a str,
+    #[serde(rename = "recipientID")]
+    recipient_id: Option<&'a str>,
+    #[serde(rename = "DIPConnectionProviderID")]
+    dip_connection_provider_id: Option<&'a str>,
+    message: &'a str,
+    help: Option<&'a str>,
+    #[serde(rename = "serviceTicketURL")]
+    service_ticket_url: Option<&'a str>,
+}
+
+/// A StandardResponse body, serialized.
+pub fn standard_response_bytes(items: &[ResponseItem]) -> Vec<u8> {
+    let now = super::now_dt003();
+    let wire = Wire {
+        message_array: items
+            .iter()
+            .map(|i| WireItem {
+                transaction_id: i.transaction_id.as_deref(),
+                sender_unique_reference: i.sender_unique_reference.as_deref(),
+                correlation_id: i.correlation_id.as_deref(),
+                sent_timestamp: &now,
+                sender_id: &i.sender_id,
+                recipient_id: i.recipient_id.as_deref(),
+                dip_connection_provider_id: None,
+                message: &i.message,
+                help: i.help.as_deref(),
+                service_ticket_url: None,
+            })
+            .collect(),
+        timestamp: &now,
+    };
+    serde_json::to_vec(&wire).expect("a StandardResponse serializes")
+}
+
 /// A StandardResponse body with all ten keys of every item present.
 pub fn standard_response(items: &[ResponseItem]) -> Value {
-    let now = super::now_dt003();
-    json!({
-        "messageArray": items.iter().map(|i| json!({
-            "transactionID": i.transaction_id,
-            "senderUniqueReference": i.sender_unique_reference,
-            "correlationID": i.correlation_id,
-            "sentTimestamp": now,
-            "senderID": i.sender_id,
-            "recipientID": i.recipient_id,
-            "DIPConnectionProviderID": null,
-            "message": i.message,
-            "help": i.help,
-            "serviceTicketURL": null,
-        })).collect::<Vec<_>>(),
-        "timestamp": now,
-    })
+    serde_json::from_slice(&standard_response_bytes(items)).expect("just serialized")
 }
 
 #[cfg(test)]

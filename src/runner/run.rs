@@ -185,6 +185,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             }
         })
         .await;
+    harness.stub.flush().await;
     if interrupted {
         collector.interrupt();
     } else {

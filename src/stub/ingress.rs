@@ -19,7 +19,7 @@ use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::config::Config;
-use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response};
+use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response_bytes};
 use crate::journal::{Body, Direction, Entry, Journal, Verdict};
 use crate::schema::{SchemaSet, rules};
 
@@ -52,9 +52,81 @@ struct Shared {
     ids: Arc<Ids>,
     faults: Mutex<Vec<Fault>>,
     accepted: Mutex<HashSet<String>>,
+    recorder: UnboundedSender<Record>,
+}
+
+/// An exchange answered, waiting for its rules verdicts and its journal entry.
+struct Pending {
+    entry: Entry,
+    body: Option<Value>,
+    response: Option<Vec<u8>>,
+    accepted: bool,
+}
+
+/// What the recorder is sent.
+enum Record {
+    Entry(Box<Pending>),
+    /// Answered once everything sent before is in the journal.
+    Flush(tokio::sync::oneshot::Sender<()>),
+}
+
+/// Runs the market rules on answered exchanges, journals them, and passes accepted payloads
+/// of the interfaces some counterparty reacts to on to the reactions.
+async fn recorder(
+    journal: Arc<Journal>,
+    mut rx: tokio::sync::mpsc::UnboundedReceiver<Record>,
     on_accept: Option<UnboundedSender<Accepted>>,
-    /// Interfaces some counterparty reacts to: only their accepted payloads are passed on.
     reactive: HashSet<String>,
+) {
+    while let Some(record) = rx.recv().await {
+        let pending = match record {
+            Record::Flush(done) => {
+                let _ = done.send(());
+                continue;
+            }
+            Record::Entry(p) => *p,
+        };
+        let Pending {
+            mut entry,
+            body,
+            response,
+            accepted,
+        } = pending;
+        let mut reactions = Vec::new();
+        if let Some(body) = &body {
+            for (i, p) in payloads(body).into_iter().enumerate() {
+                for f in rules::check_payload(p, &format!("/{i}/payload")) {
+                    entry.verdicts.push(Verdict {
+                        check: format!("rule:{}", f.rule),
+                        ok: false,
+                        detail: f.to_string(),
+                    });
+                }
+                if accepted
+                    && Header::of(p)
+                        .interface
+                        .is_some_and(|i| reactive.contains(&i))
+                {
+                    reactions.push(p.clone());
+                }
+            }
+        }
+        if let Some(b) = body {
+            entry.body = Body::Json(b);
+        }
+        if let Some(r) = response {
+            entry.response = Body::from_bytes(&r);
+        }
+        let entry = journal.record(entry);
+        if let Some(tx) = &on_accept {
+            for payload in reactions {
+                let _ = tx.send(Accepted {
+                    scenario: entry.scenario.clone(),
+                    payload,
+                });
+            }
+        }
+    }
 }
 
 /// The stub DIP's HTTP server.
@@ -86,6 +158,8 @@ impl StubDip {
             Some((tx, interfaces)) => (Some(tx), interfaces),
             None => (None, HashSet::new()),
         };
+        let (recorder_tx, recorder_rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(recorder(journal.clone(), recorder_rx, on_accept, reactive));
         let shared = Arc::new(Shared {
             config,
             schemas,
@@ -93,8 +167,7 @@ impl StubDip {
             ids,
             faults: Mutex::new(Vec::new()),
             accepted: Mutex::new(HashSet::new()),
-            on_accept,
-            reactive,
+            recorder: recorder_tx,
         });
         let server = MockServer::builder()
             .listener(listener)
@@ -117,6 +190,14 @@ impl StubDip {
 
     pub fn address(&self) -> SocketAddr {
         *self.server.address()
+    }
+
+    /// Waits until every exchange answered so far is in the journal.
+    pub async fn flush(&self) {
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        if self.shared.recorder.send(Record::Flush(tx)).is_ok() {
+            let _ = rx.await;
+        }
     }
 
     /// Scripts a fault.
@@ -238,40 +319,23 @@ impl Respond for Ingress {
             }
         }
         let mut template = ResponseTemplate::new(answer.status);
+        let mut response = None;
         if !items.is_empty() {
-            let body = standard_response(&items);
-            let bytes = serde_json::to_vec(&body).expect("JSON values serialize");
-            entry.response = Body::Json(body);
-            template = template.set_body_raw(bytes, "application/json");
+            let bytes = standard_response_bytes(&items);
+            template = template.set_body_raw(bytes.clone(), "application/json");
+            response = Some(bytes);
         }
         entry.status = Some(answer.status);
         entry.outcome = answer.outcome;
         entry.latency_ms = Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-        let reactive: Vec<Value> = if answer.status == 201 && shared.on_accept.is_some() {
-            batch
-                .iter()
-                .filter(|p| {
-                    Header::of(p)
-                        .interface
-                        .is_some_and(|i| shared.reactive.contains(&i))
-                })
-                .map(|p| (*p).clone())
-                .collect()
-        } else {
-            Vec::new()
-        };
-        if let Some(body) = parsed {
-            entry.body = Body::Json(body);
-        }
-        let entry = shared.journal.record(entry);
-        if let Some(tx) = &shared.on_accept {
-            for payload in reactive {
-                let _ = tx.send(Accepted {
-                    scenario: entry.scenario.clone(),
-                    payload,
-                });
-            }
-        }
+        // The answer is ready: the market rules, the journal and the reactions are done by
+        // the recorder, off the server's thread.
+        let _ = shared.recorder.send(Record::Entry(Box::new(Pending {
+            entry,
+            body: parsed,
+            response,
+            accepted: answer.status == 201,
+        })));
         template
     }
 }
@@ -460,13 +524,6 @@ impl Shared {
                         s1("environmentTag"),
                         self.config.environment
                     ),
-                });
-            }
-            for f in rules::check_payload(p, &format!("/{i}/payload")) {
-                entry.verdicts.push(Verdict {
-                    check: format!("rule:{}", f.rule),
-                    ok: false,
-                    detail: f.to_string(),
                 });
             }
         }
