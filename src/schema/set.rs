@@ -223,10 +223,27 @@ impl SchemaSet {
                     "interfaceID",
                     format!("{interface:?} is not an interface of the catalogue"),
                 ),
-                Some(i) if !i.event_codes.iter().any(|e| e == event) => (
-                    "eventCode",
-                    format!("{event:?} is not one of {}", i.event_codes.join(", ")),
-                ),
+                Some(i) if !i.event_codes.iter().any(|e| e == event) => {
+                    let owners: Vec<&str> = self
+                        .catalogue
+                        .interfaces
+                        .iter()
+                        .filter(|o| o.event_codes.iter().any(|e| e == event))
+                        .map(|o| o.id.as_str())
+                        .collect();
+                    let whose = if owners.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it is an event code of {})", owners.join(", "))
+                    };
+                    (
+                        "eventCode",
+                        format!(
+                            "{event:?} is not one of {}{whose}",
+                            i.event_codes.join(", ")
+                        ),
+                    )
+                }
                 Some(_) => (
                     "eventCode",
                     format!("no schema in this set for {interface} {event}"),

@@ -25,7 +25,30 @@ pub struct FileVerdict {
 /// Every schema finding of a body. A body that is a single `{payload}` object or a bare
 /// payload gets an envelope finding and its payload is checked all the same.
 pub fn validate_body(set: &SchemaSet, body: &Value, interface: Option<&str>) -> Vec<Finding> {
-    let mut findings = set.check_envelope(body, true);
+    let mut findings = if body.is_array() {
+        set.check_envelope(body, true)
+    } else {
+        vec![Finding {
+            kind: FindingKind::Schema,
+            rule: "type".into(),
+            interface: interface.map(str::to_owned),
+            event: None,
+            pointer: String::new(),
+            message: format!(
+                "the body is {}, not an array of {{\"payload\": ...}} messages (DIPMessageArray)",
+                match body {
+                    Value::Object(m) if m.contains_key("payload") => "one {\"payload\": ...} object",
+                    Value::Object(m) if m.contains_key("CommonBlock") => "a bare payload",
+                    Value::Object(_) => "an object",
+                    Value::Null => "null",
+                    Value::Bool(_) => "a boolean",
+                    Value::Number(_) => "a number",
+                    Value::String(_) => "a string",
+                    Value::Array(_) => "an array",
+                }
+            ),
+        }]
+    };
     let payloads: Vec<(String, &Value)> = match body {
         Value::Array(items) => items
             .iter()
