@@ -163,11 +163,14 @@ fn the_spec_examples_get_the_pinned_verdicts() {
     let pinned: Vec<&str> = PINNED.iter().map(|(n, _)| *n).collect();
     assert_eq!(names, pinned, "the examples of the spec changed");
     for ((name, count, reasons), (_, expected)) in got.iter().zip(PINNED) {
-        let short: Vec<String> = reasons
+        let mut short: Vec<String> = reasons
             .iter()
             .map(|r| r.split_once(": ").map_or(r.as_str(), |(a, _)| a).to_owned())
             .collect();
-        assert_eq!(short, *expected, "{name}");
+        short.sort();
+        let mut expected = expected.to_vec();
+        expected.sort_unstable();
+        assert_eq!(short, expected, "{name}");
         assert!(*count > 0, "{name} is valid now: unpin it");
     }
     for (name, reason) in REASONS {
