@@ -37,7 +37,8 @@ pub fn validate_body(set: &SchemaSet, body: &Value, interface: Option<&str>) -> 
             message: format!(
                 "the body is {}, not an array of {{\"payload\": ...}} messages (DIPMessageArray)",
                 match body {
-                    Value::Object(m) if m.contains_key("payload") => "one {\"payload\": ...} object",
+                    Value::Object(m) if m.contains_key("payload") =>
+                        "one {\"payload\": ...} object",
                     Value::Object(m) if m.contains_key("CommonBlock") => "a bare payload",
                     Value::Object(_) => "an object",
                     Value::Null => "null",

@@ -1,6 +1,9 @@
 //! Our schemas and the imported official ones give the same verdict on a generated corpus:
 //! each valid example of ours and systematic mutants of it.
-#![expect(clippy::print_stdout, reason = "the agreement matrix is printed to be quoted")]
+#![expect(
+    clippy::print_stdout,
+    reason = "the agreement matrix is printed to be quoted"
+)]
 
 use std::collections::BTreeMap;
 
@@ -22,7 +25,10 @@ const KINDS: [&str; 8] = [
 ];
 
 /// `(kind, pointer, mutant payload)`
-fn mutants(payload: &Value, facts: &BTreeMap<String, FieldFacts>) -> Vec<(&'static str, String, Value)> {
+fn mutants(
+    payload: &Value,
+    facts: &BTreeMap<String, FieldFacts>,
+) -> Vec<(&'static str, String, Value)> {
     let mut leaves = Vec::new();
     collect(payload, String::new(), String::new(), &mut leaves);
     let mut out = vec![("valid", String::new(), payload.clone())];
@@ -75,7 +81,11 @@ fn mutants(payload: &Value, facts: &BTreeMap<String, FieldFacts>) -> Vec<(&'stat
         }
         let Some(f) = f else { continue };
         if f.enumeration.is_some() {
-            out.push(("enum", pointer.clone(), with(pointer, json!("ZZ-not-in-enum"))));
+            out.push((
+                "enum",
+                pointer.clone(),
+                with(pointer, json!("ZZ-not-in-enum")),
+            ));
         }
         if let (Some(_), Value::String(s)) = (&f.pattern, value) {
             let broken = "~".repeat(s.chars().count().max(1));
@@ -131,7 +141,9 @@ fn our_schemas_and_the_official_ones_agree_on_every_mutant() {
     for path in &examples {
         let body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let payload = &body[0]["payload"];
-        let interface = payload["CommonBlock"]["S0"]["interfaceID"].as_str().unwrap();
+        let interface = payload["CommonBlock"]["S0"]["interfaceID"]
+            .as_str()
+            .unwrap();
         let event = payload["CommonBlock"]["S0"]["eventCode"].as_str().unwrap();
         let name = path.file_stem().unwrap().to_string_lossy().into_owned();
         assert!(ours.covers(interface, event), "{name}");

@@ -49,7 +49,8 @@ fn a_folder_that_is_not_the_spec_is_refused() {
     let e = import(dir.path(), out.path()).unwrap_err();
     assert!(matches!(e, ImportError::NotSpec { .. }), "{e}");
     assert!(
-        e.to_string().contains("missing Interfaces-EventCodes-unresolved.yaml"),
+        e.to_string()
+            .contains("missing Interfaces-EventCodes-unresolved.yaml"),
         "{e}"
     );
     let o = mhhs_qual(&[
@@ -168,7 +169,9 @@ fn validate_with_imported_schemas_checks_variants_and_names_unknown_interfaces()
     assert_eq!(o.status.code(), Some(1));
     let out = String::from_utf8_lossy(&o.stdout);
     assert!(
-        out.contains("/0/payload/CommonBlock/S0/interfaceID: \"IF-999\" is not one of IF-031 [enum]"),
+        out.contains(
+            "/0/payload/CommonBlock/S0/interfaceID: \"IF-999\" is not one of IF-031 [enum]"
+        ),
         "{out}"
     );
 }

@@ -52,7 +52,10 @@ pub fn mhhs_qual(args: &[&str]) -> Output {
 /// A copy of the spec folder (its YAML files) to alter.
 pub fn spec_copy() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    for entry in std::fs::read_dir(spec_dir()).expect("spec folder").flatten() {
+    for entry in std::fs::read_dir(spec_dir())
+        .expect("spec folder")
+        .flatten()
+    {
         let p = entry.path();
         if p.is_file() {
             std::fs::copy(&p, dir.path().join(entry.file_name())).expect("copy");

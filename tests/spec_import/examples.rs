@@ -48,10 +48,7 @@ const PINNED: &[(&str, &[&str])] = &[
     ),
     (
         "IF-003-MSDeAppRM",
-        &[
-            "type /",
-            "variant /payload/CommonBlock/S0/eventCode",
-        ],
+        &["type /", "variant /payload/CommonBlock/S0/eventCode"],
     ),
     (
         "IF-020-RelatedCreate",
@@ -90,13 +87,7 @@ const PINNED: &[(&str, &[&str])] = &[
             "type /",
         ],
     ),
-    (
-        "IF-043",
-        &[
-            "required /payload/CommonBlock/S0",
-            "type /",
-        ],
-    ),
+    ("IF-043", &["required /payload/CommonBlock/S0", "type /"]),
     (
         "IF-044",
         &[
@@ -105,33 +96,41 @@ const PINNED: &[(&str, &[&str])] = &[
             "type /",
         ],
     ),
-    (
-        "REP-002",
-        &[
-            "variant /0/payload/CommonBlock/S0/eventCode",
-        ],
-    ),
+    ("REP-002", &["variant /0/payload/CommonBlock/S0/eventCode"]),
     (
         "REP-002-proposed",
-        &[
-            "variant /0/payload/CommonBlock/S0/eventCode",
-        ],
+        &["variant /0/payload/CommonBlock/S0/eventCode"],
     ),
 ];
 
 /// Why, in words: a finding message that must be among each example's findings.
 const REASONS: &[(&str, &str)] = &[
-    ("IF-001-ChangeOfSupplier", "\"interfaceID\" is a required property"),
-    ("IF-001-ChangeOfSupplier", "\"83\" is shorter than 4 characters"),
-    ("IF-001-InitialRegistration", "'incomingSupplierEffectiveFromDate' was unexpected"),
+    (
+        "IF-001-ChangeOfSupplier",
+        "\"interfaceID\" is a required property",
+    ),
+    (
+        "IF-001-ChangeOfSupplier",
+        "\"83\" is shorter than 4 characters",
+    ),
+    (
+        "IF-001-InitialRegistration",
+        "'incomingSupplierEffectiveFromDate' was unexpected",
+    ),
     ("IF-001-InitialRegistration", "is not of type \"array\""),
     ("IF-002", "'InterfaceID' was unexpected"),
     ("IF-002", "'B035List', 'B037List' were unexpected"),
     ("IF-003-MSDeAppRM", "(it is an event code of IF-037)"),
-    ("IF-020-RelatedCreate", "\"MSG0000 - Success\" is not of type \"array\""),
+    (
+        "IF-020-RelatedCreate",
+        "\"MSG0000 - Success\" is not of type \"array\"",
+    ),
     ("IF-021", "'interfaceId' was unexpected"),
     ("IF-021", "'B900List' was unexpected"),
-    ("IF-037-MSDeApp", "\"CSSRegistrationID\" is a required property"),
+    (
+        "IF-037-MSDeApp",
+        "\"CSSRegistrationID\" is a required property",
+    ),
     ("IF-043", "not an array of"),
     ("REP-002", "(it is an event code of REP-002B)"),
 ];
@@ -148,7 +147,11 @@ fn the_spec_examples_get_the_pinned_verdicts() {
         let mut reasons: Vec<String> = findings
             .iter()
             .map(|f| {
-                let pointer = if f.pointer.is_empty() { "/" } else { &f.pointer };
+                let pointer = if f.pointer.is_empty() {
+                    "/"
+                } else {
+                    &f.pointer
+                };
                 format!("{} {pointer}: {}", f.rule, f.message)
             })
             .collect();
