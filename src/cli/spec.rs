@@ -82,7 +82,7 @@ pub(super) fn schemas(command: SchemasCommand) -> u8 {
             Ok(d) => {
                 match format {
                     Format::Json => {
-                        println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default())
+                        println!("{}", serde_json::to_string_pretty(&d).unwrap_or_default());
                     }
                     Format::Text => {
                         for c in &d.changes {
