@@ -20,6 +20,8 @@ use crate::report::Status;
 use crate::runner::{self, RunError, RunOptions};
 use crate::sut::{ReferenceSettings, ReferenceSupplier, SupplierFault};
 
+mod spec;
+
 /// Qualification and end-to-end sandbox harness for MHHS DIP participants.
 ///
 /// Without a command, runs every shipped pack against the built-in reference participants and
@@ -44,6 +46,12 @@ enum Command {
     Reference(ReferenceArgs),
     /// Print the step glossary: every phrase scenario authors can use.
     Steps,
+    /// Import the official DIP specification, or see what a release changes.
+    #[command(subcommand)]
+    Schemas(spec::SchemasCommand),
+    /// Validate message files offline, as the DIP's /validate/{IF}/{event} endpoint does.
+    /// Exit 0 valid, 1 invalid, 2 unreadable input.
+    Validate(spec::ValidateArgs),
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +142,8 @@ pub fn main() -> ExitCode {
                 print!("{}", crate::steps::glossary());
                 exit::PASSED
             }
+            Some(Command::Schemas(command)) => spec::schemas(command),
+            Some(Command::Validate(args)) => spec::validate(&args),
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));

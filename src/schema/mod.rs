@@ -3,10 +3,14 @@
 //! not express (DOMAIN.md §7).
 
 mod catalogue;
+pub mod diff;
 mod finding;
+pub mod import;
 pub mod rules;
 mod set;
+mod validate;
 
 pub use catalogue::{Catalogue, Interface};
 pub use finding::{Finding, FindingKind};
 pub use set::{SchemaError, SchemaSet};
+pub use validate::{FileVerdict, validate_body};

@@ -164,6 +164,12 @@ impl SchemaSet {
         self.variants.len()
     }
 
+    /// Checks only the envelope of a body (`ingress` or egress form), not the payloads.
+    pub fn check_envelope(&self, body: &Value, ingress: bool) -> Vec<Finding> {
+        let envelope = if ingress { &self.ingress } else { &self.egress };
+        collect(envelope, body, "", None, None)
+    }
+
     /// Checks a whole body: the envelope (`ingress` or egress form), then each payload against
     /// the schema of the variant its `S0` names. Pointers are into the body.
     pub fn check_body(&self, body: &Value, ingress: bool) -> Vec<Finding> {
@@ -197,6 +203,18 @@ impl SchemaSet {
                 message: "S0 must name the interfaceID and eventCode".into(),
             }];
         };
+        self.check_variant(payload, prefix, interface, event)
+    }
+
+    /// Checks one payload against the schema of the given variant, whatever its `S0` says (as
+    /// the DIP's `/validate/{IF}/{event}` does); `prefix` is the payload's pointer in the body.
+    pub fn check_variant(
+        &self,
+        payload: &Value,
+        prefix: &str,
+        interface: &str,
+        event: &str,
+    ) -> Vec<Finding> {
         if let Some(v) = self.variants.get(&(interface.to_owned(), event.to_owned())) {
             collect(v, payload, prefix, Some(interface), Some(event))
         } else {
@@ -205,10 +223,27 @@ impl SchemaSet {
                     "interfaceID",
                     format!("{interface:?} is not an interface of the catalogue"),
                 ),
-                Some(i) if !i.event_codes.iter().any(|e| e == event) => (
-                    "eventCode",
-                    format!("{event:?} is not one of {}", i.event_codes.join(", ")),
-                ),
+                Some(i) if !i.event_codes.iter().any(|e| e == event) => {
+                    let owners: Vec<&str> = self
+                        .catalogue
+                        .interfaces
+                        .iter()
+                        .filter(|o| o.event_codes.iter().any(|e| e == event))
+                        .map(|o| o.id.as_str())
+                        .collect();
+                    let whose = if owners.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (it is an event code of {})", owners.join(", "))
+                    };
+                    (
+                        "eventCode",
+                        format!(
+                            "{event:?} is not one of {}{whose}",
+                            i.event_codes.join(", ")
+                        ),
+                    )
+                }
                 Some(_) => (
                     "eventCode",
                     format!("no schema in this set for {interface} {event}"),
