@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod data;
+
 use crate::config::{self, Problem};
 use crate::exit;
 use crate::report::Status;
@@ -44,6 +46,12 @@ enum Command {
     Reference(ReferenceArgs),
     /// Print the step glossary: every phrase scenario authors can use.
     Steps,
+    /// Test data for participants to load into their own systems.
+    #[command(subcommand)]
+    Testdata(data::TestdataCommand),
+    /// Data-quality checks on a participant's registration and meter extract.
+    #[command(subcommand)]
+    Data(data::DataCommand),
 }
 
 #[derive(Debug, Args)]
@@ -134,6 +142,8 @@ pub fn main() -> ExitCode {
                 print!("{}", crate::steps::glossary());
                 exit::PASSED
             }
+            Some(Command::Testdata(c)) => data::testdata(c),
+            Some(Command::Data(c)) => data::data(c),
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
