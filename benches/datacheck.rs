@@ -29,7 +29,10 @@ fn child(file: &Path) {
     let mut findings = 0u64;
     let summary = check(file, &Options::default(), &mut |_| findings += 1).expect("check runs");
     let secs = started.elapsed().as_secs_f64();
-    #[expect(clippy::cast_precision_loss, reason = "row counts fit an f64 well enough")]
+    #[expect(
+        clippy::cast_precision_loss,
+        reason = "row counts fit an f64 well enough"
+    )]
     let rate = summary.rows as f64 / secs;
     println!(
         "{:>10} rows  {:>8.2} s  {:>10.0} rows/s  peak {:>6.1} MB  index {:.1} MB  findings {}",
@@ -58,7 +61,7 @@ fn main() {
         let started = Instant::now();
         let f = std::fs::File::create(&file).expect("create");
         write(&Plan::new(2026, &[]), rows, Format::Csv, f).expect("generate");
-        let bytes = std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0);
+        let bytes = std::fs::metadata(&file).map_or(0, |m| m.len());
         println!(
             "generated {rows} rows ({} MB) in {:.1} s",
             bytes / 1_048_576,

@@ -606,15 +606,16 @@ impl Checker<'_> {
                 quiet: quiet?,
             },
             counterparties,
-            testdata: testdata?,
+            testdata,
             source: self.name.to_owned(),
         })
     }
 
-    /// The optional `[testdata]` section; `None` when it is there but wrong.
-    fn testdata(&mut self, table: &Table) -> Option<Option<TestData>> {
+    /// The optional `[testdata]` section (`None` also when it is wrong: the problems found
+    /// then keep the configuration from loading).
+    fn testdata(&mut self, table: &Table) -> Option<TestData> {
         if !table.contains_key("testdata") {
-            return Some(None);
+            return None;
         }
         let t = self.section(table, "testdata")?;
         let mut number = |key: &str| match t.get(key) {
@@ -655,11 +656,11 @@ impl Checker<'_> {
                 format!("expected an array of segments, found {}", other.type_str()),
             ),
         }
-        Some(Some(TestData {
+        Some(TestData {
             seed: seed?,
             count: count?,
             segments,
-        }))
+        })
     }
 }
 

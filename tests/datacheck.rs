@@ -75,7 +75,11 @@ fn planted_errors_are_found_exactly_one_rule_each() {
     let dir = tempfile::tempdir().unwrap();
     let mut rows = generate(dir.path(), 400, 7);
     let (code, text, found) = check(dir.path(), &dir.path().join("testdata.csv"), &[]);
-    assert_eq!((code, found.len()), (0, 0), "generated data is clean: {text}");
+    assert_eq!(
+        (code, found.len()),
+        (0, 0),
+        "generated data is clean: {text}"
+    );
 
     // Pick rows by kind (index into `rows`; line = index + 1 since the header is line 1).
     let of = |seg: &str, guid: bool| -> Vec<usize> {
@@ -85,24 +89,59 @@ fn planted_errors_are_found_exactly_one_rule_each() {
     };
     let (smart, advanced, unmetered) = (of("S", true), of("A", false), of("U", false));
     let mut planted: BTreeSet<(u64, String)> = BTreeSet::new();
-    let mut plant = |rows: &mut Vec<Vec<String>>, i: usize, col: usize, value: String, rule: &str| {
-        rows[i][col] = value;
-        planted.insert((i as u64 + 1, rule.to_owned()));
-    };
+    let mut plant =
+        |rows: &mut Vec<Vec<String>>, i: usize, col: usize, value: String, rule: &str| {
+            rows[i][col] = value;
+            planted.insert((i as u64 + 1, rule.to_owned()));
+        };
     plant(&mut rows, smart[0], MPAN, "12345".into(), "mpan-format");
     let m = rows[smart[1]][MPAN].clone();
     let last = (m.as_bytes()[12] - b'0' + 1) % 10;
-    plant(&mut rows, smart[1], MPAN, format!("{}{last}", &m[..12]), "mpan-check-digit");
-    let gsp = if rows[advanced[0]][GSP] == "_A" { "_B" } else { "_A" };
+    plant(
+        &mut rows,
+        smart[1],
+        MPAN,
+        format!("{}{last}", &m[..12]),
+        "mpan-check-digit",
+    );
+    let gsp = if rows[advanced[0]][GSP] == "_A" {
+        "_B"
+    } else {
+        "_A"
+    };
     plant(&mut rows, advanced[0], GSP, gsp.into(), "distributor-gsp");
     let msn = rows[advanced[1]][MSN].clone();
     plant(&mut rows, advanced[2], MSN, msn, "msn-multiple-mpans");
-    plant(&mut rows, smart[2], GUID, "0C-A2-F4-00".into(), "guid-format");
+    plant(
+        &mut rows,
+        smart[2],
+        GUID,
+        "0C-A2-F4-00".into(),
+        "guid-format",
+    );
     let guid = rows[smart[3]][GUID].clone();
     plant(&mut rows, smart[4], GUID, guid, "guid-one-to-one");
-    plant(&mut rows, unmetered[0], CONNECTION, "W".into(), "segment-mismatch");
-    plant(&mut rows, smart[5], CONNECTION, "L".into(), "segment-needs-review");
-    plant(&mut rows, advanced[3], ENERGISATION, String::new(), "mandatory-missing");
+    plant(
+        &mut rows,
+        unmetered[0],
+        CONNECTION,
+        "W".into(),
+        "segment-mismatch",
+    );
+    plant(
+        &mut rows,
+        smart[5],
+        CONNECTION,
+        "L".into(),
+        "segment-needs-review",
+    );
+    plant(
+        &mut rows,
+        advanced[3],
+        ENERGISATION,
+        String::new(),
+        "mandatory-missing",
+    );
     plant(&mut rows, smart[6], METER_TYPE, "S2".into(), "enumeration");
     let file = dir.path().join("planted.csv");
     write(&file, &rows);
@@ -110,7 +149,11 @@ fn planted_errors_are_found_exactly_one_rule_each() {
     let (code, text, found) = check(dir.path(), &file, &[]);
     assert_eq!(code, 1, "{text}");
     // Precision and recall both 100%, rule by rule.
-    for rule in planted.iter().map(|(_, r)| r.clone()).collect::<BTreeSet<_>>() {
+    for rule in planted
+        .iter()
+        .map(|(_, r)| r.clone())
+        .collect::<BTreeSet<_>>()
+    {
         let want: BTreeSet<_> = planted.iter().filter(|(_, r)| *r == rule).collect();
         let got: BTreeSet<_> = found.iter().filter(|(_, r)| *r == rule).collect();
         assert_eq!(got, want, "rule {rule}");
@@ -148,7 +191,11 @@ fn a_column_map_renames_columns() {
     let file = dir.path().join("renamed.csv");
     write(&file, &rows);
     let map = dir.path().join("columns.toml");
-    std::fs::write(&map, "[columns]\nmpan = \"MPAN Core\"\nmeter_id = \"MSN\"\n").unwrap();
+    std::fs::write(
+        &map,
+        "[columns]\nmpan = \"MPAN Core\"\nmeter_id = \"MSN\"\n",
+    )
+    .unwrap();
     let (code, text, _) = check(dir.path(), &file, &["--columns", map.to_str().unwrap()]);
     assert_eq!(code, 0, "{text}");
     // Without the map the header does not match: reported on line 1, input not whole.
@@ -181,7 +228,11 @@ fn with_bad_line(bad: &[u8], at: usize) -> (i32, String, BTreeSet<(u64, String)>
 }
 
 fn input_rows(found: &BTreeSet<(u64, String)>) -> Vec<u64> {
-    found.iter().filter(|(_, r)| r == "input").map(|(l, _)| *l).collect()
+    found
+        .iter()
+        .filter(|(_, r)| r == "input")
+        .map(|(l, _)| *l)
+        .collect()
 }
 
 #[test]
@@ -195,11 +246,15 @@ fn too_few_or_too_many_columns_are_reported_with_their_line() {
 
 #[test]
 fn invalid_utf8_is_reported_with_its_line_and_the_run_goes_on() {
-    let mut bad = b"1039415787898,_A,S,W,S2ADE,E,RB77J12594,,1 HIGH STREET,NORWICH,NR3 5GQ".to_vec();
+    let mut bad =
+        b"1039415787898,_A,S,W,S2ADE,E,RB77J12594,,1 HIGH STREET,NORWICH,NR3 5GQ".to_vec();
     bad[45] = 0xff;
     let (code, text, found) = with_bad_line(&bad, 6);
     assert_eq!((code, input_rows(&found)), (2, vec![7]), "{text}");
-    assert!(text.contains("10 rows") || text.contains("9 rows"), "{text}");
+    assert!(
+        text.contains("10 rows") || text.contains("9 rows"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -234,6 +289,9 @@ fn a_line_of_hundreds_of_megabytes_is_skipped_with_its_line_number() {
     let started = std::time::Instant::now();
     let (code, text, found) = check(dir.path(), &file, &["--max-record-bytes", "1048576"]);
     assert_eq!((code, input_rows(&found)), (2, vec![4]), "{text}");
-    assert!(text.contains("5 rows"), "the rows around it are checked: {text}");
+    assert!(
+        text.contains("5 rows"),
+        "the rows around it are checked: {text}"
+    );
     assert!(started.elapsed().as_secs() < 20, "{:?}", started.elapsed());
 }

@@ -95,7 +95,10 @@ pub(super) fn testdata(command: TestdataCommand) -> u8 {
             exit::PASSED
         }
         Err(e) => {
-            eprintln!("error: failed to write test data to {}: {e}", args.out.display());
+            eprintln!(
+                "error: failed to write test data to {}: {e}",
+                args.out.display()
+            );
             exit::MISCONFIGURED
         }
     }

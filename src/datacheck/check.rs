@@ -111,6 +111,10 @@ struct Header {
 fn estimate_rows(path: &Path, len: u64) -> io::Result<u64> {
     let mut sample = Vec::new();
     File::open(path)?.take(1 << 20).read_to_end(&mut sample)?;
+    #[expect(
+        clippy::naive_bytecount,
+        reason = "once, over 1 MiB: not worth a crate"
+    )]
     let lines = sample.iter().filter(|b| **b == b'\n').count().max(1) as u64;
     let sample_len = (sample.len() as u64).max(1);
     Ok((len / sample_len + 1) * lines * 6 / 5 + 1024)
@@ -149,21 +153,26 @@ pub fn check(
 
     // Pass 1: single-row rules, and the cross-row candidates.
     let mut header: Option<Header> = None;
-    open().map_err(read_err)?.for_each(|event| {
-        let Some(h) = &header else {
-            header = read_header(&event, options, &mut run);
-            return;
-        };
-        let Some((line, values)) = row_values(&event, h, &mut run, true) else {
-            return;
-        };
-        run.summary.rows += 1;
-        check_row(&values, &h.present, |rule, field, message| {
-            run.add(finding(line, h, rule, field, &values, message));
-        });
-        cross.first_pass(values[Field::MeterId.index()], values[Field::EsmeGuid.index()]);
-    })
-    .map_err(read_err)?;
+    open()
+        .map_err(read_err)?
+        .for_each(|event| {
+            let Some(h) = &header else {
+                header = read_header(&event, options, &mut run);
+                return;
+            };
+            let Some((line, values)) = row_values(&event, h, &mut run, true) else {
+                return;
+            };
+            run.summary.rows += 1;
+            check_row(&values, h.present, |rule, field, message| {
+                run.add(finding(line, h, rule, field, &values, message));
+            });
+            cross.first_pass(
+                values[Field::MeterId.index()],
+                values[Field::EsmeGuid.index()],
+            );
+        })
+        .map_err(read_err)?;
     let Some(h) = header else {
         run.input(1, "", "no header: the file holds no readable record".into());
         return Ok(run.summary);
@@ -174,27 +183,38 @@ pub fn check(
     // Pass 2: exact comparisons for candidate meter ids and GUIDs.
     if cross.has_candidates() {
         let mut first = true;
-        open().map_err(read_err)?.for_each(|event| {
-            if std::mem::take(&mut first) {
-                return;
-            }
-            let Some((line, values)) = row_values(&event, &h, &mut run, false) else {
-                return;
-            };
-            cross.second_pass(
-                line,
-                values[Field::Mpan.index()],
-                values[Field::MeterId.index()],
-                values[Field::EsmeGuid.index()],
-                |rule, field, message| run.add(finding(line, &h, rule, field, &values, message)),
-            );
-        })
-        .map_err(read_err)?;
+        open()
+            .map_err(read_err)?
+            .for_each(|event| {
+                if std::mem::take(&mut first) {
+                    return;
+                }
+                let Some((line, values)) = row_values(&event, &h, &mut run, false) else {
+                    return;
+                };
+                cross.second_pass(
+                    line,
+                    values[Field::Mpan.index()],
+                    values[Field::MeterId.index()],
+                    values[Field::EsmeGuid.index()],
+                    |rule, field, message| {
+                        run.add(finding(line, &h, rule, field, &values, message));
+                    },
+                );
+            })
+            .map_err(read_err)?;
     }
     Ok(run.summary)
 }
 
-fn finding(line: u64, h: &Header, rule: Rule, field: Field, values: &Values<'_>, message: String) -> Finding {
+fn finding(
+    line: u64,
+    h: &Header,
+    rule: Rule,
+    field: Field,
+    values: &Values<'_>,
+    message: String,
+) -> Finding {
     Finding {
         row: line,
         column: h.positions[field.index()]
@@ -209,11 +229,22 @@ fn read_header(event: &Event<'_>, options: &Options, run: &mut Run<'_>) -> Optio
     let (line, bytes, ends) = match event {
         Event::Record { line, bytes, ends } => (*line, *bytes, *ends),
         Event::TooLong { line } => {
-            run.input(*line, "", format!("the header is longer than {} bytes", options.max_record_bytes));
+            run.input(
+                *line,
+                "",
+                format!(
+                    "the header is longer than {} bytes",
+                    options.max_record_bytes
+                ),
+            );
             return None;
         }
         Event::TooManyFields { line } => {
-            run.input(*line, "", format!("the header has more than {MAX_FIELDS} columns"));
+            run.input(
+                *line,
+                "",
+                format!("the header has more than {MAX_FIELDS} columns"),
+            );
             return None;
         }
     };
@@ -279,13 +310,21 @@ fn row_values<'e>(
         Event::Record { line, bytes, ends } => (*line, *bytes, *ends),
         Event::TooLong { line } => {
             if report {
-                run.input(*line, "", "the line is longer than the bound; skipped".into());
+                run.input(
+                    *line,
+                    "",
+                    "the line is longer than the bound; skipped".into(),
+                );
             }
             return None;
         }
         Event::TooManyFields { line } => {
             if report {
-                run.input(*line, "", format!("more than {MAX_FIELDS} columns; skipped"));
+                run.input(
+                    *line,
+                    "",
+                    format!("more than {MAX_FIELDS} columns; skipped"),
+                );
             }
             return None;
         }
@@ -295,7 +334,11 @@ fn row_values<'e>(
             run.input(
                 line,
                 "",
-                format!("{} columns, the header has {}; skipped", ends.len(), h.names.len()),
+                format!(
+                    "{} columns, the header has {}; skipped",
+                    ends.len(),
+                    h.names.len()
+                ),
             );
         }
         return None;

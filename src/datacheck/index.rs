@@ -174,7 +174,9 @@ impl CrossRow {
                         first.mpan, first.line
                     ),
                 ),
-                Some(first) if !guid.is_empty() && !first.guid.is_empty() && *first.guid != *guid => {
+                Some(first)
+                    if !guid.is_empty() && !first.guid.is_empty() && *first.guid != *guid =>
+                {
                     guid_reported = true;
                     report(
                         Rule::GuidOneToOne,
@@ -188,7 +190,8 @@ impl CrossRow {
                 Some(_) => {}
             }
         }
-        if !guid_reported && is_guid(guid) && self.guid_candidates.contains(&hash(guid.as_bytes())) {
+        if !guid_reported && is_guid(guid) && self.guid_candidates.contains(&hash(guid.as_bytes()))
+        {
             match self.guids.get(guid) {
                 None => {
                     self.guids.insert(
@@ -221,7 +224,9 @@ mod tests {
     #[test]
     fn bloom_remembers_and_rarely_lies() {
         let mut b = Bloom::with_keys(100_000);
-        let false_hits = (0..100_000u64).filter(|i| b.insert(hash(&i.to_le_bytes()))).count();
+        let false_hits = (0..100_000u64)
+            .filter(|i| b.insert(hash(&i.to_le_bytes())))
+            .count();
         assert!(false_hits < 500, "{false_hits}");
         assert!((0..1000u64).all(|i| b.insert(hash(&i.to_le_bytes()))));
     }

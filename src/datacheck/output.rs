@@ -58,9 +58,9 @@ impl<W: Write> FindingsCsv<W> {
             return;
         }
         let row = f.row.to_string();
-        if let Err(e) = self
-            .w
-            .write_record([row.as_str(), &f.column, f.rule.id(), &f.value, &f.message])
+        if let Err(e) =
+            self.w
+                .write_record([row.as_str(), &f.column, f.rule.id(), &f.value, &f.message])
         {
             self.error = Some(io::Error::other(e));
         }
@@ -77,10 +77,10 @@ impl<W: Write> FindingsCsv<W> {
 /// Writes JUnit: one testsuite for the file, one testcase per rule (failed when it has
 /// findings, skipped when a column it needs is missing, an error for `input`).
 pub fn write_junit(path: &Path, s: &Summary) -> io::Result<()> {
-    let name = s
-        .file
-        .file_name()
-        .map_or_else(|| s.file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let name = s.file.file_name().map_or_else(
+        || s.file.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let classname = format!("datacheck.{name}");
     let mut suite = TestSuiteBuilder::new(&classname);
     for rule in Rule::ALL {

@@ -62,11 +62,9 @@ impl<R: BufRead> Reader<R> {
         let mut overflow_line = 0;
         loop {
             let input = self.inner.fill_buf()?;
-            let (result, n_in, n_out, n_ends) = self.core.read_record(
-                input,
-                &mut self.out[out_len..],
-                &mut self.ends[ends_len..],
-            );
+            let (result, n_in, n_out, n_ends) =
+                self.core
+                    .read_record(input, &mut self.out[out_len..], &mut self.ends[ends_len..]);
             let ends_line = n_in > 0 && input[n_in - 1] == b'\n';
             self.inner.consume(n_in);
             out_len += n_out;
@@ -126,6 +124,10 @@ impl<R: BufRead> Reader<R> {
     /// The line a record started on: the parser's line (1 + newlines read) less the newlines
     /// inside the record's quoted fields, less its terminator if that was read (`ends_line`).
     fn start_line(&self, out_len: usize, ends_line: bool) -> u64 {
+        #[expect(
+            clippy::naive_bytecount,
+            reason = "once a record, over its few bytes: not worth a crate"
+        )]
         let inside = self.out[..out_len].iter().filter(|b| **b == b'\n').count() as u64;
         self.core
             .line()

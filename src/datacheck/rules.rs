@@ -121,7 +121,7 @@ pub fn is_guid(s: &str) -> bool {
 }
 
 /// Runs the single-row rules, calling `report(rule, field, message)` for each finding.
-pub fn check_row(v: &Values<'_>, present: &[bool; 8], mut report: impl FnMut(Rule, Field, String)) {
+pub fn check_row(v: &Values<'_>, present: [bool; 8], mut report: impl FnMut(Rule, Field, String)) {
     let cat = Catalogue::shipped();
     let segment = get(v, Field::MarketSegment);
     let metered = matches!(segment, "S" | "A");
@@ -260,7 +260,7 @@ mod tests {
 
     fn run(v: Values<'_>) -> Vec<(Rule, Field)> {
         let mut out = Vec::new();
-        check_row(&v, &[true; 8], |r, f, _| out.push((r, f)));
+        check_row(&v, [true; 8], |r, f, _| out.push((r, f)));
         out
     }
 
@@ -295,14 +295,23 @@ mod tests {
             (with(F::Mpan, "2000056535972"), (R::MpanCheckDigit, F::Mpan)),
             (with(F::GspGroup, "_A"), (R::DistributorGsp, F::GspGroup)),
             (with(F::Mpan, "9900000000015"), (R::DistributorGsp, F::Mpan)),
-            (with(F::EsmeGuid, "0C-A2-F4-00-00-76-21"), (R::GuidFormat, F::EsmeGuid)),
-            (with(F::ConnectionType, "U"), (R::SegmentMismatch, F::MarketSegment)),
+            (
+                with(F::EsmeGuid, "0C-A2-F4-00-00-76-21"),
+                (R::GuidFormat, F::EsmeGuid),
+            ),
+            (
+                with(F::ConnectionType, "U"),
+                (R::SegmentMismatch, F::MarketSegment),
+            ),
             (
                 with(F::ConnectionType, "L"),
                 (R::SegmentNeedsReview, F::MarketSegment),
             ),
             (with(F::MeterId, ""), (R::MandatoryMissing, F::MeterId)),
-            (with(F::EnergisationStatus, "X"), (R::Enumeration, F::EnergisationStatus)),
+            (
+                with(F::EnergisationStatus, "X"),
+                (R::Enumeration, F::EnergisationStatus),
+            ),
             (with(F::MeterType, "S2"), (R::Enumeration, F::MeterType)),
         ];
         for (v, expected) in cases {
@@ -322,7 +331,11 @@ mod tests {
         assert_eq!(row("1900012374324", "_J"), []);
         for bad in ["2000056535972", "1315001165123", "1234567890123"] {
             let gsp = gsp_group_for(bad[..2].parse().unwrap()).unwrap_or("_A");
-            assert_eq!(row(bad, gsp), [(Rule::MpanCheckDigit, Field::Mpan)], "{bad}");
+            assert_eq!(
+                row(bad, gsp),
+                [(Rule::MpanCheckDigit, Field::Mpan)],
+                "{bad}"
+            );
         }
     }
 
