@@ -14,6 +14,8 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod data;
+
 use crate::config::{self, Problem};
 use crate::exit;
 use crate::report::Status;
@@ -52,6 +54,12 @@ enum Command {
     /// Validate message files offline, as the DIP's /validate/{IF}/{event} endpoint does.
     /// Exit 0 valid, 1 invalid, 2 unreadable input.
     Validate(spec::ValidateArgs),
+    /// Test data for participants to load into their own systems.
+    #[command(subcommand)]
+    Testdata(data::TestdataCommand),
+    /// Data-quality checks on a participant's registration and meter extract.
+    #[command(subcommand)]
+    Data(data::DataCommand),
 }
 
 #[derive(Debug, Args)]
@@ -144,6 +152,8 @@ pub fn main() -> ExitCode {
             }
             Some(Command::Schemas(command)) => spec::schemas(command),
             Some(Command::Validate(args)) => spec::validate(&args),
+            Some(Command::Testdata(c)) => data::testdata(c),
+            Some(Command::Data(c)) => data::data(c),
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));

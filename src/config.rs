@@ -23,7 +23,7 @@ pub const COUNTERPARTY_ROLES: [&str; 16] = [
 ];
 
 /// The keys a configuration may hold, by section ("" is the top level).
-const KEYS: [(&str, &[&str]); 5] = [
+const KEYS: [(&str, &[&str]); 6] = [
     ("", &["environment"]),
     ("dip", &["listen", "api_key", "max_body_bytes"]),
     (
@@ -32,6 +32,7 @@ const KEYS: [(&str, &[&str]); 5] = [
     ),
     ("timeouts", &["ack", "response", "retry", "quiet"]),
     ("counterparty", &["role", "dip_id", "mpid"]),
+    ("testdata", &["seed", "count", "segments", "file"]),
 ];
 
 /// A secret value (API key): never printed, logged or written to a report.
@@ -102,8 +103,19 @@ pub struct Config {
     pub participant: Participant,
     pub timeouts: Timeouts,
     pub counterparties: Vec<Counterparty>,
+    /// Generated test data the scenarios take their MPANs from (`[testdata]`, written by
+    /// `mhhs-qual testdata generate`).
+    pub testdata: Option<TestData>,
     /// Where the configuration came from, for messages.
     pub source: String,
+}
+
+/// The `[testdata]` section: which generated records the participant loaded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TestData {
+    pub seed: u64,
+    pub count: u64,
+    pub segments: Vec<crate::market::Segment>,
 }
 
 impl Config {
@@ -228,8 +240,8 @@ fn apply_env(
         let rest = rest.to_ascii_lowercase();
         let mut target = None;
         for (section, keys) in KEYS {
-            if section == "counterparty" {
-                continue; // counterparties are set in the file only
+            if section == "counterparty" || section == "testdata" {
+                continue; // counterparties and test data are set in the file only
             }
             for key in keys {
                 let full = if section.is_empty() {
@@ -349,7 +361,7 @@ impl Checker<'_> {
                     self.problems.push(Problem {
                         location,
                         key: other.to_owned(),
-                        message: "unknown key (known: environment, [dip], [participant], [timeouts], [[counterparty]])".into(),
+                        message: "unknown key (known: environment, [dip], [participant], [timeouts], [[counterparty]], [testdata])".into(),
                         warning: false,
                     });
                 }
@@ -571,6 +583,8 @@ impl Checker<'_> {
             });
         }
 
+        let testdata = self.testdata(table);
+
         Some(Config {
             environment: environment?,
             dip: DipConfig {
@@ -592,7 +606,60 @@ impl Checker<'_> {
                 quiet: quiet?,
             },
             counterparties,
+            testdata,
             source: self.name.to_owned(),
+        })
+    }
+
+    /// The optional `[testdata]` section (`None` also when it is wrong: the problems found
+    /// then keep the configuration from loading).
+    fn testdata(&mut self, table: &Table) -> Option<TestData> {
+        if !table.contains_key("testdata") {
+            return None;
+        }
+        let t = self.section(table, "testdata")?;
+        let mut number = |key: &str| match t.get(key) {
+            Some(Value::Integer(n)) if *n >= 0 => u64::try_from(*n).ok(),
+            other => {
+                let found = other.map_or_else(|| "nothing".to_owned(), ToString::to_string);
+                self.problem(
+                    "testdata",
+                    0,
+                    key,
+                    format!("expected a non-negative integer, found {found}"),
+                );
+                None
+            }
+        };
+        let seed = number("seed");
+        let count = number("count");
+        let mut segments = Vec::new();
+        match t.get("segments") {
+            None => {}
+            Some(Value::Array(items)) => {
+                for item in items {
+                    match item.as_str().map(str::parse::<crate::market::Segment>) {
+                        Some(Ok(s)) => segments.push(s),
+                        _ => self.problem(
+                            "testdata",
+                            0,
+                            "segments",
+                            format!("{item} is not a market segment (S, A, U)"),
+                        ),
+                    }
+                }
+            }
+            Some(other) => self.problem(
+                "testdata",
+                0,
+                "segments",
+                format!("expected an array of segments, found {}", other.type_str()),
+            ),
+        }
+        Some(TestData {
+            seed: seed?,
+            count: count?,
+            segments,
         })
     }
 }

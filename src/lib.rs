@@ -9,6 +9,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod datacheck;
 pub mod dip;
 pub mod embedded;
 pub mod exit;

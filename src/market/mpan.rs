@@ -5,11 +5,15 @@
 
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, PoisonError};
+
+use super::Segment;
+use super::generator::Plan;
 
 const PRIMES: [u32; 12] = [3, 5, 7, 13, 17, 19, 23, 29, 31, 37, 41, 43];
 
 /// Distributor id (first two digits of the MPAN core) and the GSP group it serves.
-const DISTRIBUTORS: [(u8, &str); 14] = [
+pub(super) const DISTRIBUTORS: [(u8, &str); 14] = [
     (10, "_A"),
     (11, "_B"),
     (12, "_C"),
@@ -91,6 +95,12 @@ impl Mpan {
         Ok(Self(core.to_owned()))
     }
 
+    /// Wraps a core the caller built with [`check_digit`] (the generator).
+    pub(super) fn from_checked(core: String) -> Self {
+        debug_assert!(Self::parse(&core).is_ok(), "{core}");
+        Self(core)
+    }
+
     /// The core with the last digit replaced by a wrong check digit.
     pub fn with_wrong_check_digit(&self) -> String {
         let last = u32::from(self.0.as_bytes()[12] - b'0');
@@ -127,6 +137,16 @@ impl fmt::Display for Mpan {
 pub struct MpanAllocator {
     base: u64,
     next: AtomicU64,
+    plan: Option<PlanCursor>,
+}
+
+/// Where an allocator bound to generated test data has got to in each segment.
+#[derive(Debug)]
+struct PlanCursor {
+    plan: Plan,
+    count: u64,
+    /// Next record index to look at, per segment (smart, advanced, unmetered).
+    cursors: Mutex<[u64; 3]>,
 }
 
 impl MpanAllocator {
@@ -140,17 +160,60 @@ impl MpanAllocator {
         Self {
             base,
             next: AtomicU64::new(0),
+            plan: None,
         }
     }
 
-    /// The next unused MPAN core.
+    /// An allocator handing out the MPANs of generated test data (`[testdata]` in the run
+    /// configuration): for each segment, the plan's records of that segment in order, so that
+    /// scenarios work on exactly the data the participant loaded. Past `count` records (or for
+    /// a segment the plan does not draw) it goes on with MPANs the data does not hold.
+    pub fn from_plan(plan: Plan, count: u64) -> Self {
+        Self {
+            base: plan.base(),
+            next: AtomicU64::new(0),
+            plan: Some(PlanCursor {
+                plan,
+                count,
+                cursors: Mutex::new([0; 3]),
+            }),
+        }
+    }
+
+    /// The next unused MPAN core of a segment. Without a plan, the same as [`Self::next`].
+    pub fn next_for(&self, segment: Segment) -> Mpan {
+        let Some(p) = &self.plan else {
+            return self.next();
+        };
+        if !p.plan.segments.contains(&segment) {
+            let n = self.next.fetch_add(1, Ordering::Relaxed);
+            return p.plan.mpan_outside(n);
+        }
+        let slot = match segment {
+            Segment::Smart => 0,
+            Segment::Advanced => 1,
+            Segment::Unmetered => 2,
+        };
+        let mut cursors = p.cursors.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut i = cursors[slot];
+        while p.plan.segment_of(i) != segment {
+            i += 1;
+        }
+        cursors[slot] = i + 1;
+        if i >= p.count {
+            tracing::warn!(
+                "test data exhausted: {segment} record {i} is past the {} generated",
+                p.count
+            );
+        }
+        super::generator::mpan_at(self.base, i)
+    }
+
+    /// The next unused MPAN core: the generator's MPAN of the next record index
+    /// ([`super::generator::mpan_at`]).
     pub fn next(&self) -> Mpan {
         let n = self.next.fetch_add(1, Ordering::Relaxed);
-        let (distributor, _) = DISTRIBUTORS[usize::try_from(n % 14).expect("small")];
-        let number = (self.base + n) % 10_000_000_000;
-        let first12 = format!("{distributor:02}{number:010}");
-        let digit = check_digit(&first12).expect("twelve digits");
-        Mpan(format!("{first12}{digit}"))
+        super::generator::mpan_at(self.base, n)
     }
 }
 
@@ -192,6 +255,23 @@ mod tests {
             assert_eq!(Some(m.gsp_group()), gsp_group_for(m.distributor()));
             assert!(seen.insert(m));
         }
+    }
+
+    #[test]
+    fn allocator_on_a_plan_hands_out_the_plans_records_by_segment() {
+        let plan = Plan::new(9, &[Segment::Smart, Segment::Unmetered]);
+        let alloc = MpanAllocator::from_plan(plan.clone(), 100);
+        let smart: Vec<Mpan> = (0..100)
+            .map(|i| plan.record(i))
+            .filter(|r| r.segment == Segment::Smart)
+            .map(|r| r.mpan)
+            .collect();
+        for expected in smart.iter().take(5) {
+            assert_eq!(&alloc.next_for(Segment::Smart), expected);
+        }
+        let advanced = alloc.next_for(Segment::Advanced);
+        assert!(Mpan::parse(advanced.as_str()).is_ok());
+        assert!((0..100).all(|i| plan.record(i).mpan != advanced));
     }
 
     #[test]

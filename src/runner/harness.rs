@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 use crate::config::Config;
 use crate::dip::{Builder, Ids, Subject, Templates};
 use crate::journal::{Direction, Entry, Journal};
-use crate::market::{MpanAllocator, Segment};
+use crate::market::{MpanAllocator, Plan, Segment};
 use crate::schema::SchemaSet;
 use crate::stub::{Delivery, DeliveryBody, Egress, Reactions, StubDip};
 use crate::sut::{ReferenceSettings, ReferenceSupplier, SupplierFault};
@@ -210,6 +210,10 @@ impl Harness {
                 }
             });
         }
+        let mpans = match &config.testdata {
+            Some(t) => MpanAllocator::from_plan(Plan::new(t.seed, &t.segments), t.count),
+            None => MpanAllocator::new(),
+        };
         Ok(Arc::new(Self {
             config,
             schemas,
@@ -217,7 +221,7 @@ impl Harness {
             builder,
             egress,
             stub,
-            mpans: MpanAllocator::new(),
+            mpans,
             _reference: reference,
         }))
     }

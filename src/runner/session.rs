@@ -83,7 +83,7 @@ impl Session {
 
     /// A fresh MPAN of a segment, filed under this scenario.
     pub fn new_subject(&mut self, segment: Segment) -> Subject {
-        let mpan = self.harness.mpans.next();
+        let mpan = self.harness.mpans.next_for(segment);
         self.harness.journal.bind_mpan(mpan.as_str(), &self.key);
         let s = Subject {
             mpan: mpan.to_string(),
