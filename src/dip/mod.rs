@@ -26,18 +26,17 @@ pub struct Header {
 
 impl Header {
     pub fn of(payload: &Value) -> Self {
-        let s = |p: &str| {
-            payload
-                .pointer(p)
-                .and_then(Value::as_str)
-                .map(str::to_owned)
-        };
+        // Plain lookups, not `Value::pointer`: this runs on every message the stub DIP answers,
+        // and a pointer lookup allocates per token.
+        let common = payload.get("CommonBlock");
+        let block = |b: &str| common.and_then(|c| c.get(b));
+        let s = |b: &str, k: &str| block(b).and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
         Self {
-            interface: s("/CommonBlock/S0/interfaceID"),
-            event: s("/CommonBlock/S0/eventCode"),
-            schema_version: s("/CommonBlock/S0/schemaVersion"),
-            reference: s("/CommonBlock/S1/senderUniqueReference"),
-            mpan: s("/CommonBlock/M0/MPANCore").or_else(|| s("/CommonBlock/M1/principalMPAN")),
+            interface: s("S0", "interfaceID"),
+            event: s("S0", "eventCode"),
+            schema_version: s("S0", "schemaVersion"),
+            reference: s("S1", "senderUniqueReference"),
+            mpan: s("M0", "MPANCore").or_else(|| s("M1", "principalMPAN")),
         }
     }
 }

@@ -188,7 +188,7 @@ impl SchemaSet {
     /// Checks one payload against the schema of the variant its `S0` names; `prefix` is the
     /// payload's pointer in the body.
     pub fn check_payload(&self, payload: &Value, prefix: &str) -> Vec<Finding> {
-        let s0 = payload.pointer("/CommonBlock/S0");
+        let s0 = payload.get("CommonBlock").and_then(|c| c.get("S0"));
         let interface = s0
             .and_then(|s| s.get("interfaceID"))
             .and_then(Value::as_str);

@@ -451,7 +451,7 @@ impl Shared {
         let mut answer = None;
         let mut seen = HashSet::new();
         for (i, p) in batch.iter().enumerate() {
-            let sender = p.pointer("/CommonBlock/S1");
+            let sender = p.get("CommonBlock").and_then(|c| c.get("S1"));
             let s1 = |k: &str| {
                 sender
                     .and_then(|s| s.get(k))
