@@ -30,7 +30,12 @@ impl Header {
         // and a pointer lookup allocates per token.
         let common = payload.get("CommonBlock");
         let block = |b: &str| common.and_then(|c| c.get(b));
-        let s = |b: &str, k: &str| block(b).and_then(|v| v.get(k)).and_then(Value::as_str).map(str::to_owned);
+        let s = |b: &str, k: &str| {
+            block(b)
+                .and_then(|v| v.get(k))
+                .and_then(Value::as_str)
+                .map(str::to_owned)
+        };
         Self {
             interface: s("S0", "interfaceID"),
             event: s("S0", "eventCode"),
