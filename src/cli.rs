@@ -75,7 +75,7 @@ struct RunArgs {
     /// A tag expression selecting scenarios, e.g. "@QT-SUP-030 or @S6".
     #[arg(long)]
     tags: Option<String>,
-    /// Where junit.xml, results.json and journal.ndjson are written.
+    /// Where junit.xml, results.json, journal.ndjson and index.html are written.
     #[arg(long, default_value = "report")]
     report_dir: PathBuf,
     /// Scenarios run at once (default 1 against an external system, 8 against the reference).

@@ -110,7 +110,17 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         last = seq;
     }
     assert!(last > 40);
-    for file in ["junit.xml", "results.json", "journal.ndjson"] {
+    // The page for people: every scenario, its failure, and escaped message bodies.
+    let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    assert!(
+        html.contains("23 scenarios: 21 passed, 2 failed, 0 errors."),
+        "{html}"
+    );
+    assert_eq!(html.matches("<h2 id=").count(), 23);
+    assert!(html.contains("expected: [MSApp] proposes a MSA counterparty"));
+    assert!(html.contains("&quot;interfaceID&quot;: &quot;IF-031&quot;"));
+    assert!(!html.contains("<script"));
+    for file in ["junit.xml", "results.json", "journal.ndjson", "index.html"] {
         let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
         assert!(!text.contains("reference-key"), "{file} leaks the API key");
     }

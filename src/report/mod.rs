@@ -1,8 +1,9 @@
 //! Results: a cucumber writer of our own ([`Collector`]) gathers what happened to each
 //! scenario; [`junit`] writes JUnit XML from it and the journal, [`results`] a machine-readable
-//! summary.
+//! summary, [`html`] a page for people.
 
 mod collector;
+pub mod html;
 pub mod junit;
 pub mod results;
 

@@ -1,6 +1,6 @@
 //! One run: load and select the features, start the harness, run the scenarios through
 //! cucumber with our collector, and write the report folder (`junit.xml`, `results.json`,
-//! `journal.ndjson`). An interrupted run still writes its report, with unfinished scenarios
+//! `journal.ndjson`, `index.html`). An interrupted run still writes its report, with unfinished scenarios
 //! as errors.
 
 use std::future::Future;
@@ -224,6 +224,13 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         .journal
         .write_ndjson(&dir.join("journal.ndjson"))
         .map_err(report_err)?;
+    crate::report::html::write(
+        &dir.join("index.html"),
+        &scenarios,
+        &harness.journal,
+        "mhhs-qual qualification report",
+    )
+    .map_err(report_err)?;
     Ok(RunOutcome {
         exit,
         totals,
