@@ -375,11 +375,31 @@ fn help_lists_every_command_and_the_version_is_printed() {
     let o = mhhs_qual(dir.path(), &["--help"]);
     assert_eq!(o.status.code(), Some(0));
     let t = text(&o);
-    for command in ["run", "check-config", "reference", "steps", "schemas", "validate", "testdata", "data"] {
-        assert!(t.lines().any(|l| l.trim_start().starts_with(command)), "{command} missing from --help:\n{t}");
+    for command in [
+        "run",
+        "check-config",
+        "reference",
+        "steps",
+        "schemas",
+        "validate",
+        "testdata",
+        "data",
+    ] {
+        assert!(
+            t.lines().any(|l| l.trim_start().starts_with(command)),
+            "{command} missing from --help:\n{t}"
+        );
     }
     let o = mhhs_qual(dir.path(), &["--version"]);
-    assert_eq!(text(&o).trim(), format!("mhhs-qual {}", env!("CARGO_PKG_VERSION")));
+    assert_eq!(
+        text(&o).trim(),
+        format!("mhhs-qual {}", env!("CARGO_PKG_VERSION"))
+    );
     let o = mhhs_qual(dir.path(), &["run", "--no-such-flag"]);
-    assert_eq!(o.status.code(), Some(2), "a usage error is exit 2: {}", text(&o));
+    assert_eq!(
+        o.status.code(),
+        Some(2),
+        "a usage error is exit 2: {}",
+        text(&o)
+    );
 }

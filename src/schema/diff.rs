@@ -112,15 +112,23 @@ impl Folder {
         let mut docs = HashMap::new();
         let mut by_path = HashMap::new();
         let mut catalogue = None;
-        read_dir(dir, dir, &mut |rel, value| {
+        for (rel, text) in super::set::read_folder(dir)? {
+            if rel.starts_with("examples/") {
+                continue;
+            }
+            let value: Value = serde_json::from_str(&text).map_err(|e| SchemaError::Json {
+                path: rel.clone(),
+                line: e.line(),
+                message: e.to_string(),
+            })?;
             if rel == "catalogue.json" {
                 catalogue = Some(value.clone());
             }
             if let Some(id) = value.get("$id").and_then(Value::as_str) {
-                by_path.insert(rel.to_owned(), id.to_owned());
+                by_path.insert(rel.clone(), id.to_owned());
                 docs.insert(id.to_owned(), value);
             }
-        })?;
+        }
         Ok(Self {
             catalogue: catalogue.ok_or(SchemaError::NoCatalogue)?,
             docs,
@@ -285,38 +293,6 @@ fn normalise(url: &str) -> String {
         }
     }
     format!("{scheme}://{}", parts.join("/"))
-}
-
-fn read_dir(root: &Path, dir: &Path, f: &mut impl FnMut(&str, Value)) -> Result<(), SchemaError> {
-    let entries = std::fs::read_dir(dir).map_err(|source| SchemaError::Read {
-        path: dir.to_owned(),
-        source,
-    })?;
-    for entry in entries.flatten() {
-        let path = entry.path();
-        let rel = path
-            .strip_prefix(root)
-            .unwrap_or(&path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        if path.is_dir() {
-            if rel != "examples" {
-                read_dir(root, &path, f)?;
-            }
-        } else if path.extension().is_some_and(|e| e == "json") {
-            let text = std::fs::read_to_string(&path).map_err(|source| SchemaError::Read {
-                path: path.clone(),
-                source,
-            })?;
-            let value = serde_json::from_str(&text).map_err(|e| SchemaError::Json {
-                path: rel.clone(),
-                line: e.line(),
-                message: e.to_string(),
-            })?;
-            f(&rel, value);
-        }
-    }
-    Ok(())
 }
 
 /// Compares two schema folders.

@@ -71,9 +71,7 @@ impl SchemaSet {
 
     /// The schemas of a folder laid out like `schemas/`.
     pub fn from_dir(dir: &Path) -> Result<Self, SchemaError> {
-        let mut files = Vec::new();
-        walk(dir, dir, &mut files)?;
-        Self::compile(files)
+        Self::compile(read_folder(dir)?)
     }
 
     fn compile(files: Vec<(String, String)>) -> Result<Self, SchemaError> {
@@ -309,6 +307,13 @@ fn collect(
             }
         })
         .collect()
+}
+
+/// Every `.json` file under `dir`: (path relative to `dir`, text).
+pub(crate) fn read_folder(dir: &Path) -> Result<Vec<(String, String)>, SchemaError> {
+    let mut files = Vec::new();
+    walk(dir, dir, &mut files)?;
+    Ok(files)
 }
 
 fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), SchemaError> {
