@@ -61,13 +61,13 @@ impl Harness {
             None => SchemaSet::embedded().map_err(|e| RunError::Schemas(e.to_string()))?,
         };
         let reactions = Reactions::load(options.stubs_dir.as_deref()).map_err(RunError::Stubs)?;
-        let dip_listener = TcpListener::bind(config.dip.listen).map_err(|e| RunError::Port {
+        let dip_listeners = StubDip::bind(config.dip.listen).map_err(|e| RunError::Port {
             addr: config.dip.listen.to_string(),
             source: e,
         })?;
         let dip_uri = format!(
             "http://{}",
-            dip_listener.local_addr().map_err(|e| RunError::Port {
+            dip_listeners[0].local_addr().map_err(|e| RunError::Port {
                 addr: config.dip.listen.to_string(),
                 source: e
             })?
@@ -94,7 +94,7 @@ impl Harness {
         let ids = Arc::new(Ids::new());
         let (tx, mut rx) = mpsc::unbounded_channel();
         let stub = StubDip::start(
-            dip_listener,
+            dip_listeners,
             config.clone(),
             schemas.clone(),
             journal.clone(),

@@ -115,7 +115,8 @@ async fn recorder(
             entry.body = Body::Json(b);
         }
         if let Some(r) = response {
-            entry.response = Body::from_bytes(&r);
+            // The answer was serialized by us a moment ago: kept as its text, not parsed again.
+            entry.response = Body::Text(String::from_utf8(r).unwrap_or_default());
         }
         let entry = journal.record(entry);
         if let Some(tx) = &on_accept {
@@ -129,16 +130,18 @@ async fn recorder(
     }
 }
 
-/// The stub DIP's HTTP server.
+/// The stub DIP's HTTP servers: wiremock serves each server from one thread, so the stub DIP
+/// runs one server per core on a shared port (`SO_REUSEPORT`), and the kernel spreads the
+/// participant's connections over them. They share every piece of state.
 pub struct StubDip {
-    server: MockServer,
+    servers: Vec<MockServer>,
     shared: Arc<Shared>,
 }
 
 impl std::fmt::Debug for StubDip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StubDip")
-            .field("uri", &self.server.uri())
+            .field("uri", &self.servers[0].uri())
             .finish_non_exhaustive()
     }
 }
@@ -147,7 +150,7 @@ impl StubDip {
     /// Starts the stub DIP on `listener` (bound by the caller, so that a port in use is
     /// reported before anything runs).
     pub async fn start(
-        listener: TcpListener,
+        listeners: Vec<TcpListener>,
         config: Arc<Config>,
         schemas: Arc<SchemaSet>,
         journal: Arc<Journal>,
@@ -169,27 +172,48 @@ impl StubDip {
             accepted: Mutex::new(HashSet::new()),
             recorder: recorder_tx,
         });
-        let server = MockServer::builder()
-            .listener(listener)
-            .disable_request_recording()
-            .start()
-            .await;
-        Mock::given(method("POST"))
-            .and(path_regex(r"^/dip-channel/[^/]+/?$"))
-            .respond_with(Ingress(shared.clone()))
-            .named("DIP ingress")
-            .mount(&server)
-            .await;
-        Self { server, shared }
+        let mut servers = Vec::new();
+        for listener in listeners {
+            let server = MockServer::builder()
+                .listener(listener)
+                .disable_request_recording()
+                .start()
+                .await;
+            Mock::given(method("POST"))
+                .and(path_regex(r"^/dip-channel/[^/]+/?$"))
+                .respond_with(Ingress(shared.clone()))
+                .named("DIP ingress")
+                .mount(&server)
+                .await;
+            servers.push(server);
+        }
+        assert!(
+            !servers.is_empty(),
+            "the stub DIP needs at least one listener"
+        );
+        Self { servers, shared }
     }
 
     /// The base URL the SUT publishes to.
     pub fn uri(&self) -> String {
-        self.server.uri()
+        self.servers[0].uri()
     }
 
     pub fn address(&self) -> SocketAddr {
-        *self.server.address()
+        *self.servers[0].address()
+    }
+
+    /// Listeners for the stub DIP on `addr`: one per core (at most four), sharing the port.
+    /// Binding fails as a plain bind would when another process holds the port.
+    pub fn bind(addr: SocketAddr) -> std::io::Result<Vec<TcpListener>> {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let first = reuse_port_listener(addr)?;
+        let actual = first.local_addr()?;
+        let mut listeners = vec![first];
+        for _ in 1..n {
+            listeners.push(reuse_port_listener(actual)?);
+        }
+        Ok(listeners)
     }
 
     /// Waits until every exchange answered so far is in the journal.
@@ -204,6 +228,18 @@ impl StubDip {
     pub fn script_fault(&self, fault: Fault) {
         self.shared.faults.lock().expect("fault lock").push(fault);
     }
+}
+
+fn reuse_port_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    socket.set_reuseport(true)?;
+    socket.bind(addr)?;
+    let listener = socket.listen(1024)?.into_std()?;
+    Ok(listener)
 }
 
 struct Ingress(Arc<Shared>);
