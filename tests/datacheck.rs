@@ -3,17 +3,12 @@
 
 use std::collections::BTreeSet;
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_mhhs-qual");
+mod common;
 
-fn shared() -> PathBuf {
-    std::env::var_os("MHHS_QUAL_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        PathBuf::from,
-    )
-}
+const BIN: &str = env!("CARGO_BIN_EXE_mhhs-qual");
 
 /// Runs `data check`; (exit code, stdout + stderr, findings as (row, rule) set).
 fn check(dir: &Path, file: &Path, extra: &[&str]) -> (i32, String, BTreeSet<(u64, String)>) {
@@ -164,22 +159,7 @@ fn planted_errors_are_found_exactly_one_rule_each() {
     let junit = std::fs::read_to_string(dir.path().join("report/data-junit.xml")).unwrap();
     assert_eq!(junit.matches("<testcase").count(), 11);
     assert_eq!(junit.matches("<failure").count(), 10);
-    xmllint(&dir.path().join("report/data-junit.xml"));
-}
-
-fn xmllint(path: &Path) {
-    let xsd = shared().join("junit/jenkins-junit.xsd");
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(&xsd)
-        .arg(path)
-        .output()
-        .expect("xmllint (Debian libxml2-utils) is installed");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::assert_valid_junit(&dir.path().join("report/data-junit.xml"));
 }
 
 #[test]
@@ -265,7 +245,7 @@ fn an_empty_file_is_reported() {
     let (code, text, found) = check(dir.path(), &file, &[]);
     assert_eq!((code, input_rows(&found)), (2, vec![1]), "{text}");
     assert!(text.contains("empty"), "{text}");
-    xmllint(&dir.path().join("report/data-junit.xml"));
+    common::assert_valid_junit(&dir.path().join("report/data-junit.xml"));
 }
 
 #[test]

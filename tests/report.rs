@@ -25,15 +25,7 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     let junit_path = dir.path().join("junit.xml");
 
     // A third-party consumer: libxml2 validating against the Jenkins JUnit schema.
-    let xsd = common::shared().join("junit/jenkins-junit.xsd");
-    let o = Command::new("xmllint")
-        .arg("--noout")
-        .arg("--schema")
-        .arg(&xsd)
-        .arg(&junit_path)
-        .output()
-        .expect("xmllint is installed");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    common::assert_valid_junit(&junit_path);
     let count = Command::new("xmllint")
         .args(["--xpath", "count(//testcase)"])
         .arg(&junit_path)

@@ -13,3 +13,5 @@ mod common;
 mod diff;
 #[path = "spec_import/examples.rs"]
 mod examples;
+#[path = "common/mod.rs"]
+mod harness_common;

@@ -13,6 +13,23 @@ pub fn shared() -> PathBuf {
     )
 }
 
+/// Asserts that a JUnit file validates against the Jenkins JUnit schema, read by libxml2's
+/// `xmllint` as a third-party consumer.
+pub fn assert_valid_junit(path: &Path) {
+    let xsd = shared().join("junit/jenkins-junit.xsd");
+    let out = Command::new("xmllint")
+        .args(["--noout", "--schema"])
+        .arg(&xsd)
+        .arg(path)
+        .output()
+        .expect("xmllint (Debian libxml2-utils) is installed");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")

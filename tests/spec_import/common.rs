@@ -5,12 +5,7 @@ use std::sync::OnceLock;
 use mhhs_qual::schema::SchemaSet;
 use mhhs_qual::schema::import::{ImportSummary, import};
 
-pub fn shared() -> PathBuf {
-    std::env::var_os("MHHS_QUAL_SHARED").map_or_else(
-        || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
-        PathBuf::from,
-    )
-}
+pub use crate::harness_common::shared;
 
 pub fn spec_dir() -> PathBuf {
     shared().join("dip-api-documentation")
