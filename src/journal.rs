@@ -150,26 +150,32 @@ impl Entry {
         self
     }
 
-    /// Fills interface, event, reference and MPAN from the first payload of a JSON body.
+    /// Fills interface, event, reference and MPAN from the first payload of the recorded
+    /// JSON body.
     #[must_use]
     pub fn described(mut self) -> Self {
-        if let Some(p) = self
-            .body
-            .json()
-            .and_then(|b| crate::dip::payloads(b).first().copied())
-        {
+        if let Body::Json(body) = std::mem::replace(&mut self.body, Body::Empty) {
+            self.describe(&body);
+            self.body = Body::Json(body);
+        }
+        self
+    }
+
+    /// Fills interface, event, reference, MPAN and transaction from the first payload of a
+    /// body in the DIP's array form.
+    pub fn describe(&mut self, body: &Value) {
+        if let Some(p) = crate::dip::payloads(body).first().copied() {
             let h = crate::dip::Header::of(p);
-            self.interface = self.interface.or(h.interface);
-            self.event = self.event.or(h.event);
-            self.reference = self.reference.or(h.reference);
-            self.mpan = self.mpan.or(h.mpan);
-            self.transaction = self.transaction.or_else(|| {
+            self.interface = self.interface.take().or(h.interface);
+            self.event = self.event.take().or(h.event);
+            self.reference = self.reference.take().or(h.reference);
+            self.mpan = self.mpan.take().or(h.mpan);
+            self.transaction = self.transaction.take().or_else(|| {
                 p.pointer("/CommonBlock/D0/transactionID")
                     .and_then(Value::as_str)
                     .map(str::to_owned)
             });
         }
-        self
     }
 
     /// Whether every verdict passed.

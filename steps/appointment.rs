@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use super::QualWorld;
 use super::params::{Event, Interface, Role};
-use crate::runner::StepFailure;
+use crate::runner::{Session, StepFailure};
 
 /// The block of an appointment request and the prefix of its keys.
 fn block(event: &str) -> Result<(&'static str, &'static str), StepFailure> {
@@ -26,30 +26,34 @@ fn block(event: &str) -> Result<(&'static str, &'static str), StepFailure> {
     }
 }
 
+/// Waits, within the response timeout, for the SUT's `event` request about the MPAN; it
+/// becomes the session's focus.
+async fn request<'w>(w: &'w mut QualWorld, event: &str) -> Result<&'w mut Session, StepFailure> {
+    block(event)?;
+    let s = w.session()?;
+    let t = s.harness.config.timeouts.response;
+    s.await_submission("IF-031", event, t).await?;
+    Ok(s)
+}
+
 #[then(
     expr = "the supplier requests a metering service appointment for the MPAN within the response timeout"
 )]
 async fn requests_ms(w: &mut QualWorld) -> Result<(), StepFailure> {
-    let s = w.session()?;
-    let t = s.harness.config.timeouts.response;
-    s.await_submission("IF-031", "[MSApp]", t).await.map(|_| ())
+    request(w, "[MSApp]").await.map(|_| ())
 }
 
 #[then(
     expr = "the supplier requests a data service appointment for the MPAN within the response timeout"
 )]
 async fn requests_ds(w: &mut QualWorld) -> Result<(), StepFailure> {
-    let s = w.session()?;
-    let t = s.harness.config.timeouts.response;
-    s.await_submission("IF-031", "[DSApp]", t).await.map(|_| ())
+    request(w, "[DSApp]").await.map(|_| ())
 }
 
 #[then(expr = "the {event} request proposes a(n) {role} counterparty")]
 async fn proposes(w: &mut QualWorld, event: Event, role: Role) -> Result<(), StepFailure> {
-    let s = w.session()?;
     let (b, prefix) = block(&event)?;
-    let t = s.harness.config.timeouts.response;
-    s.await_submission("IF-031", &event, t).await?;
+    let s = request(w, &event).await?;
     let (entry, p) = s.focused_payload(&event)?;
     let id = p
         .pointer(&format!("/CustomBlock/{b}/{prefix}DIPID"))
@@ -64,26 +68,23 @@ async fn proposes(w: &mut QualWorld, event: Event, role: Role) -> Result<(), Ste
     let proposed = s.harness.config.counterparty_by_id(&id);
     match proposed {
         Some(c) if c.role == *role && c.mpid == mpid => Ok(()),
-        Some(c) => Err(StepFailure(format!(
-            "expected: {event} proposes a {} counterparty\narrived instead: {id} ({mpid}), a {} counterparty\njournal:\n    {}",
-            &*role,
-            c.role,
-            entry.summary()
-        ))),
-        None => Err(StepFailure(format!(
-            "expected: {event} proposes a {} counterparty\narrived instead: {id} ({mpid}), no counterparty of the configuration\njournal:\n    {}",
-            &*role,
-            entry.summary()
-        ))),
+        Some(c) => Err(StepFailure::unmet(
+            format!("{event} proposes a {} counterparty", &*role),
+            format!("{id} ({mpid}), a {} counterparty", c.role),
+            &[entry],
+        )),
+        None => Err(StepFailure::unmet(
+            format!("{event} proposes a {} counterparty", &*role),
+            format!("{id} ({mpid}), no counterparty of the configuration"),
+            &[entry],
+        )),
     }
 }
 
 #[then(expr = "the {event} request has appointment scenario {string}")]
 async fn scenario(w: &mut QualWorld, event: Event, want: String) -> Result<(), StepFailure> {
-    let s = w.session()?;
     let (b, _) = block(&event)?;
-    let t = s.harness.config.timeouts.response;
-    s.await_submission("IF-031", &event, t).await?;
+    let s = request(w, &event).await?;
     s.expect_field(
         &event,
         &format!("/CustomBlock/{b}/appointmentScenario"),
@@ -93,9 +94,7 @@ async fn scenario(w: &mut QualWorld, event: Event, want: String) -> Result<(), S
 
 #[then(expr = "the {event} request is addressed to the Registration Service")]
 async fn addressed(w: &mut QualWorld, event: Event) -> Result<(), StepFailure> {
-    let s = w.session()?;
-    let t = s.harness.config.timeouts.response;
-    s.await_submission("IF-031", &event, t).await?;
+    let s = request(w, &event).await?;
     let regs = s.counterparty("REGS")?;
     s.expect_field(
         &event,
@@ -106,9 +105,7 @@ async fn addressed(w: &mut QualWorld, event: Event) -> Result<(), StepFailure> {
 
 #[then(expr = "the {event} request carries the MPAN as delivered")]
 async fn m0(w: &mut QualWorld, event: Event) -> Result<(), StepFailure> {
-    let s = w.session()?;
-    let t = s.harness.config.timeouts.response;
-    s.await_submission("IF-031", &event, t).await?;
+    let s = request(w, &event).await?;
     s.expect_m0_as_delivered(&event)
 }
 
@@ -119,9 +116,7 @@ async fn field(
     pointer: String,
     want: String,
 ) -> Result<(), StepFailure> {
-    let s = w.session()?;
-    let t = s.harness.config.timeouts.response;
-    s.await_submission("IF-031", &event, t).await?;
+    let s = request(w, &event).await?;
     let want = serde_json::from_str(&want).unwrap_or(Value::String(want));
     s.expect_field(&event, &pointer, &want)
 }

@@ -29,6 +29,18 @@ impl fmt::Display for StepFailure {
 
 impl std::error::Error for StepFailure {}
 
+impl StepFailure {
+    /// A failed expectation quoting what was expected, what arrived instead, and the journal
+    /// entries concerned.
+    pub fn unmet(
+        expected: impl fmt::Display,
+        arrived: impl fmt::Display,
+        entries: &[Arc<Entry>],
+    ) -> Self {
+        fail(expected, arrived, entries)
+    }
+}
+
 fn fail(
     expected: impl fmt::Display,
     arrived: impl fmt::Display,

@@ -298,12 +298,8 @@ impl Respond for Ingress {
             )),
             None => Body::from_bytes(&request.body),
         };
-        if let Some(p) = parsed.as_ref().and_then(|b| payloads(b).first().copied()) {
-            let h = Header::of(p);
-            entry.interface = h.interface;
-            entry.event = h.event;
-            entry.reference = h.reference;
-            entry.mpan = h.mpan;
+        if let Some(body) = &parsed {
+            entry.describe(body);
         }
         let channel = request
             .url
