@@ -171,8 +171,7 @@ impl SchemaSet {
     /// Checks a whole body: the envelope (`ingress` or egress form), then each payload against
     /// the schema of the variant its `S0` names. Pointers are into the body.
     pub fn check_body(&self, body: &Value, ingress: bool) -> Vec<Finding> {
-        let envelope = if ingress { &self.ingress } else { &self.egress };
-        let mut findings = collect(envelope, body, "", None, None);
+        let mut findings = self.check_envelope(body, ingress);
         if let Value::Array(items) = body {
             for (i, item) in items.iter().enumerate() {
                 if let Some(payload) = item.get("payload") {
