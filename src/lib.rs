@@ -18,6 +18,7 @@ pub mod market;
 pub mod report;
 pub mod runner;
 pub mod schema;
+pub mod security;
 pub mod stub;
 pub mod sut;
 
