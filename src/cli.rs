@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod certs;
 mod data;
 
 use crate::config::{self, Problem};
@@ -60,6 +61,10 @@ enum Command {
     /// Data-quality checks on a participant's registration and meter extract.
     #[command(subcommand)]
     Data(data::DataCommand),
+    /// Write the certificates and keys of a test set-up: the DIP signing certificate the
+    /// system must trust, a signing key pair for the system, and a test CA with TLS
+    /// certificates for both sides.
+    Certs(certs::CertsArgs),
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +111,21 @@ struct ReferenceArgs {
     /// List the fault switches and exit.
     #[arg(long)]
     list_faults: bool,
+    /// The private key of `participant.certificate`: submissions are signed with it, and
+    /// deliveries are verified against `dip.signing_certificate`.
+    #[arg(long, value_name = "FILE")]
+    signing_key: Option<PathBuf>,
+    /// The private key of a TLS certificate (`--tls-certificate`) to serve an https webhook
+    /// with and to present to an https DIP.
+    #[arg(long, value_name = "FILE", requires = "tls_certificate")]
+    tls_key: Option<PathBuf>,
+    /// The TLS certificate going with `--tls-key`.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_certificate: Option<PathBuf>,
+    /// The CA the DIP's TLS certificates chain to (trust for an https DIP, and client
+    /// certificates required on an https webhook).
+    #[arg(long, value_name = "FILE")]
+    tls_ca: Option<PathBuf>,
 }
 
 /// Runs the command line and returns the exit status.
@@ -154,6 +174,7 @@ pub fn main() -> ExitCode {
             Some(Command::Validate(args)) => spec::validate(&args),
             Some(Command::Testdata(c)) => data::testdata(c),
             Some(Command::Data(c)) => data::data(c),
+            Some(Command::Certs(args)) => certs::certs(&args),
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
@@ -183,6 +204,7 @@ async fn run(args: RunArgs) -> u8 {
         stubs_dir: args.stubs,
         faults,
         progress: std::io::stderr().is_terminal(),
+        reference_tls: true,
         stop: None,
     };
     match runner::run(options).await {
@@ -298,6 +320,71 @@ async fn check_config(file: &std::path::Path) -> u8 {
     }
 }
 
+/// The reference participant's settings from its configuration and flags: it signs with
+/// `--signing-key` (the key of `participant.certificate`), verifies deliveries against
+/// `dip.signing_certificate`, and speaks TLS as the flags say.
+fn reference_settings(
+    args: &ReferenceArgs,
+    config: &config::Config,
+    faults: Vec<SupplierFault>,
+) -> Result<ReferenceSettings, String> {
+    use crate::security::signature::{Certificate, Signer};
+    use crate::security::tls;
+    let https_dip = config.dip.tls.is_some();
+    let mut settings = ReferenceSettings::from_config(
+        config,
+        format!(
+            "{}://{}",
+            if https_dip { "https" } else { "http" },
+            config.dip.listen
+        ),
+        faults.into_iter().collect(),
+    );
+    settings.signer = match (&args.signing_key, &config.participant.certificate) {
+        (Some(key), Some(cert)) => Some(std::sync::Arc::new(
+            Signer::load(cert, key).map_err(|e| e.to_string())?,
+        )),
+        (Some(_), None) => {
+            return Err("--signing-key needs participant.certificate in the configuration".into());
+        }
+        (None, Some(_)) => {
+            return Err(
+                "participant.certificate is set: give its key with --signing-key to sign submissions"
+                    .into(),
+            );
+        }
+        (None, None) => None,
+    };
+    settings.dip_certificate = match &config.dip.signing {
+        Some(files) => {
+            let pem = tls::read(&files.certificate).map_err(|e| e.to_string())?;
+            Some(std::sync::Arc::new(
+                Certificate::from_pem(&pem, &files.certificate.display().to_string())
+                    .map_err(|e| e.to_string())?,
+            ))
+        }
+        None => None,
+    };
+    if https_dip || args.tls_ca.is_some() {
+        let read = |p: &std::path::Path| tls::read(p).map_err(|e| e.to_string());
+        let ca = args.tls_ca.as_deref().map(read).transpose()?;
+        let identity = match (&args.tls_certificate, &args.tls_key) {
+            (Some(c), Some(k)) => Some((read(c)?, read(k)?)),
+            _ => None,
+        };
+        let client = tls::client_builder(
+            reqwest::Client::builder().timeout(Duration::from_secs(10)),
+            ca.as_deref(),
+            identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
+        )
+        .map_err(|e| e.to_string())?
+        .build()
+        .map_err(|e| e.to_string())?;
+        settings.client = Some(client);
+    }
+    Ok(settings)
+}
+
 async fn reference(args: ReferenceArgs) -> u8 {
     if args.list_faults {
         for (_, name, behaviour, what) in SupplierFault::ALL {
@@ -316,7 +403,7 @@ async fn reference(args: ReferenceArgs) -> u8 {
             return exit::MISCONFIGURED;
         }
     };
-    let path = args.config.expect("clap requires --config");
+    let path = args.config.clone().expect("clap requires --config");
     let (config, _) = match config::load(&path) {
         Ok(c) => c,
         Err(e) => {
@@ -339,23 +426,45 @@ async fn reference(args: ReferenceArgs) -> u8 {
             return exit::MISCONFIGURED;
         }
     };
-    let settings = ReferenceSettings::from_config(
-        &config,
-        format!("http://{}", config.dip.listen),
-        faults.into_iter().collect(),
-    );
-    let supplier = ReferenceSupplier::start(
-        listener,
-        settings,
-        match crate::schema::SchemaSet::embedded() {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("error: {e}");
-                return exit::MISCONFIGURED;
+    let settings = match reference_settings(&args, &config, faults) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::MISCONFIGURED;
+        }
+    };
+    let tls = match (&args.tls_certificate, &args.tls_key) {
+        (Some(c), Some(k)) => {
+            let read = |p: &std::path::Path| crate::security::tls::read(p);
+            let server = read(c).and_then(|c| {
+                let k = read(k)?;
+                let ca = args.tls_ca.as_deref().map(read).transpose()?;
+                crate::security::tls::server_config(&c, &k, ca.as_deref())
+            });
+            match server {
+                Ok(s) => Some(s),
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    return exit::MISCONFIGURED;
+                }
             }
-        },
-    )
-    .await;
+        }
+        _ => None,
+    };
+    let schemas = match crate::schema::SchemaSet::embedded() {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::MISCONFIGURED;
+        }
+    };
+    let supplier = match ReferenceSupplier::start(listener, settings, schemas, tls).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot serve the webhook: {e}");
+            return exit::MISCONFIGURED;
+        }
+    };
     eprintln!(
         "reference supplier listening at {} (Ctrl-C to stop)",
         supplier.webhook_url()

@@ -25,10 +25,30 @@ pub const COUNTERPARTY_ROLES: [&str; 16] = [
 /// The keys a configuration may hold, by section ("" is the top level).
 const KEYS: [(&str, &[&str]); 6] = [
     ("", &["environment"]),
-    ("dip", &["listen", "api_key", "max_body_bytes"]),
+    (
+        "dip",
+        &[
+            "listen",
+            "api_key",
+            "max_body_bytes",
+            "signing_certificate",
+            "signing_key",
+            "clock_skew",
+            "tls_certificate",
+            "tls_key",
+            "client_ca",
+        ],
+    ),
     (
         "participant",
-        &["role", "dip_id", "mpid", "webhook_url", "certificate"],
+        &[
+            "role",
+            "dip_id",
+            "mpid",
+            "webhook_url",
+            "certificate",
+            "webhook_ca",
+        ],
     ),
     ("timeouts", &["ack", "response", "retry", "quiet"]),
     ("counterparty", &["role", "dip_id", "mpid"]),
@@ -62,6 +82,23 @@ pub struct DipConfig {
     pub api_key: Secret,
     /// Bodies over this size are answered 413.
     pub max_body_bytes: usize,
+    /// The harness's DIP signing certificate and key (`signing_certificate`, `signing_key`);
+    /// without them a certificate is made for the run.
+    pub signing: Option<CertifiedKeyFiles>,
+    /// How far a signature date may be from the clock.
+    pub clock_skew: Duration,
+    /// Serve ingress over HTTPS with this certificate and key (`tls_certificate`, `tls_key`),
+    /// which are also the client certificate presented to an https webhook.
+    pub tls: Option<CertifiedKeyFiles>,
+    /// Require client certificates issued by this CA on ingress (mutual TLS).
+    pub client_ca: Option<PathBuf>,
+}
+
+/// A certificate file and its private key file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertifiedKeyFiles {
+    pub certificate: PathBuf,
+    pub key: PathBuf,
 }
 
 /// The system under test.
@@ -71,7 +108,10 @@ pub struct Participant {
     pub dip_id: String,
     pub mpid: String,
     pub webhook_url: String,
+    /// The SUT's signing certificate: every submission is verified against it.
     pub certificate: Option<PathBuf>,
+    /// The CA an https webhook's server certificate must chain to.
+    pub webhook_ca: Option<PathBuf>,
 }
 
 /// How long the harness waits.
@@ -444,20 +484,65 @@ impl Checker<'_> {
     }
 
     fn duration(&mut self, t: Option<&Table>, key: &str, default: &str) -> Option<Duration> {
-        let s = self.string(t, "timeouts", 0, key, Some(default))?;
+        self.duration_in(t, "timeouts", key, default)
+    }
+
+    fn duration_in(
+        &mut self,
+        t: Option<&Table>,
+        section: &str,
+        key: &str,
+        default: &str,
+    ) -> Option<Duration> {
+        let s = self.string(t, section, 0, key, Some(default))?;
         match humantime::parse_duration(&s) {
             Ok(d) if !d.is_zero() => Some(d),
             Ok(_) => {
-                self.problem("timeouts", 0, key, "must be longer than zero");
+                self.problem(section, 0, key, "must be longer than zero");
                 None
             }
             Err(e) => {
                 self.problem(
-                    "timeouts",
+                    section,
                     0,
                     key,
                     format!("{s:?} is not a duration such as 500ms, 5s or 2m: {e}"),
                 );
+                None
+            }
+        }
+    }
+
+    /// A path from the configuration: relative paths are relative to the file's folder.
+    fn resolve(&self, s: &str) -> PathBuf {
+        let p = PathBuf::from(s);
+        if p.is_absolute() {
+            return p;
+        }
+        match Path::new(self.name).parent() {
+            Some(dir) if !dir.as_os_str().is_empty() && Path::new(self.name).is_file() => {
+                dir.join(p)
+            }
+            _ => p,
+        }
+    }
+
+    /// A certificate and key given together, or neither.
+    fn pair(
+        &mut self,
+        certificate: Option<PathBuf>,
+        key: Option<PathBuf>,
+        names: (&str, &str),
+    ) -> Option<CertifiedKeyFiles> {
+        match (certificate, key) {
+            (Some(certificate), Some(key)) => Some(CertifiedKeyFiles { certificate, key }),
+            (None, None) => None,
+            (Some(_), None) => {
+                self.problem("dip", 0, names.0, format!("needs {} too", names.1));
+                None
+            }
+            (None, Some(_)) => {
+                self.problem("dip", 0, names.1, format!("needs {} too", names.0));
                 None
             }
         }
@@ -509,6 +594,26 @@ impl Checker<'_> {
             }
         };
 
+        let path = |c: &mut Self, key: &str| {
+            c.string(dip, "dip", 0, key, Some(""))
+                .filter(|s| !s.is_empty())
+                .map(|s| c.resolve(&s))
+        };
+        let (cert, key) = (path(self, "signing_certificate"), path(self, "signing_key"));
+        let signing = self.pair(cert, key, ("signing_certificate", "signing_key"));
+        let (cert, key) = (path(self, "tls_certificate"), path(self, "tls_key"));
+        let tls = self.pair(cert, key, ("tls_certificate", "tls_key"));
+        let client_ca = path(self, "client_ca");
+        if client_ca.is_some() && tls.is_none() {
+            self.problem(
+                "dip",
+                0,
+                "client_ca",
+                "mutual TLS needs HTTPS: set tls_certificate and tls_key too",
+            );
+        }
+        let clock_skew = self.duration_in(dip, "dip", "clock_skew", "5m");
+
         let part = self.section(table, "participant");
         if part.is_none() {
             self.problems
@@ -525,7 +630,22 @@ impl Checker<'_> {
         let certificate = self
             .string(part, "participant", 0, "certificate", Some(""))
             .filter(|s| !s.is_empty())
-            .map(PathBuf::from);
+            .map(|s| self.resolve(&s));
+        let webhook_ca = self
+            .string(part, "participant", 0, "webhook_ca", Some(""))
+            .filter(|s| !s.is_empty())
+            .map(|s| self.resolve(&s));
+        if let Some(url) = &webhook_url
+            && url.starts_with("http://")
+            && webhook_ca.is_some()
+        {
+            self.problems.push(Problem {
+                location: self.locate("participant", 0, "webhook_ca"),
+                key: "participant.webhook_ca".into(),
+                message: "is set but the webhook_url is http://, so no TLS is used".into(),
+                warning: true,
+            });
+        }
 
         let timeouts = self.section(table, "timeouts");
         let ack = self.duration(timeouts, "ack", "5s");
@@ -591,6 +711,10 @@ impl Checker<'_> {
                 listen: listen?,
                 api_key: Secret(api_key?),
                 max_body_bytes: max_body_bytes?,
+                signing,
+                clock_skew: clock_skew?,
+                tls,
+                client_ca,
             },
             participant: Participant {
                 role: role?,
@@ -598,6 +722,7 @@ impl Checker<'_> {
                 mpid: mpid?,
                 webhook_url: webhook_url?,
                 certificate,
+                webhook_ca,
             },
             timeouts: Timeouts {
                 ack: ack?,

@@ -9,6 +9,7 @@ pub fn glossary() -> String {
         ("submission", include_str!("submission.rs")),
         ("appointment", include_str!("appointment.rs")),
         ("faults", include_str!("faults.rs")),
+        ("signatures", include_str!("signatures.rs")),
         ("parameters", include_str!("params.rs")),
     ];
     let mut out = String::new();

@@ -9,6 +9,7 @@ mod delivery;
 mod faults;
 mod glossary;
 mod params;
+mod signatures;
 mod submission;
 pub mod world;
 

@@ -15,7 +15,9 @@ use crate::dip::{Builder, Ids, Subject, Templates};
 use crate::journal::{Direction, Entry, Journal};
 use crate::market::{MpanAllocator, Plan, Segment};
 use crate::schema::SchemaSet;
-use crate::stub::{Delivery, DeliveryBody, Egress, Reactions, StubDip};
+use crate::security::signature::{Certificate, Signer, Verifier};
+use crate::security::tls;
+use crate::stub::{Delivery, DeliveryBody, Egress, IngressSecurity, Reactions, Signing, StubDip};
 use crate::sut::{ReferenceSettings, ReferenceSupplier, SupplierFault};
 
 use super::RunError;
@@ -35,6 +37,168 @@ pub struct HarnessOptions {
     pub participant: Participant,
     pub schemas_dir: Option<PathBuf>,
     pub stubs_dir: Option<PathBuf>,
+    /// Mutual TLS on both legs with the in-process reference participant.
+    pub reference_tls: bool,
+}
+
+/// The keys of a run: the DIP's signer, the verifier of the participant's signatures and,
+/// for the reference participant, its own signer; and the TLS of both legs.
+struct Keys {
+    signer: Arc<Signer>,
+    verifier: Arc<Verifier>,
+    reference: Option<Arc<Signer>>,
+    /// Ingress over HTTPS (mutual TLS when client certificates are required).
+    ingress_tls: Option<Arc<rustls::ServerConfig>>,
+    /// The egress client: trust for an https webhook and the harness's client certificate.
+    egress: reqwest::Client,
+    /// For the reference participant over TLS: its webhook's server side and its client.
+    reference_tls: Option<(Arc<rustls::ServerConfig>, reqwest::Client)>,
+}
+
+/// The egress HTTP client a configuration asks for: trusting `participant.webhook_ca` and
+/// presenting the `dip.tls_*` certificate to an https webhook.
+pub fn egress_client(config: &Config) -> Result<reqwest::Client, String> {
+    let builder = Egress::client_builder(config);
+    let https = config.participant.webhook_url.starts_with("https:");
+    let builder = if https {
+        let ca = match &config.participant.webhook_ca {
+            Some(p) => Some(tls::read(p).map_err(|e| e.to_string())?),
+            None => None,
+        };
+        let identity = match &config.dip.tls {
+            Some(files) => Some((
+                tls::read(&files.certificate).map_err(|e| e.to_string())?,
+                tls::read(&files.key).map_err(|e| e.to_string())?,
+            )),
+            None => None,
+        };
+        tls::client_builder(
+            builder,
+            ca.as_deref(),
+            identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
+        )
+        .map_err(|e| e.to_string())?
+    } else {
+        builder
+    };
+    builder
+        .build()
+        .map_err(|e| format!("the egress HTTP client: {e}"))
+}
+
+impl Keys {
+    fn new(
+        config: &Config,
+        participant: &Participant,
+        reference_tls: bool,
+    ) -> Result<Self, RunError> {
+        let security = |e: crate::security::signature::KeyError| RunError::Security(e.to_string());
+        let external = matches!(participant, Participant::External);
+        let signer = match &config.dip.signing {
+            Some(files) => Signer::load(&files.certificate, &files.key).map_err(security)?,
+            None if external => {
+                return Err(RunError::Security(format!(
+                    "{}: `dip.signing_certificate` and `dip.signing_key` are needed: deliveries are signed with them and the system must trust the certificate (`mhhs-qual certs --out DIR` writes a set for test set-ups)",
+                    config.source
+                )));
+            }
+            None => Signer::generate("mhhs-qual DIP").map_err(security)?.0,
+        };
+        let (verifier, reference) = if external {
+            let Some(path) = &config.participant.certificate else {
+                return Err(RunError::Security(format!(
+                    "{}: `participant.certificate` is needed: every submission is verified against the system's signing certificate (CONTRACT.md §4)",
+                    config.source
+                )));
+            };
+            (
+                Verifier::load(path, config.dip.clock_skew).map_err(security)?,
+                None,
+            )
+        } else {
+            let (reference, material) =
+                Signer::generate("mhhs-qual reference supplier").map_err(security)?;
+            (
+                Verifier::new(
+                    material.cert_pem.as_bytes(),
+                    "reference supplier",
+                    config.dip.clock_skew,
+                )
+                .map_err(security)?,
+                Some(Arc::new(reference)),
+            )
+        };
+        let mut keys = Self {
+            signer: Arc::new(signer),
+            verifier: Arc::new(verifier),
+            reference,
+            ingress_tls: None,
+            egress: egress_client(config).map_err(RunError::Security)?,
+            reference_tls: None,
+        };
+        if let Some(files) = &config.dip.tls {
+            let read =
+                |p: &std::path::Path| tls::read(p).map_err(|e| RunError::Security(e.to_string()));
+            let ca = match &config.dip.client_ca {
+                Some(p) => Some(read(p)?),
+                None => None,
+            };
+            keys.ingress_tls = Some(
+                tls::server_config(
+                    &read(&files.certificate)?,
+                    &read(&files.key)?,
+                    ca.as_deref(),
+                )
+                .map_err(|e| RunError::Security(e.to_string()))?,
+            );
+        }
+        if !external && reference_tls {
+            keys.reference_with_tls(config)
+                .map_err(|e| RunError::Security(e.to_string()))?;
+        }
+        Ok(keys)
+    }
+
+    /// Mutual TLS on both legs between the harness and the reference participant, with a CA
+    /// and certificates made for the run.
+    fn reference_with_tls(&mut self, config: &Config) -> Result<(), tls::TlsError> {
+        let ca = tls::Authority::generate("mhhs-qual run CA")?;
+        let dip = ca.issue("mhhs-qual stub DIP", None)?;
+        let sut = ca.issue("mhhs-qual reference supplier", None)?;
+        let ca_pem = ca.cert_pem().as_bytes();
+        self.ingress_tls = Some(tls::server_config(
+            dip.cert_pem.as_bytes(),
+            dip.key_pem.as_bytes(),
+            Some(ca_pem),
+        )?);
+        self.egress = tls::client_builder(
+            Egress::client_builder(config),
+            Some(ca_pem),
+            Some((dip.cert_pem.as_bytes(), dip.key_pem.as_bytes())),
+        )?
+        .build()
+        .map_err(|source| tls::TlsError::Client {
+            what: "the egress client".into(),
+            source,
+        })?;
+        let webhook = tls::server_config(
+            sut.cert_pem.as_bytes(),
+            sut.key_pem.as_bytes(),
+            Some(ca_pem),
+        )?;
+        let client = tls::client_builder(
+            reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)),
+            Some(ca_pem),
+            Some((sut.cert_pem.as_bytes(), sut.key_pem.as_bytes())),
+        )?
+        .build()
+        .map_err(|source| tls::TlsError::Client {
+            what: "the reference participant's client".into(),
+            source,
+        })?;
+        self.reference_tls = Some((webhook, client));
+        Ok(())
+    }
 }
 
 /// Everything one run shares.
@@ -65,8 +229,14 @@ impl Harness {
             addr: config.dip.listen.to_string(),
             source: e,
         })?;
+        let keys = Keys::new(&config, &options.participant, options.reference_tls)?;
         let dip_uri = format!(
-            "http://{}",
+            "{}://{}",
+            if keys.ingress_tls.is_some() {
+                "https"
+            } else {
+                "http"
+            },
             dip_listeners[0].local_addr().map_err(|e| RunError::Port {
                 addr: config.dip.listen.to_string(),
                 source: e
@@ -80,7 +250,12 @@ impl Harness {
                     source: e,
                 })?;
                 config.participant.webhook_url = format!(
-                    "http://{}/webhook",
+                    "{}://{}/webhook",
+                    if keys.reference_tls.is_some() {
+                        "https"
+                    } else {
+                        "http"
+                    },
                     l.local_addr().map_err(|e| RunError::Port {
                         addr: "127.0.0.1:0".into(),
                         source: e
@@ -107,12 +282,32 @@ impl Harness {
                     .map(|r| r.when.interface.clone())
                     .collect(),
             )),
+            IngressSecurity {
+                verifier: Some(keys.verifier.clone()),
+                tls: keys.ingress_tls.clone(),
+            },
         )
         .await;
         let reference = match (reference_listener, &options.participant) {
             (Some(l), Participant::ReferenceSupplier(faults)) => {
-                let settings = ReferenceSettings::from_config(&config, dip_uri, faults.clone());
-                Some(ReferenceSupplier::start(l, settings, schemas.clone()).await)
+                let mut settings = ReferenceSettings::from_config(&config, dip_uri, faults.clone());
+                settings.signer.clone_from(&keys.reference);
+                settings.dip_certificate = Some(Arc::new(
+                    Certificate::from_pem(keys.signer.certificate_pem().as_bytes(), "DIP")
+                        .map_err(|e| RunError::Security(e.to_string()))?,
+                ));
+                settings.webhook_scheme = if keys.reference_tls.is_some() {
+                    "https"
+                } else {
+                    "http"
+                };
+                settings.client = keys.reference_tls.as_ref().map(|(_, c)| c.clone());
+                let tls = keys.reference_tls.as_ref().map(|(t, _)| t.clone());
+                Some(
+                    ReferenceSupplier::start(l, settings, schemas.clone(), tls)
+                        .await
+                        .map_err(|e| RunError::Security(format!("the reference webhook: {e}")))?,
+                )
             }
             _ => None,
         };
@@ -125,7 +320,14 @@ impl Harness {
             config: config.clone(),
             ids: ids.clone(),
         };
-        let egress = Egress::new(config.clone(), schemas.clone(), journal.clone(), ids);
+        let egress = Egress::new(
+            config.clone(),
+            schemas.clone(),
+            journal.clone(),
+            ids,
+            keys.egress.clone(),
+            keys.signer.clone(),
+        );
         {
             let (builder, egress, journal, config) = (
                 builder.clone(),
@@ -194,6 +396,7 @@ impl Harness {
                                             scenario: accepted.scenario.clone(),
                                             from,
                                             body: DeliveryBody::Batch(vec![p]),
+                                            signing: Signing::Correct,
                                         })
                                         .await;
                                 }

@@ -35,6 +35,9 @@ pub struct RunOptions {
     /// Faults switched on in the reference participant (runs without a configuration only).
     pub faults: Vec<SupplierFault>,
     pub progress: bool,
+    /// Mutual TLS on both legs with the in-process reference participant (certificates made
+    /// for the run).
+    pub reference_tls: bool,
     /// When this completes, the run stops and reports what it has (Ctrl-C by default).
     pub stop: Option<Pin<Box<dyn Future<Output = ()>>>>,
 }
@@ -52,6 +55,7 @@ impl Default for RunOptions {
             stubs_dir: None,
             faults: Vec::new(),
             progress: false,
+            reference_tls: true,
             stop: None,
         }
     }
@@ -73,6 +77,8 @@ pub enum RunError {
     Schemas(String),
     #[error("stubs: {0}")]
     Stubs(String),
+    #[error("message security: {0}")]
+    Security(String),
     #[error("--tags {0:?} is not a tag expression such as \"@QT-SUP-001 or @S4\"")]
     Tags(String),
     #[error("no scenario selected{0}: a run in which nothing runs is not a pass")]
@@ -158,6 +164,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             participant,
             schemas_dir: options.schemas_dir.clone(),
             stubs_dir: options.stubs_dir.clone(),
+            reference_tls: options.reference_tls,
         },
     )
     .await?;

@@ -15,7 +15,7 @@ use crate::config::Counterparty;
 use crate::dip::Subject;
 use crate::journal::{Direction, Entry, summaries};
 use crate::market::Segment;
-use crate::stub::{Delivery, DeliveryBody, Fault};
+use crate::stub::{Delivery, DeliveryBody, Fault, Signing};
 
 /// A failed expectation, as the report shows it.
 #[derive(Debug, Clone)]
@@ -158,6 +158,17 @@ impl Session {
         from_role: &str,
         payloads: Vec<Value>,
     ) -> Result<Arc<Entry>, StepFailure> {
+        self.deliver_signed(from_role, payloads, Signing::Correct)
+            .await
+    }
+
+    /// Delivers a batch signed as `signing` says.
+    pub async fn deliver_signed(
+        &mut self,
+        from_role: &str,
+        payloads: Vec<Value>,
+        signing: Signing,
+    ) -> Result<Arc<Entry>, StepFailure> {
         let from = self.counterparty(from_role)?;
         self.delivery_mark = self.harness.journal.last_seq();
         let entry = self
@@ -167,6 +178,7 @@ impl Session {
                 scenario: Some(self.key.clone()),
                 from,
                 body: DeliveryBody::Batch(payloads),
+                signing,
             })
             .await;
         self.delivery = Some(entry.clone());
@@ -193,6 +205,7 @@ impl Session {
                 scenario: Some(self.key.clone()),
                 from,
                 body,
+                signing: Signing::Correct,
             })
             .await;
         self.delivery = Some(entry.clone());
@@ -265,6 +278,78 @@ impl Session {
                 .find(|m| !m.starts_with(&format!("{code} - ")))
             {
                 return Err(fail(expected, format!("{got} with message {bad:?}"), &all));
+            }
+        }
+        Ok(())
+    }
+
+    /// The latest delivery was refused for its signature: `400` with `RCP9999`, `401` or
+    /// `403`, within the ack timeout (CONTRACT.md §6 S7).
+    pub fn expect_signature_refused(&self) -> Result<(), StepFailure> {
+        let d = self.last_delivery()?;
+        let all = self.harness.journal.of_scenario(&self.key);
+        let expected = format!(
+            "the delivery refused within {}: 400 with RCP9999, 401 or 403",
+            humantime::format_duration(self.harness.config.timeouts.ack)
+        );
+        match d.status {
+            Some(401 | 403) => Ok(()),
+            Some(400) => {
+                let messages: Vec<&str> = d
+                    .response
+                    .json()
+                    .and_then(|r| r.get("messageArray"))
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|i| i.get("message").and_then(Value::as_str))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                if !messages.is_empty() && messages.iter().all(|m| m.starts_with("RCP9999 - ")) {
+                    Ok(())
+                } else {
+                    Err(fail(
+                        expected,
+                        format!("400 with messages {messages:?}"),
+                        &all,
+                    ))
+                }
+            }
+            Some(other) => Err(fail(expected, format!("{other} {}", d.outcome), &all)),
+            None => Err(fail(expected, &d.outcome, &all)),
+        }
+    }
+
+    /// Every submission of this scenario carried a signature that verified against the
+    /// participant's certificate.
+    pub fn expect_signed_submissions(&self) -> Result<(), StepFailure> {
+        let all = self.harness.journal.of_scenario(&self.key);
+        let ingress: Vec<&Arc<Entry>> = all
+            .iter()
+            .filter(|e| e.direction == Direction::Ingress)
+            .collect();
+        if ingress.is_empty() {
+            return Err(fail("signed submissions to check", "none", &all));
+        }
+        for e in ingress {
+            let verdict = e.verdicts.iter().find(|v| v.check == "signature");
+            match verdict {
+                Some(v) if v.ok => {}
+                Some(v) => {
+                    return Err(fail(
+                        "every submission signed with the supplier's certificate, verifying",
+                        format!("{}: {}", e.summary(), v.detail),
+                        &all,
+                    ));
+                }
+                None => {
+                    return Err(fail(
+                        "every submission signed with the supplier's certificate, verifying",
+                        format!("{}: not verified ({})", e.summary(), e.outcome),
+                        &all,
+                    ));
+                }
             }
         }
         Ok(())

@@ -86,7 +86,7 @@ pub enum SignatureError {
     HashMismatch,
     #[error("{CERTIFICATE} does not hold a readable certificate: {0}")]
     BadCertificate(String),
-    #[error("{CERTIFICATE} is {0}, not the trusted certificate {1}")]
+    #[error("{CERTIFICATE} is a certificate for {0}, not the trusted certificate (of {1})")]
     Untrusted(String, String),
     #[error("{SIGNATURE} does not verify over {0:?} with the trusted certificate's key")]
     BadSignature(String),
@@ -285,15 +285,52 @@ impl Signer {
     }
 }
 
-/// A parsed certificate: its DER, subject and RSA public key.
-struct Certificate {
+/// A parsed signing certificate: its DER, subject and RSA public key.
+pub struct Certificate {
     der: Vec<u8>,
     subject: String,
     key: ParsedPublicKey,
 }
 
+impl fmt::Debug for Certificate {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Certificate")
+            .field("subject", &self.subject)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Certificate {
-    fn from_pem(pem: &[u8], what: &str) -> Result<Self, KeyError> {
+    /// The certificate's subject.
+    pub fn subject(&self) -> &str {
+        &self.subject
+    }
+
+    /// The certificate an `X-DIP-Signature-Certificate` value carries.
+    pub fn from_header(value: &str) -> Result<Self, SignatureError> {
+        let pem = B64
+            .decode(value)
+            .map_err(|_| SignatureError::NotBase64(CERTIFICATE))?;
+        let der = CertificateDer::from_pem_slice(&pem)
+            .map_err(|_| SignatureError::BadCertificate("no PEM certificate in it".to_owned()))?;
+        Self::from_der(der.as_ref(), CERTIFICATE)
+            .map_err(|e| SignatureError::BadCertificate(short_key_error(&e)))
+    }
+
+    /// Whether `other` is this very certificate.
+    pub fn same_as(&self, other: &Self) -> bool {
+        self.der == other.der
+    }
+
+    /// Whether `signature` (base64) is this certificate's key's RSA PKCS#1 v1.5 SHA-256
+    /// signature of `text`.
+    pub fn verifies(&self, text: &str, signature: &str) -> bool {
+        B64.decode(signature)
+            .is_ok_and(|sig| self.key.verify_sig(text.as_bytes(), &sig).is_ok())
+    }
+
+    /// A certificate from PEM text; `what` names it in errors.
+    pub fn from_pem(pem: &[u8], what: &str) -> Result<Self, KeyError> {
         let der = CertificateDer::from_pem_slice(pem)
             .map_err(|_| KeyError::NoCertificate(what.to_owned()))?;
         Self::from_der(der.as_ref(), what)
@@ -386,9 +423,9 @@ impl Verifier {
         Self::new(&pem, &path.display().to_string(), skew)
     }
 
-    /// The trusted certificate's subject.
-    pub fn subject(&self) -> &str {
-        &self.trusted.subject
+    /// The trusted certificate.
+    pub fn trusted(&self) -> &Certificate {
+        &self.trusted
     }
 
     /// The clock-skew window.
@@ -441,15 +478,8 @@ impl Verifier {
         if certificate.as_bytes() != self.trusted_header.as_slice() {
             // Not byte for byte the trusted PEM: it may still be the same certificate written
             // differently (line endings, a chain), so compare the certificates themselves.
-            let pem = B64
-                .decode(certificate)
-                .map_err(|_| SignatureError::NotBase64(CERTIFICATE))?;
-            let der = CertificateDer::from_pem_slice(&pem).map_err(|_| {
-                SignatureError::BadCertificate("no PEM certificate in it".to_owned())
-            })?;
-            if der.as_ref() != self.trusted.der.as_slice() {
-                let presented = Certificate::from_der(der.as_ref(), CERTIFICATE)
-                    .map_err(|e| SignatureError::BadCertificate(short_key_error(&e)))?;
+            let presented = Certificate::from_header(certificate)?;
+            if !presented.same_as(&self.trusted) {
                 return Err(SignatureError::Untrusted(
                     presented.subject,
                     self.trusted.subject.clone(),
@@ -580,7 +610,13 @@ mod tests {
             Err(SignatureError::HashMismatch)
         );
         assert!(matches!(
-            v.verify("POST", "https://127.0.0.1:7400/dip-channel/IF-032", &presented(&s), body, now),
+            v.verify(
+                "POST",
+                "https://127.0.0.1:7400/dip-channel/IF-032",
+                &presented(&s),
+                body,
+                now
+            ),
             Err(SignatureError::BadSignature(_))
         ));
         let later = now + time::Duration::minutes(6);

@@ -15,6 +15,7 @@ use crate::config::{Config, Counterparty};
 use crate::dip::{Ids, now_dt003};
 use crate::journal::{Body, Direction, Entry, Journal};
 use crate::schema::SchemaSet;
+use crate::security::signature::Signer;
 
 /// Answers larger than this are cut.
 const MAX_ANSWER: usize = 1024 * 1024;
@@ -33,12 +34,29 @@ pub enum DeliveryBody {
     },
 }
 
+/// How a delivery is signed: as the DIP signs (CONTRACT.md §4), or broken on purpose to show
+/// whether the SUT notices.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Signing {
+    #[default]
+    Correct,
+    /// Signed, then the body changed (`S1.subText` of the first message).
+    BodyChangedAfterSigning,
+    /// Dated twice the clock-skew window in the past.
+    Stale,
+    /// Signed correctly with another certificate bearing the DIP's name.
+    ForeignCertificate,
+    /// Signed correctly, with this header left out.
+    Without(&'static str),
+}
+
 /// A delivery to make.
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub scenario: Option<String>,
     pub from: Counterparty,
     pub body: DeliveryBody,
+    pub signing: Signing,
 }
 
 /// The DIP's egress side.
@@ -50,21 +68,22 @@ pub struct Egress {
     journal: Arc<Journal>,
     ids: Arc<Ids>,
     webhook: String,
+    signer: Arc<Signer>,
+    /// Made on first use: a certificate with the DIP's name that is not the DIP's.
+    impostor: Arc<std::sync::OnceLock<Result<Signer, String>>>,
 }
 
 impl Egress {
+    /// The egress side, delivering with `client` (its TLS set up by the caller) and signing
+    /// with `signer`.
     pub fn new(
         config: Arc<Config>,
         schemas: Arc<SchemaSet>,
         journal: Arc<Journal>,
         ids: Arc<Ids>,
+        client: reqwest::Client,
+        signer: Arc<Signer>,
     ) -> Self {
-        let client = reqwest::Client::builder()
-            .timeout(config.timeouts.ack)
-            .connect_timeout(config.timeouts.ack)
-            .pool_max_idle_per_host(16)
-            .build()
-            .expect("an HTTP client with default TLS-less settings builds");
         let webhook = config.participant.webhook_url.clone();
         Self {
             client,
@@ -73,7 +92,59 @@ impl Egress {
             journal,
             ids,
             webhook,
+            signer,
+            impostor: Arc::default(),
         }
+    }
+
+    /// A client builder with the egress timeouts.
+    pub fn client_builder(config: &Config) -> reqwest::ClientBuilder {
+        reqwest::Client::builder()
+            .timeout(config.timeouts.ack)
+            .connect_timeout(config.timeouts.ack)
+            .pool_max_idle_per_host(16)
+    }
+
+    /// The signature headers of one attempt, signed as `signing` says, and the bytes to send.
+    fn signed(&self, bytes: &[u8], signing: Signing) -> (Vec<(&'static str, String)>, Vec<u8>) {
+        let now = time::OffsetDateTime::now_utc();
+        let mut at = now;
+        let mut sent = bytes.to_vec();
+        let mut signer = self.signer.as_ref();
+        match signing {
+            Signing::Correct | Signing::Without(_) => {}
+            Signing::BodyChangedAfterSigning => sent = changed(bytes),
+            Signing::Stale => {
+                at = now
+                    - time::Duration::try_from(self.config.dip.clock_skew * 2)
+                        .unwrap_or(time::Duration::hours(1));
+            }
+            Signing::ForeignCertificate => {
+                let subject = self.signer.subject().to_owned();
+                let impostor = self.impostor.get_or_init(|| {
+                    let cn = subject
+                        .split(", ")
+                        .find_map(|p| p.strip_prefix("CN="))
+                        .unwrap_or("DIP")
+                        .to_owned();
+                    Signer::generate(&cn)
+                        .map(|(s, _)| s)
+                        .map_err(|e| e.to_string())
+                });
+                match impostor {
+                    Ok(s) => signer = s,
+                    Err(e) => tracing::error!("cannot make a foreign certificate: {e}"),
+                }
+            }
+        }
+        let s = signer.sign("POST", &self.webhook, bytes, at);
+        let headers = s
+            .headers()
+            .into_iter()
+            .filter(|(name, _)| Signing::Without(name) != signing)
+            .map(|(name, value)| (name, value.to_owned()))
+            .collect();
+        (headers, sent)
     }
 
     /// Fills `D0` and the DIP's part of `A0` in every payload of a batch.
@@ -155,6 +226,7 @@ impl Egress {
                     &delivery.from,
                     &bytes,
                     &content_type,
+                    delivery.signing,
                     attempt,
                 )
                 .await;
@@ -173,23 +245,34 @@ impl Egress {
         from: &Counterparty,
         bytes: &[u8],
         content_type: &str,
+        signing: Signing,
         attempt: u32,
     ) -> Arc<Entry> {
+        let (headers, bytes) = self.signed(bytes, signing);
         let mut entry = Entry::new(Direction::Egress, self.webhook.clone())
-            .with_headers([("content-type", content_type)]);
+            .with_headers([("content-type", content_type)])
+            .with_headers(headers.iter().map(|(k, v)| (*k, v.as_str())));
         entry.scenario = scenario.cloned();
         entry.party = Some(from.role.clone());
         entry.attempt = attempt;
-        entry.body = Body::from_bytes(bytes);
+        entry.body = Body::from_bytes(&bytes);
         let mut entry = entry.described();
+        if signing != Signing::Correct {
+            entry.verdicts.push(crate::journal::Verdict {
+                check: "signature".into(),
+                ok: true,
+                detail: format!("signed wrongly on purpose: {signing:?}"),
+            });
+        }
         let started = Instant::now();
-        let sent = self
+        let mut request = self
             .client
             .post(&self.webhook)
-            .header("content-type", content_type)
-            .body(bytes.to_vec())
-            .send()
-            .await;
+            .header("content-type", content_type);
+        for (name, value) in &headers {
+            request = request.header(*name, value);
+        }
+        let sent = request.body(bytes).send().await;
         match sent {
             Ok(mut response) => {
                 entry.status = Some(response.status().as_u16());
@@ -257,6 +340,22 @@ impl Egress {
         }
         self.journal.record(entry)
     }
+}
+
+/// The body changed after signing: `S1.subText` of the first message rewritten, or (for a
+/// body that is not a batch) a trailing space added.
+fn changed(bytes: &[u8]) -> Vec<u8> {
+    if let Ok(mut body) = serde_json::from_slice::<Value>(bytes)
+        && let Some(s1) = body
+            .pointer_mut("/0/payload/CommonBlock/S1")
+            .and_then(Value::as_object_mut)
+    {
+        s1.insert("subText".into(), json!("changed after signing"));
+        return serde_json::to_vec(&body).expect("JSON values serialize");
+    }
+    let mut out = bytes.to_vec();
+    out.push(b' ');
+    out
 }
 
 fn short_error(e: &reqwest::Error) -> String {

@@ -22,6 +22,7 @@ use crate::config::Config;
 use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response_bytes};
 use crate::journal::{Body, Direction, Entry, Journal, Verdict};
 use crate::schema::{SchemaSet, rules};
+use crate::security::signature::{Presented, Verifier};
 
 /// How far in the future a sender timestamp may be.
 const FUTURE_SLACK_SECONDS: i64 = 5;
@@ -53,6 +54,18 @@ struct Shared {
     faults: Mutex<Vec<Fault>>,
     accepted: Mutex<HashSet<String>>,
     recorder: UnboundedSender<Record>,
+    verifier: Option<Arc<Verifier>>,
+    /// `http` or `https`: how the SUT reaches the stub DIP, for the URL it signed.
+    scheme: &'static str,
+}
+
+/// How the stub DIP checks who is submitting, besides the API key.
+#[derive(Debug, Clone, Default)]
+pub struct IngressSecurity {
+    /// Verify every submission's signature against the participant's certificate.
+    pub verifier: Option<Arc<Verifier>>,
+    /// Serve HTTPS (and mutual TLS when the configuration requires client certificates).
+    pub tls: Option<Arc<rustls::ServerConfig>>,
 }
 
 /// An exchange answered, waiting for its rules verdicts and its journal entry.
@@ -136,12 +149,14 @@ async fn recorder(
 pub struct StubDip {
     servers: Vec<MockServer>,
     shared: Arc<Shared>,
+    /// With TLS: the front the SUT connects to, piping plaintext to the servers.
+    front: Option<crate::security::tls::TlsFront>,
 }
 
 impl std::fmt::Debug for StubDip {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StubDip")
-            .field("uri", &self.servers[0].uri())
+            .field("uri", &self.uri())
             .finish_non_exhaustive()
     }
 }
@@ -156,11 +171,13 @@ impl StubDip {
         journal: Arc<Journal>,
         ids: Arc<Ids>,
         on_accept: Option<(UnboundedSender<Accepted>, HashSet<String>)>,
+        security: IngressSecurity,
     ) -> Self {
         let (on_accept, reactive) = match on_accept {
             Some((tx, interfaces)) => (Some(tx), interfaces),
             None => (None, HashSet::new()),
         };
+        let tls = security.tls.clone();
         let (recorder_tx, recorder_rx) = tokio::sync::mpsc::unbounded_channel();
         tokio::spawn(recorder(journal.clone(), recorder_rx, on_accept, reactive));
         let shared = Arc::new(Shared {
@@ -171,7 +188,22 @@ impl StubDip {
             faults: Mutex::new(Vec::new()),
             accepted: Mutex::new(HashSet::new()),
             recorder: recorder_tx,
+            verifier: security.verifier,
+            scheme: if security.tls.is_some() {
+                "https"
+            } else {
+                "http"
+            },
         });
+        // With TLS the SUT's listener is the front's; the servers listen on loopback behind it.
+        let (front_listener, listeners) = match &tls {
+            Some(_) => {
+                let behind = Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
+                    .expect("a loopback port for the servers behind TLS");
+                (listeners.into_iter().next(), behind)
+            }
+            None => (None, listeners),
+        };
         let mut servers = Vec::new();
         for listener in listeners {
             let server = MockServer::builder()
@@ -191,16 +223,48 @@ impl StubDip {
             !servers.is_empty(),
             "the stub DIP needs at least one listener"
         );
-        Self { servers, shared }
+        let front = match (tls, front_listener) {
+            (Some(config), Some(listener)) => {
+                let journal = shared.journal.clone();
+                let backend = *servers[0].address();
+                Some(
+                    crate::security::tls::TlsFront::start(listener, config, backend, move |r| {
+                        let mut e = Entry::new(Direction::Note, "");
+                        e.party = Some("SUT".into());
+                        e.outcome = r.to_string();
+                        e.verdicts.push(Verdict {
+                            check: "tls".into(),
+                            ok: false,
+                            detail: r.reason,
+                        });
+                        journal.record(e);
+                    })
+                    .expect("the TLS front starts on a bound listener"),
+                )
+            }
+            _ => None,
+        };
+        Self {
+            servers,
+            shared,
+            front,
+        }
     }
 
     /// The base URL the SUT publishes to.
     pub fn uri(&self) -> String {
-        self.servers[0].uri()
+        match &self.front {
+            Some(f) => format!("https://{}", f.local_addr()),
+            None => self.servers[0].uri(),
+        }
     }
 
+    /// The address the SUT connects to.
     pub fn address(&self) -> SocketAddr {
-        *self.servers[0].address()
+        match &self.front {
+            Some(f) => f.local_addr(),
+            None => *self.servers[0].address(),
+        }
     }
 
     /// Listeners for the stub DIP on `addr`: one per core (at most four), sharing the port.
@@ -415,6 +479,42 @@ impl Shared {
                     ),
                 ),
             );
+        }
+        if let Some(verifier) = &self.verifier {
+            let header = |name: &str| {
+                request
+                    .headers
+                    .get(name)
+                    .map(|v| v.to_str().unwrap_or("[not text]"))
+            };
+            let host = header("host").unwrap_or("localhost");
+            let url = format!(
+                "{}://{host}{}{}",
+                self.scheme,
+                request.url.path(),
+                request
+                    .url
+                    .query()
+                    .map(|q| format!("?{q}"))
+                    .unwrap_or_default()
+            );
+            let presented = Presented::from_fn(header);
+            let now = time::OffsetDateTime::now_utc();
+            match verifier.verify("POST", &url, &presented, &request.body, now) {
+                Ok(v) => entry.verdicts.push(Verdict {
+                    check: "signature".into(),
+                    ok: true,
+                    detail: format!("signed by {}", v.subject),
+                }),
+                Err(e) => {
+                    entry.verdicts.push(Verdict {
+                        check: "signature".into(),
+                        ok: false,
+                        detail: e.to_string(),
+                    });
+                    return Answer::bare(e.status(), format!("signature refused: {e}"));
+                }
+            }
         }
         let content_type = request
             .headers

@@ -6,6 +6,6 @@ mod egress;
 mod ingress;
 mod reactions;
 
-pub use egress::{Delivery, DeliveryBody, Egress};
-pub use ingress::{Fault, StubDip};
+pub use egress::{Delivery, DeliveryBody, Egress, Signing};
+pub use ingress::{Fault, IngressSecurity, StubDip};
 pub use reactions::{Reaction, Reactions};

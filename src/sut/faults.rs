@@ -30,11 +30,20 @@ pub enum SupplierFault {
     NoRetry,
     RetryNewReference,
     ResubmitOn400,
+    AcceptMissingDate,
+    AcceptMissingHash,
+    AcceptMissingSignature,
+    AcceptMissingCertificate,
+    HashNotChecked,
+    NoClockCheck,
+    AnyCertificate,
+    UnsignedSubmissions,
+    SignsUrlAsIs,
 }
 
 impl SupplierFault {
     /// Every fault: switch name, behaviour broken, what it does.
-    pub const ALL: [(Self, &'static str, &'static str, &'static str); 23] = [
+    pub const ALL: [(Self, &'static str, &'static str, &'static str); 32] = [
         (
             Self::SlowAck,
             "slow-ack",
@@ -172,6 +181,60 @@ impl SupplierFault {
             "resubmit-on-400",
             "S6",
             "resubmits unchanged a submission answered 400",
+        ),
+        (
+            Self::AcceptMissingDate,
+            "accept-missing-date",
+            "S7",
+            "accepts a delivery without X-DIP-Signature-Date, unverified",
+        ),
+        (
+            Self::AcceptMissingHash,
+            "accept-missing-hash",
+            "S7",
+            "computes the hash itself when X-DIP-Content-Hash is missing",
+        ),
+        (
+            Self::AcceptMissingSignature,
+            "accept-missing-signature",
+            "S7",
+            "accepts a delivery without X-DIP-Signature, unverified",
+        ),
+        (
+            Self::AcceptMissingCertificate,
+            "accept-missing-certificate",
+            "S7",
+            "verifies with the DIP certificate it holds when X-DIP-Signature-Certificate is missing",
+        ),
+        (
+            Self::HashNotChecked,
+            "hash-not-checked",
+            "S7",
+            "does not compare X-DIP-Content-Hash with the body",
+        ),
+        (
+            Self::NoClockCheck,
+            "no-clock-check",
+            "S7",
+            "does not check the signature date against the clock",
+        ),
+        (
+            Self::AnyCertificate,
+            "any-certificate",
+            "S7",
+            "verifies with whatever certificate a delivery carries",
+        ),
+        (
+            Self::UnsignedSubmissions,
+            "unsigned-submissions",
+            "S7",
+            "submits without signature headers",
+        ),
+        (
+            Self::SignsUrlAsIs,
+            "signs-url-as-is",
+            "S7",
+            "signs the URL without lower-casing it",
         ),
     ];
 

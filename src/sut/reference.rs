@@ -24,6 +24,9 @@ use crate::dip::{
 };
 use crate::market::{Mpan, Segment};
 use crate::schema::SchemaSet;
+use crate::security::signature::{
+    self, CERTIFICATE, Certificate, DATE, HASH, SIGNATURE, Signer, content_hash, string_to_sign,
+};
 
 /// Submissions give up after this many attempts.
 const MAX_ATTEMPTS: u32 = 40;
@@ -40,6 +43,17 @@ pub struct ReferenceSettings {
     /// How long after the ack timeout a slow answer comes (fault `slow-ack`).
     pub slow_ack: Duration,
     pub faults: HashSet<SupplierFault>,
+    /// Signs every submission (CONTRACT.md §4); without it submissions go unsigned.
+    pub signer: Option<Arc<Signer>>,
+    /// The DIP's signing certificate: every delivery must be signed with it. Without it,
+    /// deliveries are not verified.
+    pub dip_certificate: Option<Arc<Certificate>>,
+    /// How far a signature date may be from the clock.
+    pub clock_skew: Duration,
+    /// The client submissions are made with (its TLS set up by the caller).
+    pub client: Option<reqwest::Client>,
+    /// `http` or `https`: how the DIP reaches the webhook, for the URL it signed.
+    pub webhook_scheme: &'static str,
 }
 
 impl ReferenceSettings {
@@ -58,6 +72,15 @@ impl ReferenceSettings {
             counterparties: config.counterparties.clone(),
             slow_ack: config.timeouts.ack + Duration::from_millis(300),
             faults,
+            signer: None,
+            dip_certificate: None,
+            clock_skew: config.dip.clock_skew,
+            client: None,
+            webhook_scheme: if config.participant.webhook_url.starts_with("https:") {
+                "https"
+            } else {
+                "http"
+            },
         }
     }
 }
@@ -65,12 +88,14 @@ impl ReferenceSettings {
 /// A running reference supplier.
 pub struct ReferenceSupplier {
     server: MockServer,
+    /// With TLS: the front deliveries arrive at.
+    front: Option<crate::security::tls::TlsFront>,
 }
 
 impl std::fmt::Debug for ReferenceSupplier {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ReferenceSupplier")
-            .field("uri", &self.server.uri())
+            .field("uri", &self.webhook_url())
             .finish()
     }
 }
@@ -90,12 +115,14 @@ struct Inner {
 }
 
 impl ReferenceSupplier {
-    /// Starts the webhook on `listener`; the submitter runs on the current tokio runtime.
+    /// Starts the webhook on `listener` (over TLS with `tls`); the submitter runs on the
+    /// current tokio runtime.
     pub async fn start(
         listener: TcpListener,
         settings: ReferenceSettings,
         schemas: Arc<SchemaSet>,
-    ) -> Self {
+        tls: Option<Arc<rustls::ServerConfig>>,
+    ) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::unbounded_channel();
         let inner = Arc::new(Inner {
             settings,
@@ -105,8 +132,12 @@ impl ReferenceSupplier {
             jobs: tx,
         });
         tokio::spawn(submitter(inner.clone(), rx));
+        let (server_listener, front_listener) = match &tls {
+            Some(_) => (TcpListener::bind("127.0.0.1:0")?, Some(listener)),
+            None => (listener, None),
+        };
         let server = MockServer::builder()
-            .listener(listener)
+            .listener(server_listener)
             .disable_request_recording()
             .start()
             .await;
@@ -115,12 +146,24 @@ impl ReferenceSupplier {
             .named("reference supplier webhook")
             .mount(&server)
             .await;
-        Self { server }
+        let front = match (tls, front_listener) {
+            (Some(config), Some(l)) => Some(crate::security::tls::TlsFront::start(
+                l,
+                config,
+                *server.address(),
+                |r| tracing::warn!("reference supplier: {r}"),
+            )?),
+            _ => None,
+        };
+        Ok(Self { server, front })
     }
 
     /// The webhook URL deliveries go to.
     pub fn webhook_url(&self) -> String {
-        format!("{}/webhook", self.server.uri())
+        match &self.front {
+            Some(f) => format!("https://{}/webhook", f.local_addr()),
+            None => format!("{}/webhook", self.server.uri()),
+        }
     }
 }
 
@@ -145,6 +188,10 @@ impl Inner {
     }
 
     fn answer(&self, request: &Request) -> ResponseTemplate {
+        if !self.signature_ok(request) {
+            let body = serde_json::from_slice::<Value>(&request.body).unwrap_or(Value::Null);
+            return self.respond(400, "RCP9999", &payloads(&body));
+        }
         let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
             return if self.has(SupplierFault::AcceptNonJson) {
                 self.respond(201, "RCP0000", &[])
@@ -178,6 +225,65 @@ impl Inner {
             Some(code) => self.respond(400, code, &items),
             None => self.respond(201, "RCP0000", &items),
         }
+    }
+
+    /// The delivery is signed by the DIP (CONTRACT.md §4, §6 S7), as far as the faults
+    /// switched on let the supplier see.
+    fn signature_ok(&self, request: &Request) -> bool {
+        let Some(dip) = &self.settings.dip_certificate else {
+            return true;
+        };
+        let header = |name: &str| {
+            request
+                .headers
+                .get(name)
+                .map(|v| v.to_str().unwrap_or_default())
+        };
+        let Some(date) = header(DATE) else {
+            return self.has(SupplierFault::AcceptMissingDate);
+        };
+        if !self.has(SupplierFault::NoClockCheck) {
+            let Some(at) = signature::parse_date(date) else {
+                return false;
+            };
+            if (time::OffsetDateTime::now_utc() - at).abs() > self.settings.clock_skew {
+                return false;
+            }
+        }
+        let actual = content_hash(&request.body);
+        let hash = match header(HASH) {
+            Some(h) => h,
+            None if self.has(SupplierFault::AcceptMissingHash) => actual.as_str(),
+            None => return false,
+        };
+        if hash != actual && !self.has(SupplierFault::HashNotChecked) {
+            return false;
+        }
+        let presented;
+        let certificate = match header(CERTIFICATE) {
+            Some(c) => {
+                let Ok(c) = Certificate::from_header(c) else {
+                    return false;
+                };
+                presented = c;
+                if !presented.same_as(dip) && !self.has(SupplierFault::AnyCertificate) {
+                    return false;
+                }
+                &presented
+            }
+            None if self.has(SupplierFault::AcceptMissingCertificate) => dip.as_ref(),
+            None => return false,
+        };
+        let Some(sig) = header(SIGNATURE) else {
+            return self.has(SupplierFault::AcceptMissingSignature);
+        };
+        let host = header("host").unwrap_or("localhost");
+        let url = format!(
+            "{}://{host}{}",
+            self.settings.webhook_scheme,
+            request.url.path()
+        );
+        certificate.verifies(&string_to_sign("POST", &url, date, hash), sig)
     }
 
     /// The level-3 checks, in the contract's order; the code of the first one broken.
@@ -374,6 +480,24 @@ impl Inner {
         out
     }
 
+    /// The signature headers of a submission to `url`.
+    fn sign(&self, url: &str, body: &[u8]) -> Vec<(&'static str, String)> {
+        let Some(signer) = &self.settings.signer else {
+            return Vec::new();
+        };
+        if self.has(SupplierFault::UnsignedSubmissions) {
+            return Vec::new();
+        }
+        let mut s = signer.sign("POST", url, body, time::OffsetDateTime::now_utc());
+        if self.has(SupplierFault::SignsUrlAsIs) {
+            s.signature = signer.sign_string(&format!("POST;{url};{};{}", s.date, s.hash));
+        }
+        s.headers()
+            .into_iter()
+            .map(|(k, v)| (k, v.to_owned()))
+            .collect()
+    }
+
     fn reference(&self, interface: &str) -> String {
         let role = if self.has(SupplierFault::ReferenceMismatch) {
             "MSS"
@@ -395,10 +519,12 @@ impl Inner {
 }
 
 async fn submitter(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Gain>) {
-    let client = reqwest::Client::builder()
-        .timeout(Duration::from_secs(10))
-        .build()
-        .expect("HTTP client builds");
+    let client = inner.settings.client.clone().unwrap_or_else(|| {
+        reqwest::Client::builder()
+            .timeout(Duration::from_secs(10))
+            .build()
+            .expect("HTTP client builds")
+    });
     while let Some(gain) = rx.recv().await {
         for payload in inner.appointment_requests(&gain) {
             let inner = inner.clone();
@@ -414,14 +540,15 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
     let url = format!("{}/dip-channel/{interface}", inner.settings.dip_base_url);
     let mut resubmitted_400 = false;
     for attempt in 1..=MAX_ATTEMPTS {
-        let body = json!([{ "payload": payload }]);
-        let sent = client
+        let body = serde_json::to_vec(&json!([{ "payload": payload }])).expect("JSON serializes");
+        let mut request = client
             .post(&url)
             .header("content-type", "application/json")
-            .header("x-api-key", &inner.settings.api_key)
-            .json(&body)
-            .send()
-            .await;
+            .header("x-api-key", &inner.settings.api_key);
+        for (name, value) in inner.sign(&url, &body) {
+            request = request.header(name, value);
+        }
+        let sent = request.body(body).send().await;
         let retry = match sent {
             Ok(r) => match r.status().as_u16() {
                 201 => return,
