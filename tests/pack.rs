@@ -9,7 +9,7 @@ use mhhs_qual::runner::{RunOptions, run};
 use mhhs_qual::sut::SupplierFault;
 
 /// Each fault and the scenarios that must fail because of it.
-const CATCHES: [(&str, &[&str]); 23] = [
+const CATCHES: [(&str, &[&str]); 32] = [
     ("slow-ack", &["QT-SUP-001", "QT-SUP-002"]),
     ("wrong-echo", &["QT-SUP-001", "QT-SUP-002"]),
     ("accept-schema-failure", &["QT-SUP-010"]),
@@ -51,12 +51,29 @@ const CATCHES: [(&str, &[&str]); 23] = [
     ("no-retry", &["QT-SUP-050", "QT-SUP-051"]),
     ("retry-new-reference", &["QT-SUP-050", "QT-SUP-051"]),
     ("resubmit-on-400", &["QT-SUP-052"]),
+    ("accept-missing-date", &["QT-SUP-063"]),
+    ("accept-missing-hash", &["QT-SUP-063"]),
+    ("accept-missing-signature", &["QT-SUP-063"]),
+    ("accept-missing-certificate", &["QT-SUP-063"]),
+    ("hash-not-checked", &["QT-SUP-060"]),
+    ("no-clock-check", &["QT-SUP-061"]),
+    ("any-certificate", &["QT-SUP-062"]),
+    ("unsigned-submissions", &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"]),
+    ("signs-url-as-is", &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"]),
+];
+
+/// For faults that fail one row of an outline: the header the failing row names.
+const ROW: [(&str, &str); 4] = [
+    ("accept-missing-date", "X-DIP-Signature-Date"),
+    ("accept-missing-hash", "X-DIP-Content-Hash"),
+    ("accept-missing-signature", "X-DIP-Signature"),
+    ("accept-missing-certificate", "X-DIP-Signature-Certificate"),
 ];
 
 async fn run_with(
     faults: Vec<SupplierFault>,
     tags: Option<&str>,
-) -> (u8, Vec<(String, Status, Option<String>)>) {
+) -> (u8, Vec<(String, Status, Option<String>, String)>) {
     let dir = tempfile::tempdir().unwrap();
     let outcome = run(RunOptions {
         pack: Some("supplier".into()),
@@ -78,6 +95,7 @@ async fn run_with(
                 s.qt_id().unwrap_or_default().to_owned(),
                 s.status,
                 s.failure.clone(),
+                s.name.clone(),
             )
         })
         .collect();
@@ -91,9 +109,10 @@ async fn the_pack_passes_against_the_reference_supplier() {
     assert!(failed.is_empty(), "{failed:#?}");
     assert_eq!(exit, 0);
     let ids: BTreeSet<&str> = scenarios.iter().map(|s| s.0.as_str()).collect();
-    // S1 to S6, each level-3 code, three segments, 503 and 429: 18 ids, 23 testcases.
-    assert_eq!(ids.len(), 18, "{ids:?}");
-    assert_eq!(scenarios.len(), 23);
+    // S1 to S7, each level-3 code, three segments, 503 and 429, each signature fault: 23 ids,
+    // 31 testcases.
+    assert_eq!(ids.len(), 23, "{ids:?}");
+    assert_eq!(scenarios.len(), 31);
 }
 
 #[test]
@@ -120,6 +139,14 @@ async fn check_fault(name: &str) {
     let (_, expected) = CATCHES.iter().find(|c| c.0 == name).unwrap();
     let (exit, scenarios) = run_with(vec![name.parse().unwrap()], None).await;
     assert_eq!(exit, 1, "{name}: the run must fail");
+    if let Some((_, header)) = ROW.iter().find(|r| r.0 == name) {
+        // Exactly the row of the header the fault ignores fails; the other rows pass.
+        let rows: Vec<_> = scenarios.iter().filter(|s| s.0 == "QT-SUP-063").collect();
+        assert_eq!(rows.len(), 4);
+        let failed: Vec<_> = rows.iter().filter(|s| s.1 == Status::Failed).collect();
+        assert_eq!(failed.len(), 1, "{name}: {rows:#?}");
+        assert!(failed[0].3.contains(&format!("without {header} is")), "{failed:#?}");
+    }
     for id in *expected {
         let hits: Vec<_> = scenarios.iter().filter(|s| s.0 == *id).collect();
         assert!(!hits.is_empty(), "{id} not in the pack");
@@ -166,4 +193,13 @@ fault_tests! {
     fault_no_retry => "no-retry",
     fault_retry_new_reference => "retry-new-reference",
     fault_resubmit_on_400 => "resubmit-on-400",
+    fault_accept_missing_date => "accept-missing-date",
+    fault_accept_missing_hash => "accept-missing-hash",
+    fault_accept_missing_signature => "accept-missing-signature",
+    fault_accept_missing_certificate => "accept-missing-certificate",
+    fault_hash_not_checked => "hash-not-checked",
+    fault_no_clock_check => "no-clock-check",
+    fault_any_certificate => "any-certificate",
+    fault_unsigned_submissions => "unsigned-submissions",
+    fault_signs_url_as_is => "signs-url-as-is",
 }

@@ -518,7 +518,9 @@ fn to_pem(label: &str, der: &[u8]) -> String {
         out.push_str(std::str::from_utf8(line).unwrap_or_default());
         out.push('\n');
     }
-    out.push_str(&format!("-----END {label}-----\n"));
+    out.push_str("-----END ");
+    out.push_str(label);
+    out.push_str("-----\n");
     out
 }
 
@@ -644,10 +646,8 @@ async fn accept_loop(
                 }
             },
             Some(done) = connections.join_next(), if !connections.is_empty() => {
-                if let Err(e) = done {
-                    if e.is_panic() {
-                        tracing::warn!(target: "tls", "TLS front: a connection task panicked");
-                    }
+                if done.is_err_and(|e| e.is_panic()) {
+                    tracing::warn!(target: "tls", "TLS front: a connection task panicked");
                 }
             }
         }
