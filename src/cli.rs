@@ -277,6 +277,85 @@ fn indent(s: &str) -> String {
         .join("\n")
 }
 
+/// The certificate and key files a configuration names: readable, parsing, keys matching
+/// their certificates, not expired; private keys not readable by others (a warning).
+fn security_problems(c: &config::Config) -> Vec<Problem> {
+    use crate::security::{signature, tls};
+    let mut out = Vec::new();
+    let mut push = |key: &str, found: Vec<tls::FileProblem>| {
+        for p in found {
+            out.push(Problem {
+                location: p.path.display().to_string(),
+                key: key.to_owned(),
+                message: p.message,
+                warning: p.warning,
+            });
+        }
+    };
+    match &c.dip.signing {
+        Some(f) => {
+            let found = tls::check_pair(&f.certificate, &f.key);
+            let usable = found.iter().all(|p| p.warning);
+            push("dip.signing_key", found);
+            if usable && let Err(e) = signature::Signer::load(&f.certificate, &f.key) {
+                push(
+                    "dip.signing_key",
+                    vec![tls::FileProblem {
+                        path: f.key.clone(),
+                        message: e.to_string(),
+                        warning: false,
+                    }],
+                );
+            }
+        }
+        None => push(
+            "dip.signing_certificate",
+            vec![tls::FileProblem {
+                path: c.source.clone().into(),
+                message: "missing: deliveries are signed with it and the system must trust it (`mhhs-qual certs --out DIR` writes a set)".into(),
+                warning: false,
+            }],
+        ),
+    }
+    match &c.participant.certificate {
+        Some(p) => {
+            let found = tls::check_certificate(p);
+            let usable = found.iter().all(|p| p.warning);
+            push("participant.certificate", found);
+            if usable && let Err(e) = signature::Verifier::load(p, c.dip.clock_skew) {
+                push(
+                    "participant.certificate",
+                    vec![tls::FileProblem {
+                        path: p.clone(),
+                        message: e.to_string(),
+                        warning: false,
+                    }],
+                );
+            }
+        }
+        None => push(
+            "participant.certificate",
+            vec![tls::FileProblem {
+                path: c.source.clone().into(),
+                message:
+                    "missing: every submission is verified against the system's signing certificate"
+                        .into(),
+                warning: false,
+            }],
+        ),
+    }
+    if let Some(f) = &c.dip.tls {
+        push("dip.tls_key", tls::check_pair(&f.certificate, &f.key));
+    }
+    if let Some(p) = &c.dip.client_ca {
+        push("dip.client_ca", tls::check_certificate(p));
+    }
+    if let Some(p) = &c.participant.webhook_ca {
+        push("participant.webhook_ca", tls::check_certificate(p));
+    }
+    out
+}
+
 async fn check_config(file: &std::path::Path) -> u8 {
     let mut problems: Vec<Problem> = Vec::new();
     match config::load(file) {
@@ -291,7 +370,16 @@ async fn check_config(file: &std::path::Path) -> u8 {
                     warning: false,
                 });
             }
-            let client = reqwest::Client::builder().timeout(c.timeouts.ack).build();
+            problems.extend(security_problems(&c));
+            let client = runner::egress_client(&c);
+            if let Err(e) = &client {
+                problems.push(Problem {
+                    location: c.source.clone(),
+                    key: "participant.webhook_url".into(),
+                    message: format!("cannot make the client that reaches the webhook: {e}"),
+                    warning: false,
+                });
+            }
             if let Ok(client) = client
                 && let Err(e) = client.get(&c.participant.webhook_url).send().await
             {

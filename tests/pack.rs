@@ -58,8 +58,14 @@ const CATCHES: [(&str, &[&str]); 32] = [
     ("hash-not-checked", &["QT-SUP-060"]),
     ("no-clock-check", &["QT-SUP-061"]),
     ("any-certificate", &["QT-SUP-062"]),
-    ("unsigned-submissions", &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"]),
-    ("signs-url-as-is", &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"]),
+    (
+        "unsigned-submissions",
+        &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"],
+    ),
+    (
+        "signs-url-as-is",
+        &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"],
+    ),
 ];
 
 /// For faults that fail one row of an outline: the header the failing row names.
@@ -145,7 +151,10 @@ async fn check_fault(name: &str) {
         assert_eq!(rows.len(), 4);
         let failed: Vec<_> = rows.iter().filter(|s| s.1 == Status::Failed).collect();
         assert_eq!(failed.len(), 1, "{name}: {rows:#?}");
-        assert!(failed[0].3.contains(&format!("without {header} is")), "{failed:#?}");
+        assert!(
+            failed[0].3.contains(&format!("without {header} is")),
+            "{failed:#?}"
+        );
     }
     for id in *expected {
         let hits: Vec<_> = scenarios.iter().filter(|s| s.0 == *id).collect();

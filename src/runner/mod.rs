@@ -7,6 +7,6 @@ mod run;
 mod session;
 
 pub use features::{FeatureError, FeatureSource, Features, PACKS};
-pub use harness::{Harness, HarnessOptions, Participant};
+pub use harness::{Harness, HarnessOptions, Participant, egress_client};
 pub use run::{RunError, RunOptions, RunOutcome, run};
 pub use session::{Mutation, Session, StepFailure};

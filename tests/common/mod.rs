@@ -30,6 +30,98 @@ pub fn assert_valid_junit(path: &Path) {
     );
 }
 
+/// Certificates and keys made once per test binary (at test time, never committed).
+pub struct Keys {
+    pub dir: PathBuf,
+    pub dip_signing: (PathBuf, PathBuf),
+    pub sut_signing: (PathBuf, PathBuf),
+    pub ca: PathBuf,
+    pub dip_tls: (PathBuf, PathBuf),
+    pub sut_tls: (PathBuf, PathBuf),
+}
+
+impl Keys {
+    /// The system's signer, to sign submissions as a participant would.
+    pub fn sut_signer(&self) -> mhhs_qual::security::signature::Signer {
+        mhhs_qual::security::signature::Signer::load(&self.sut_signing.0, &self.sut_signing.1)
+            .unwrap()
+    }
+    /// The `--signing-key` and TLS flags of `mhhs-qual reference` for the system's side.
+    pub fn reference_flags(&self, tls: bool) -> Vec<String> {
+        let mut out = vec![
+            "--signing-key".to_owned(),
+            self.sut_signing.1.display().to_string(),
+        ];
+        if tls {
+            for (flag, path) in [
+                ("--tls-certificate", &self.sut_tls.0),
+                ("--tls-key", &self.sut_tls.1),
+                ("--tls-ca", &self.ca),
+            ] {
+                out.push(flag.to_owned());
+                out.push(path.display().to_string());
+            }
+        }
+        out
+    }
+}
+
+pub fn keys() -> &'static Keys {
+    static KEYS: std::sync::OnceLock<Keys> = std::sync::OnceLock::new();
+    KEYS.get_or_init(|| {
+        use mhhs_qual::security::{signature::generate_material, tls::Authority};
+        let dir = tempfile::Builder::new()
+            .prefix("mhhs-qual-keys")
+            .tempdir()
+            .unwrap()
+            .keep();
+        let put = |name: &str, text: &str| {
+            let p = dir.join(name);
+            std::fs::write(&p, text).unwrap();
+            #[cfg(unix)]
+            if name.ends_with(".key") {
+                use std::os::unix::fs::PermissionsExt as _;
+                std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
+            }
+            p
+        };
+        let dip = generate_material("test DIP").unwrap();
+        let sut = generate_material("test SUT").unwrap();
+        let ca = Authority::generate("test CA").unwrap();
+        let dip_tls = ca.issue("test DIP", None).unwrap();
+        let sut_tls = ca.issue("test SUT", None).unwrap();
+        Keys {
+            dip_signing: (
+                put("dip-signing.pem", &dip.cert_pem),
+                put("dip-signing.key", &dip.key_pem),
+            ),
+            sut_signing: (
+                put("sut-signing.pem", &sut.cert_pem),
+                put("sut-signing.key", &sut.key_pem),
+            ),
+            ca: put("ca.pem", ca.cert_pem()),
+            dip_tls: (
+                put("dip-tls.pem", &dip_tls.cert_pem),
+                put("dip-tls.key", &dip_tls.key_pem),
+            ),
+            sut_tls: (
+                put("sut-tls.pem", &sut_tls.cert_pem),
+                put("sut-tls.key", &sut_tls.key_pem),
+            ),
+            dir,
+        }
+    })
+}
+
+/// The `[dip]` lines of mutual TLS on both legs, with the shared test keys.
+pub fn tls_lines() -> String {
+    let k = keys();
+    format!(
+        "tls_certificate = {:?}\ntls_key = {:?}\nclient_ca = {:?}\n",
+        k.dip_tls.0, k.dip_tls.1, k.ca
+    )
+}
+
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -39,19 +131,30 @@ pub fn free_port() -> u16 {
         .port()
 }
 
-/// A configuration for an external SUT with short timeouts.
+/// A configuration for an external SUT with short timeouts, signing with the shared test keys.
 pub fn config(dip_port: u16, webhook: &str, ack: &str) -> String {
+    let k = keys();
+    let (dip_cert, dip_key, sut_cert) = (&k.dip_signing.0, &k.dip_signing.1, &k.sut_signing.0);
+    let webhook_ca = if webhook.starts_with("https:") {
+        format!("webhook_ca = {:?}", k.ca)
+    } else {
+        String::new()
+    };
     format!(
         r#"environment = "UIT"
 [dip]
 listen = "127.0.0.1:{dip_port}"
 api_key = "test-key-0123456789"
 max_body_bytes = 65536
+signing_certificate = {dip_cert:?}
+signing_key = {dip_key:?}
 [participant]
 role = "SUP"
 dip_id = "2300000001"
 mpid = "SUPA"
 webhook_url = "{webhook}"
+certificate = {sut_cert:?}
+{webhook_ca}
 [timeouts]
 ack = "{ack}"
 response = "3s"
