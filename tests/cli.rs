@@ -103,11 +103,11 @@ fn configuration_problems_are_all_reported_before_anything_runs() {
         assert_eq!(o.status.code(), Some(2), "{t}");
         assert!(
             t.contains(
-                "bad.toml:7: `participant.dip_id`: \"23-01\": a DIP ID is exactly 10 digits"
+                "bad.toml:9: `participant.dip_id`: \"23-01\": a DIP ID is exactly 10 digits"
             ),
             "{t}"
         );
-        assert!(t.contains("bad.toml:8: `participant.mpid`"), "{t}");
+        assert!(t.contains("bad.toml:10: `participant.mpid`"), "{t}");
         assert!(t.contains("`dip.api_key`: missing"), "{t}");
         assert!(t.contains("`timeouts.response_time`: unknown key"), "{t}");
         assert!(!t.contains("test-key"), "secrets never printed: {t}");
@@ -249,14 +249,33 @@ fn a_webhook_answering_a_flood_is_cut() {
 
 /// Starts `mhhs-qual reference` as an external system; returns it and the config path.
 fn external_reference(dir: &std::path::Path, faults: &[&str]) -> (std::process::Child, String) {
+    external_reference_over(dir, faults, false)
+}
+
+/// As [`external_reference`], over mutual TLS on both legs when `tls`.
+fn external_reference_over(
+    dir: &std::path::Path,
+    faults: &[&str],
+    tls: bool,
+) -> (std::process::Child, String) {
     let webhook = free_port();
     let dip = free_port();
-    let f = write(
-        dir,
-        "ext.toml",
-        &config(dip, &format!("http://127.0.0.1:{webhook}/webhook"), "1s"),
+    let scheme = if tls { "https" } else { "http" };
+    let mut text = config(
+        dip,
+        &format!("{scheme}://127.0.0.1:{webhook}/webhook"),
+        "1s",
     );
+    if tls {
+        text = text.replacen(
+            "[participant]",
+            &format!("{}[participant]", common::tls_lines()),
+            1,
+        );
+    }
+    let f = write(dir, "ext.toml", &text);
     let mut args = vec!["reference".to_owned(), "--config".to_owned(), f.clone()];
+    args.extend(common::keys().reference_flags(tls));
     for fault in faults {
         args.push("--fault".into());
         args.push((*fault).to_owned());
@@ -402,4 +421,155 @@ fn help_lists_every_command_and_the_version_is_printed() {
         "a usage error is exit 2: {}",
         text(&o)
     );
+}
+
+#[test]
+fn an_external_supplier_over_mutual_tls_passes_the_pack_and_no_secret_reaches_any_output() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut sut, f) = external_reference_over(dir.path(), &[], true);
+    let o = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
+        .args([
+            "run",
+            "--config",
+            &f,
+            "--pack",
+            "supplier",
+            "--concurrency",
+            "4",
+            "--report-dir",
+            "report",
+        ])
+        .current_dir(dir.path())
+        .env("MHHS_QUAL_LOG", "debug")
+        .output()
+        .unwrap();
+    let _ = sut.kill();
+    let _ = sut.wait();
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    let journal = std::fs::read_to_string(dir.path().join("report/journal.ndjson")).unwrap();
+    assert!(
+        journal.contains("\"url\":\"https://"),
+        "deliveries went over TLS"
+    );
+    assert!(journal.contains("\"check\":\"signature\",\"ok\":true"));
+
+    // The API key and every private key, searched for in every output stream and file.
+    let k = common::keys();
+    let mut secrets = vec!["test-key-0123456789".to_owned()];
+    for key in [
+        &k.dip_signing.1,
+        &k.sut_signing.1,
+        &k.dip_tls.1,
+        &k.sut_tls.1,
+    ] {
+        let pem = std::fs::read_to_string(key).unwrap();
+        // Every line of the key's body, not just its header.
+        secrets.extend(
+            pem.lines()
+                .filter(|l| !l.starts_with("-----") && l.len() >= 16)
+                .map(str::to_owned),
+        );
+    }
+    let mut outputs = vec![
+        ("stdout".to_owned(), o.stdout.clone()),
+        ("stderr".to_owned(), o.stderr.clone()),
+    ];
+    for entry in std::fs::read_dir(dir.path().join("report")).unwrap() {
+        let p = entry.unwrap().path();
+        outputs.push((p.display().to_string(), std::fs::read(&p).unwrap()));
+    }
+    assert!(
+        outputs.len() >= 6,
+        "{:?}",
+        outputs.iter().map(|o| &o.0).collect::<Vec<_>>()
+    );
+    assert!(o.stderr.len() > 1000, "debug logging was on: {t}");
+    for (name, bytes) in &outputs {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains("PRIVATE KEY"), "{name} holds a private key");
+        for s in &secrets {
+            assert!(!text.contains(s.as_str()), "{name} holds a secret");
+        }
+    }
+}
+
+#[test]
+fn check_config_checks_the_certificate_and_key_files() {
+    use mhhs_qual::security::tls::Authority;
+    let dir = tempfile::tempdir().unwrap();
+    let k = common::keys();
+    let base = config(free_port(), "http://127.0.0.1:9/webhook", "300ms");
+    let run = |name: &str, text: &str| {
+        let f = write(dir.path(), name, text);
+        let o = mhhs_qual(dir.path(), &["check-config", &f]);
+        text_of(&o)
+    };
+    fn text_of(o: &std::process::Output) -> String {
+        text(o)
+    }
+    // Unreadable: the path is named.
+    let t = run(
+        "missing.toml",
+        &base.replace(
+            &format!("{:?}", k.sut_signing.0),
+            "\"/no/such/participant.pem\"",
+        ),
+    );
+    assert!(t.contains("/no/such/participant.pem"), "{t}");
+    assert!(t.contains("`participant.certificate`"), "{t}");
+    // A key that is not the certificate's.
+    let t = run(
+        "mismatch.toml",
+        &base.replace(
+            &format!("signing_key = {:?}", k.dip_signing.1),
+            &format!("signing_key = {:?}", k.sut_signing.1),
+        ),
+    );
+    assert!(t.contains("`dip.signing_key`"), "{t}");
+    assert!(t.contains("does not belong"), "{t}");
+    // An expired TLS certificate.
+    let ca = Authority::generate("old CA").unwrap();
+    let now = time::OffsetDateTime::now_utc();
+    let old = ca
+        .issue_with_validity(
+            "old",
+            now - time::Duration::days(30),
+            now - time::Duration::days(1),
+        )
+        .unwrap();
+    let cert = write(dir.path(), "old.pem", &old.cert_pem);
+    let key = write(dir.path(), "old.key", &old.key_pem);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt as _;
+        std::fs::set_permissions(&key, std::fs::Permissions::from_mode(0o644)).unwrap();
+    }
+    let t = run(
+        "expired.toml",
+        &base.replacen(
+            "[participant]",
+            &format!("tls_certificate = {cert:?}\ntls_key = {key:?}\n[participant]"),
+            1,
+        ),
+    );
+    assert!(t.contains("error: ") && t.contains("expired"), "{t}");
+    // A private key others can read: a warning, not an error.
+    #[cfg(unix)]
+    assert!(
+        t.lines()
+            .any(|l| l.starts_with("warning:") && l.contains("old.key")),
+        "{t}"
+    );
+    // Without the signing keys, an external run cannot start.
+    let t = run(
+        "unsigned.toml",
+        &base
+            .lines()
+            .filter(|l| !l.starts_with("signing_") && !l.starts_with("certificate"))
+            .collect::<Vec<_>>()
+            .join("\n"),
+    );
+    assert!(t.contains("`dip.signing_certificate`: missing"), "{t}");
+    assert!(t.contains("`participant.certificate`: missing"), "{t}");
 }

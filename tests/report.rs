@@ -31,7 +31,7 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         .arg(&junit_path)
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "23");
+    assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "31");
     let failures = Command::new("xmllint")
         .args(["--xpath", "count(//testcase[failure])"])
         .arg(&junit_path)
@@ -45,10 +45,10 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         .skip(1)
         .map(|s| s.split('"').next().unwrap())
         .collect();
-    assert_eq!(names.len(), 23);
+    assert_eq!(names.len(), 31);
     assert_eq!(
         names.iter().collect::<BTreeSet<_>>().len(),
-        23,
+        31,
         "testcase names are unique"
     );
     assert!(names.iter().all(|n| n.starts_with("QT-SUP-")), "{names:?}");
@@ -80,7 +80,7 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(
         results["totals"],
-        serde_json::json!({"scenarios": 23, "passed": 21, "failed": 2, "errors": 0})
+        serde_json::json!({"scenarios": 31, "passed": 29, "failed": 2, "errors": 0})
     );
     assert_eq!(results["exit_code"], 1);
     let failed: BTreeSet<&str> = results["scenarios"]
