@@ -105,10 +105,10 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     // The page for people: every scenario, its failure, and escaped message bodies.
     let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
     assert!(
-        html.contains("23 scenarios: 21 passed, 2 failed, 0 errors."),
+        html.contains("31 scenarios: 29 passed, 2 failed, 0 errors."),
         "{html}"
     );
-    assert_eq!(html.matches("<h2 id=").count(), 23);
+    assert_eq!(html.matches("<h2 id=").count(), 31);
     assert!(html.contains("expected: [MSApp] proposes a MSA counterparty"));
     assert!(html.contains("&quot;interfaceID&quot;: &quot;IF-031&quot;"));
     assert!(!html.contains("<script"));
