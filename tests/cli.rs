@@ -500,19 +500,15 @@ fn check_config_checks_the_certificate_and_key_files() {
     let dir = tempfile::tempdir().unwrap();
     let k = common::keys();
     let base = config(free_port(), "http://127.0.0.1:9/webhook", "300ms");
-    let run = |name: &str, text: &str| {
-        let f = write(dir.path(), name, text);
-        let o = mhhs_qual(dir.path(), &["check-config", &f]);
-        text_of(&o)
+    let run = |name: &str, toml: &str| {
+        let f = write(dir.path(), name, toml);
+        text(&mhhs_qual(dir.path(), &["check-config", &f]))
     };
-    fn text_of(o: &std::process::Output) -> String {
-        text(o)
-    }
     // Unreadable: the path is named.
     let t = run(
         "missing.toml",
         &base.replace(
-            &format!("{:?}", k.sut_signing.0),
+            &common::toml_path(&k.sut_signing.0),
             "\"/no/such/participant.pem\"",
         ),
     );
@@ -522,8 +518,8 @@ fn check_config_checks_the_certificate_and_key_files() {
     let t = run(
         "mismatch.toml",
         &base.replace(
-            &format!("signing_key = {:?}", k.dip_signing.1),
-            &format!("signing_key = {:?}", k.sut_signing.1),
+            &format!("signing_key = {}", common::toml_path(&k.dip_signing.1)),
+            &format!("signing_key = {}", common::toml_path(&k.sut_signing.1)),
         ),
     );
     assert!(t.contains("`dip.signing_key`"), "{t}");

@@ -100,8 +100,7 @@ fn verdict(h: &Harness) -> (Arc<Entry>, bool, String) {
         .journal
         .all()
         .into_iter()
-        .filter(|e| e.direction == Direction::Ingress)
-        .next_back()
+        .rfind(|e| e.direction == Direction::Ingress)
         .unwrap();
     let v = e
         .verdicts

@@ -374,7 +374,7 @@ impl fmt::Debug for Verifier {
         f.debug_struct("Verifier")
             .field("trusted", &self.trusted.subject)
             .field("skew", &self.skew)
-            .finish()
+            .finish_non_exhaustive()
     }
 }
 

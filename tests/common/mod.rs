@@ -79,7 +79,10 @@ pub fn keys() -> &'static Keys {
             let p = dir.join(name);
             std::fs::write(&p, text).unwrap();
             #[cfg(unix)]
-            if name.ends_with(".key") {
+            if std::path::Path::new(name)
+                .extension()
+                .is_some_and(|e| e.eq_ignore_ascii_case("key"))
+            {
                 use std::os::unix::fs::PermissionsExt as _;
                 std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o600)).unwrap();
             }
@@ -113,12 +116,19 @@ pub fn keys() -> &'static Keys {
     })
 }
 
+/// A path as a TOML string.
+pub fn toml_path(p: &Path) -> String {
+    format!("\"{}\"", p.display())
+}
+
 /// The `[dip]` lines of mutual TLS on both legs, with the shared test keys.
 pub fn tls_lines() -> String {
     let k = keys();
     format!(
-        "tls_certificate = {:?}\ntls_key = {:?}\nclient_ca = {:?}\n",
-        k.dip_tls.0, k.dip_tls.1, k.ca
+        "tls_certificate = {}\ntls_key = {}\nclient_ca = {}\n",
+        toml_path(&k.dip_tls.0),
+        toml_path(&k.dip_tls.1),
+        toml_path(&k.ca)
     )
 }
 
@@ -134,9 +144,13 @@ pub fn free_port() -> u16 {
 /// A configuration for an external SUT with short timeouts, signing with the shared test keys.
 pub fn config(dip_port: u16, webhook: &str, ack: &str) -> String {
     let k = keys();
-    let (dip_cert, dip_key, sut_cert) = (&k.dip_signing.0, &k.dip_signing.1, &k.sut_signing.0);
+    let (dip_cert, dip_key, sut_cert) = (
+        toml_path(&k.dip_signing.0),
+        toml_path(&k.dip_signing.1),
+        toml_path(&k.sut_signing.0),
+    );
     let webhook_ca = if webhook.starts_with("https:") {
-        format!("webhook_ca = {:?}", k.ca)
+        format!("webhook_ca = {}", toml_path(&k.ca))
     } else {
         String::new()
     };
@@ -146,14 +160,14 @@ pub fn config(dip_port: u16, webhook: &str, ack: &str) -> String {
 listen = "127.0.0.1:{dip_port}"
 api_key = "test-key-0123456789"
 max_body_bytes = 65536
-signing_certificate = {dip_cert:?}
-signing_key = {dip_key:?}
+signing_certificate = {dip_cert}
+signing_key = {dip_key}
 [participant]
 role = "SUP"
 dip_id = "2300000001"
 mpid = "SUPA"
 webhook_url = "{webhook}"
-certificate = {sut_cert:?}
+certificate = {sut_cert}
 {webhook_ca}
 [timeouts]
 ack = "{ack}"
