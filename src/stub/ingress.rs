@@ -1,8 +1,9 @@
 //! Ingress: the SUT publishing to the DIP (`POST /dip-channel/{interfaceID}`), answered as the
 //! DIP's level-1 checks answer, a batch accepted or rejected whole (CONTRACT.md §2).
 //!
-//! Checks, in order: channel known (404), API key (401), body size (413), content type and
-//! JSON (400 `MSG1001`), scripted faults, envelope and variant schema (`MSG1001`),
+//! Checks, in order: channel known (404), API key (401), body size (413), signature against
+//! the participant's certificate (401 when absent, 403 when wrong; CONTRACT.md §4), content
+//! type and JSON (400 `MSG1001`), scripted faults, envelope and variant schema (`MSG1001`),
 //! `S0.interfaceID` against the URL (`MSG1002`), sender DIP ID (`MSG1009`) and role
 //! (`MSG1010`), sender timestamp form and not in the future (`MSG1007`), sender reference not
 //! already accepted (`MSG1006`). The market rules of [`crate::schema::rules`] are then recorded
@@ -145,7 +146,10 @@ async fn recorder(
 
 /// The stub DIP's HTTP servers: wiremock serves each server from one thread, so the stub DIP
 /// runs one server per core on a shared port (`SO_REUSEPORT`), and the kernel spreads the
-/// participant's connections over them. They share every piece of state.
+/// participant's connections over them. They share every piece of state. wiremock has no TLS:
+/// over HTTPS a [`TlsFront`](crate::security::tls::TlsFront) terminates TLS on the
+/// participant's port and pipes the plaintext to the servers on loopback; a refused handshake
+/// (no client certificate, one from another CA, not TLS at all) is journaled.
 pub struct StubDip {
     servers: Vec<MockServer>,
     shared: Arc<Shared>,
