@@ -403,6 +403,7 @@ fn help_lists_every_command_and_the_version_is_printed() {
         "validate",
         "testdata",
         "data",
+        "certs",
     ] {
         assert!(
             t.lines().any(|l| l.trim_start().starts_with(command)),
@@ -568,4 +569,91 @@ fn check_config_checks_the_certificate_and_key_files() {
     );
     assert!(t.contains("`dip.signing_certificate`: missing"), "{t}");
     assert!(t.contains("`participant.certificate`: missing"), "{t}");
+}
+
+#[test]
+fn certs_writes_a_usable_set_and_keeps_what_exists() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = mhhs_qual(dir.path(), &["certs", "--out", "certs"]);
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    let certs = dir.path().join("certs");
+    for name in [
+        "dip-signing.pem",
+        "dip-signing.key",
+        "participant-signing.pem",
+        "participant-signing.key",
+        "ca.pem",
+        "ca.key",
+        "dip-tls.pem",
+        "dip-tls.key",
+        "participant-tls.pem",
+        "participant-tls.key",
+        "harness.toml",
+    ] {
+        assert!(certs.join(name).is_file(), "{name}");
+        #[cfg(unix)]
+        if name.ends_with(".key") {
+            use std::os::unix::fs::PermissionsExt as _;
+            let mode = std::fs::metadata(certs.join(name))
+                .unwrap()
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{name} is readable by others: {mode:o}");
+        }
+    }
+    // No key in what it prints.
+    assert!(!t.contains("PRIVATE KEY"), "{t}");
+    // The set passes check-config's file checks, with mutual TLS on.
+    let fragment = std::fs::read_to_string(certs.join("harness.toml")).unwrap();
+    let value = |key: &str| {
+        fragment
+            .lines()
+            .find(|l| l.starts_with(&format!("{key} =")))
+            .and_then(|l| l.split('"').nth(1))
+            .unwrap()
+            .to_owned()
+    };
+    let text_cfg = config(free_port(), "http://127.0.0.1:9/webhook", "300ms")
+        .lines()
+        .filter(|l| !l.starts_with("signing_") && !l.starts_with("certificate"))
+        .collect::<Vec<_>>()
+        .join("\n")
+        .replacen(
+            "[participant]",
+            &format!(
+                "signing_certificate = \"{}\"\nsigning_key = \"{}\"\ntls_certificate = \"{}\"\ntls_key = \"{}\"\nclient_ca = \"{}\"\n[participant]\ncertificate = \"{}\"",
+                value("signing_certificate"),
+                value("signing_key"),
+                value("tls_certificate"),
+                value("tls_key"),
+                value("client_ca"),
+                value("certificate"),
+            ),
+            1,
+        );
+    let f = write(dir.path(), "run.toml", &text_cfg);
+    let t = text(&mhhs_qual(dir.path(), &["check-config", &f]));
+    // The silent webhook is the only problem.
+    let problems: Vec<&str> = t
+        .lines()
+        .filter(|l| l.starts_with("error:") || l.starts_with("warning:"))
+        .collect();
+    assert_eq!(problems.len(), 1, "{t}");
+    assert!(problems[0].contains("`participant.webhook_url`"), "{t}");
+    // Existing files are kept without --force.
+    let before = std::fs::read(certs.join("dip-signing.key")).unwrap();
+    let o = mhhs_qual(dir.path(), &["certs", "--out", "certs"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o).contains("--force"), "{}", text(&o));
+    assert_eq!(
+        std::fs::read(certs.join("dip-signing.key")).unwrap(),
+        before
+    );
+    let o = mhhs_qual(dir.path(), &["certs", "--out", "certs", "--force"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_ne!(
+        std::fs::read(certs.join("dip-signing.key")).unwrap(),
+        before
+    );
 }
