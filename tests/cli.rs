@@ -593,7 +593,10 @@ fn certs_writes_a_usable_set_and_keeps_what_exists() {
     ] {
         assert!(certs.join(name).is_file(), "{name}");
         #[cfg(unix)]
-        if name.ends_with(".key") {
+        if std::path::Path::new(name)
+            .extension()
+            .is_some_and(|e| e == "key")
+        {
             use std::os::unix::fs::PermissionsExt as _;
             let mode = std::fs::metadata(certs.join(name))
                 .unwrap()
