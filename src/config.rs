@@ -893,6 +893,47 @@ mpid = "REGA"
     }
 
     #[test]
+    fn security_keys_load_in_pairs_and_relative_to_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = GOOD.replace(
+            "api_key = \"change-me\"\n",
+            "api_key = \"change-me\"\nsigning_certificate = \"certs/dip.pem\"\nsigning_key = \"/abs/dip.key\"\nclock_skew = \"90s\"\n",
+        );
+        let path = dir.path().join("run.toml");
+        std::fs::write(&path, &text).unwrap();
+        let (c, _) = load(&path).unwrap();
+        let signing = c.dip.signing.unwrap();
+        assert_eq!(signing.certificate, dir.path().join("certs/dip.pem"));
+        assert_eq!(signing.key, PathBuf::from("/abs/dip.key"));
+        assert_eq!(c.dip.clock_skew, Duration::from_secs(90));
+        assert!(c.dip.tls.is_none());
+
+        // A certificate without its key, mutual TLS without TLS, a skew that is no duration.
+        let bad = GOOD.replace(
+            "api_key = \"change-me\"\n",
+            "api_key = \"change-me\"\ntls_certificate = \"t.pem\"\nclient_ca = \"ca.pem\"\nclock_skew = \"a while\"\n",
+        );
+        let text = load_str(&bad, "bad.toml", Vec::new())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            text.contains("bad.toml:6: `dip.tls_certificate`: needs tls_key too"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`dip.client_ca`: mutual TLS needs HTTPS"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`dip.clock_skew`: \"a while\" is not a duration"),
+            "{text}"
+        );
+        // The skew defaults to five minutes.
+        let (c, _) = load_str(GOOD, "good.toml", Vec::new()).unwrap();
+        assert_eq!(c.dip.clock_skew, Duration::from_secs(300));
+    }
+
+    #[test]
     fn environment_variables_win() {
         let env = vec![
             ("MHHS_QUAL_DIP_API_KEY".to_owned(), "from-env".to_owned()),
