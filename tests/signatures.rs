@@ -9,9 +9,8 @@ use std::sync::Arc;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
-use mhhs_qual::config;
 use mhhs_qual::journal::{Direction, Entry};
-use mhhs_qual::runner::{Harness, HarnessOptions, Participant};
+use mhhs_qual::runner::Harness;
 use mhhs_qual::security::signature::{
     self, CERTIFICATE, DATE, DEFAULT_SKEW, HASH, Presented, SIGNATURE, Signed, Signer, Verifier,
     string_to_sign,
@@ -20,23 +19,7 @@ use serde_json::{Value, json};
 use time::OffsetDateTime;
 
 async fn harness(extra_dip: &str) -> Arc<Harness> {
-    let text = common::config(0, "http://127.0.0.1:9/webhook", "1s").replacen(
-        "[participant]",
-        &format!("{extra_dip}[participant]"),
-        1,
-    );
-    let (c, _) = config::load_str(&text, "test.toml", Vec::new()).unwrap();
-    Harness::start(
-        c,
-        HarnessOptions {
-            participant: Participant::External,
-            schemas_dir: None,
-            stubs_dir: None,
-            reference_tls: false,
-        },
-    )
-    .await
-    .unwrap()
+    common::external_harness(extra_dip).await
 }
 
 /// A valid IF-031 batch with a reference unique to `n`.

@@ -5,25 +5,12 @@ mod common;
 
 use std::sync::Arc;
 
-use mhhs_qual::config;
 use mhhs_qual::journal::Direction;
-use mhhs_qual::runner::{Harness, HarnessOptions, Participant};
+use mhhs_qual::runner::Harness;
 use serde_json::{Value, json};
 
 async fn harness() -> Arc<Harness> {
-    let text = common::config(0, "http://127.0.0.1:9/webhook", "1s");
-    let (c, _) = config::load_str(&text, "test.toml", Vec::new()).unwrap();
-    Harness::start(
-        c,
-        HarnessOptions {
-            participant: Participant::External,
-            schemas_dir: None,
-            stubs_dir: None,
-            reference_tls: false,
-        },
-    )
-    .await
-    .unwrap()
+    common::external_harness("").await
 }
 
 fn ms_app(mpan: &str, reference: &str, timestamp: &str) -> Value {

@@ -41,6 +41,20 @@ impl StepFailure {
     }
 }
 
+/// The `message` of each item of a delivery's StandardResponse answer.
+fn answer_messages(d: &Entry) -> Vec<&str> {
+    d.response
+        .json()
+        .and_then(|r| r.get("messageArray"))
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(|i| i.get("message").and_then(Value::as_str))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
 fn fail(
     expected: impl fmt::Display,
     arrived: impl fmt::Display,
@@ -255,17 +269,7 @@ impl Session {
             return Err(fail(expected, format!("{got} {}", d.outcome), &all));
         }
         if let Some(code) = code {
-            let messages: Vec<&str> = d
-                .response
-                .json()
-                .and_then(|r| r.get("messageArray"))
-                .and_then(Value::as_array)
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|i| i.get("message").and_then(Value::as_str))
-                        .collect()
-                })
-                .unwrap_or_default();
+            let messages = answer_messages(&d);
             if messages.is_empty() {
                 return Err(fail(
                     expected,
@@ -295,17 +299,7 @@ impl Session {
         match d.status {
             Some(401 | 403) => Ok(()),
             Some(400) => {
-                let messages: Vec<&str> = d
-                    .response
-                    .json()
-                    .and_then(|r| r.get("messageArray"))
-                    .and_then(Value::as_array)
-                    .map(|a| {
-                        a.iter()
-                            .filter_map(|i| i.get("message").and_then(Value::as_str))
-                            .collect()
-                    })
-                    .unwrap_or_default();
+                let messages = answer_messages(&d);
                 if !messages.is_empty() && messages.iter().all(|m| m.starts_with("RCP9999 - ")) {
                     Ok(())
                 } else {

@@ -132,6 +132,29 @@ pub fn tls_lines() -> String {
     )
 }
 
+/// A harness for an external system at a dead webhook, from [`config`] with `extra_dip` lines
+/// added to its `[dip]` section.
+pub async fn external_harness(extra_dip: &str) -> std::sync::Arc<mhhs_qual::runner::Harness> {
+    use mhhs_qual::runner::{Harness, HarnessOptions, Participant};
+    let text = config(0, "http://127.0.0.1:9/webhook", "1s").replacen(
+        "[participant]",
+        &format!("{extra_dip}[participant]"),
+        1,
+    );
+    let (c, _) = mhhs_qual::config::load_str(&text, "test.toml", Vec::new()).unwrap();
+    Harness::start(
+        c,
+        HarnessOptions {
+            participant: Participant::External,
+            schemas_dir: None,
+            stubs_dir: None,
+            reference_tls: false,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
