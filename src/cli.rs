@@ -454,16 +454,11 @@ fn reference_settings(
         None => None,
     };
     if https_dip || args.tls_ca.is_some() {
-        let read = |p: &std::path::Path| tls::read(p).map_err(|e| e.to_string());
-        let ca = args.tls_ca.as_deref().map(read).transpose()?;
-        let identity = match (&args.tls_certificate, &args.tls_key) {
-            (Some(c), Some(k)) => Some((read(c)?, read(k)?)),
-            _ => None,
-        };
-        let client = tls::client_builder(
+        let identity = args.tls_certificate.as_deref().zip(args.tls_key.as_deref());
+        let client = tls::client_builder_from_files(
             reqwest::Client::builder().timeout(Duration::from_secs(10)),
-            ca.as_deref(),
-            identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
+            args.tls_ca.as_deref(),
+            identity,
         )
         .map_err(|e| e.to_string())?
         .build()
@@ -521,15 +516,10 @@ async fn reference(args: ReferenceArgs) -> u8 {
             return exit::MISCONFIGURED;
         }
     };
-    let tls = match (&args.tls_certificate, &args.tls_key) {
-        (Some(c), Some(k)) => {
-            let read = |p: &std::path::Path| crate::security::tls::read(p);
-            let server = read(c).and_then(|c| {
-                let k = read(k)?;
-                let ca = args.tls_ca.as_deref().map(read).transpose()?;
-                crate::security::tls::server_config(&c, &k, ca.as_deref())
-            });
-            match server {
+    let tls = match args.tls_certificate.as_deref().zip(args.tls_key.as_deref()) {
+        Some((cert, key)) => {
+            match crate::security::tls::server_config_from_files(cert, key, args.tls_ca.as_deref())
+            {
                 Ok(s) => Some(s),
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -537,7 +527,7 @@ async fn reference(args: ReferenceArgs) -> u8 {
                 }
             }
         }
-        _ => None,
+        None => None,
     };
     let schemas = match crate::schema::SchemaSet::embedded() {
         Ok(s) => s,

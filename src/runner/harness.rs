@@ -59,23 +59,15 @@ struct Keys {
 /// presenting the `dip.tls_*` certificate to an https webhook.
 pub fn egress_client(config: &Config) -> Result<reqwest::Client, String> {
     let builder = Egress::client_builder(config);
-    let https = config.participant.webhook_url.starts_with("https:");
-    let builder = if https {
-        let ca = match &config.participant.webhook_ca {
-            Some(p) => Some(tls::read(p).map_err(|e| e.to_string())?),
-            None => None,
-        };
-        let identity = match &config.dip.tls {
-            Some(files) => Some((
-                tls::read(&files.certificate).map_err(|e| e.to_string())?,
-                tls::read(&files.key).map_err(|e| e.to_string())?,
-            )),
-            None => None,
-        };
-        tls::client_builder(
+    let builder = if config.participant.webhook_url.starts_with("https:") {
+        tls::client_builder_from_files(
             builder,
-            ca.as_deref(),
-            identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
+            config.participant.webhook_ca.as_deref(),
+            config
+                .dip
+                .tls
+                .as_ref()
+                .map(|f| (f.certificate.as_path(), f.key.as_path())),
         )
         .map_err(|e| e.to_string())?
     } else {
@@ -137,17 +129,11 @@ impl Keys {
             reference_tls: None,
         };
         if let Some(files) = &config.dip.tls {
-            let read =
-                |p: &std::path::Path| tls::read(p).map_err(|e| RunError::Security(e.to_string()));
-            let ca = match &config.dip.client_ca {
-                Some(p) => Some(read(p)?),
-                None => None,
-            };
             keys.ingress_tls = Some(
-                tls::server_config(
-                    &read(&files.certificate)?,
-                    &read(&files.key)?,
-                    ca.as_deref(),
+                tls::server_config_from_files(
+                    &files.certificate,
+                    &files.key,
+                    config.dip.client_ca.as_deref(),
                 )
                 .map_err(|e| RunError::Security(e.to_string()))?,
             );

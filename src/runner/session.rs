@@ -315,17 +315,29 @@ impl Session {
         }
     }
 
+    /// This scenario's journal and its submissions among it; a failure expecting `what` when
+    /// there are none.
+    #[expect(
+        clippy::type_complexity,
+        reason = "two views of one journal, used together"
+    )]
+    fn submissions(&self, what: &str) -> Result<(Vec<Arc<Entry>>, Vec<Arc<Entry>>), StepFailure> {
+        let all = self.harness.journal.of_scenario(&self.key);
+        let ingress: Vec<Arc<Entry>> = all
+            .iter()
+            .filter(|e| e.direction == Direction::Ingress)
+            .cloned()
+            .collect();
+        if ingress.is_empty() {
+            return Err(fail(what, "none", &all));
+        }
+        Ok((all, ingress))
+    }
+
     /// Every submission of this scenario carried a signature that verified against the
     /// participant's certificate.
     pub fn expect_signed_submissions(&self) -> Result<(), StepFailure> {
-        let all = self.harness.journal.of_scenario(&self.key);
-        let ingress: Vec<&Arc<Entry>> = all
-            .iter()
-            .filter(|e| e.direction == Direction::Ingress)
-            .collect();
-        if ingress.is_empty() {
-            return Err(fail("signed submissions to check", "none", &all));
-        }
+        let (all, ingress) = self.submissions("signed submissions to check")?;
         for e in ingress {
             let verdict = e.verdicts.iter().find(|v| v.check == "signature");
             match verdict {
@@ -554,14 +566,7 @@ impl Session {
 
     /// Every submission of this scenario passed the DIP's checks and the market rules.
     pub fn expect_clean_submissions(&self) -> Result<(), StepFailure> {
-        let all = self.harness.journal.of_scenario(&self.key);
-        let ingress: Vec<&Arc<Entry>> = all
-            .iter()
-            .filter(|e| e.direction == Direction::Ingress)
-            .collect();
-        if ingress.is_empty() {
-            return Err(fail("submissions to check", "none", &all));
-        }
+        let (all, ingress) = self.submissions("submissions to check")?;
         if let Some(bad) = ingress.iter().find(|e| !e.clean()) {
             let broken: Vec<String> = bad
                 .verdicts

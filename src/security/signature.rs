@@ -199,14 +199,32 @@ impl Signer {
 
     /// A signer from PEM text; `what` names the source in errors.
     pub fn from_pem(cert_pem: &str, key_pem: &[u8], what: &str) -> Result<Self, KeyError> {
-        let cert = Certificate::from_pem(cert_pem.as_bytes(), what)?;
+        Self::from_named_pem(cert_pem, what, key_pem, what)
+    }
+
+    /// A signer from a certificate file and a key file.
+    pub fn load(cert: &Path, key: &Path) -> Result<Self, KeyError> {
+        let (cert_what, key_what) = (cert.display().to_string(), key.display().to_string());
+        let cert_pem = String::from_utf8(read(cert)?)
+            .map_err(|_| KeyError::NoCertificate(cert_what.clone()))?;
+        Self::from_named_pem(&cert_pem, &cert_what, &read(key)?, &key_what)
+    }
+
+    /// A signer from PEM text, each part named for errors.
+    fn from_named_pem(
+        cert_pem: &str,
+        cert_what: &str,
+        key_pem: &[u8],
+        key_what: &str,
+    ) -> Result<Self, KeyError> {
+        let cert = Certificate::from_pem(cert_pem.as_bytes(), cert_what)?;
         let key = match PrivateKeyDer::from_pem_slice(key_pem) {
             Ok(PrivateKeyDer::Pkcs8(k)) => RsaKeyPair::from_pkcs8(k.secret_pkcs8_der()),
             Ok(PrivateKeyDer::Pkcs1(k)) => RsaKeyPair::from_der(k.secret_pkcs1_der()),
-            Ok(_) => return Err(KeyError::BadKey(what.to_owned())),
-            Err(_) => return Err(KeyError::NoKey(what.to_owned())),
+            Ok(_) => return Err(KeyError::BadKey(key_what.to_owned())),
+            Err(_) => return Err(KeyError::NoKey(key_what.to_owned())),
         }
-        .map_err(|_| KeyError::BadKey(what.to_owned()))?;
+        .map_err(|_| KeyError::BadKey(key_what.to_owned()))?;
         let signer = Self {
             key,
             cert_header: B64.encode(cert_pem.as_bytes()),
@@ -216,40 +234,17 @@ impl Signer {
         };
         // The key must be the certificate's: sign once and verify with the certificate.
         let probe = signer.sign_string("mhhs-qual key check");
-        let ok = B64
-            .decode(probe)
-            .ok()
-            .is_some_and(|s| cert.key.verify_sig(b"mhhs-qual key check", &s).is_ok());
-        if !ok {
+        if !cert.verifies("mhhs-qual key check", &probe) {
             return Err(KeyError::Mismatch {
-                key: what.to_owned(),
-                certificate: cert.subject,
+                key: key_what.to_owned(),
+                certificate: if cert_what == key_what {
+                    cert.subject
+                } else {
+                    format!("{} ({cert_what})", cert.subject)
+                },
             });
         }
         Ok(signer)
-    }
-
-    /// A signer from a certificate file and a key file.
-    pub fn load(cert: &Path, key: &Path) -> Result<Self, KeyError> {
-        let cert_pem = read(cert)?;
-        let key_pem = read(key)?;
-        let cert_pem = String::from_utf8(cert_pem)
-            .map_err(|_| KeyError::NoCertificate(cert.display().to_string()))?;
-        Self::from_pem(&cert_pem, &key_pem, &key.display().to_string()).map_err(|e| match e {
-            KeyError::Mismatch { certificate, .. } => KeyError::Mismatch {
-                key: key.display().to_string(),
-                certificate: format!("{certificate} ({})", cert.display()),
-            },
-            KeyError::BadCertificate { why, .. } => KeyError::BadCertificate {
-                what: cert.display().to_string(),
-                why,
-            },
-            KeyError::NoCertificate(_) => KeyError::NoCertificate(cert.display().to_string()),
-            KeyError::NotRsa { .. } => KeyError::NotRsa {
-                what: cert.display().to_string(),
-            },
-            other => other,
-        })
     }
 
     /// The certificate's PEM text (what a peer must trust).

@@ -524,6 +524,35 @@ fn to_pem(label: &str, der: &[u8]) -> String {
     out
 }
 
+/// [`server_config`] from files: the certificate, its key and, for mutual TLS, the CA client
+/// certificates must chain to.
+pub fn server_config_from_files(
+    cert: &Path,
+    key: &Path,
+    client_ca: Option<&Path>,
+) -> Result<Arc<rustls::ServerConfig>, TlsError> {
+    let ca = client_ca.map(read).transpose()?;
+    server_config(&read(cert)?, &read(key)?, ca.as_deref())
+}
+
+/// [`client_builder`] from files: the CA to trust and the client certificate and key to
+/// present.
+pub fn client_builder_from_files(
+    builder: reqwest::ClientBuilder,
+    ca: Option<&Path>,
+    identity: Option<(&Path, &Path)>,
+) -> Result<reqwest::ClientBuilder, TlsError> {
+    let ca = ca.map(read).transpose()?;
+    let identity = identity
+        .map(|(cert, key)| Ok::<_, TlsError>((read(cert)?, read(key)?)))
+        .transpose()?;
+    client_builder(
+        builder,
+        ca.as_deref(),
+        identity.as_ref().map(|(c, k)| (c.as_slice(), k.as_slice())),
+    )
+}
+
 // ---------------------------------------------------------------------------------------------
 // TLS front
 // ---------------------------------------------------------------------------------------------
