@@ -32,7 +32,7 @@ from referencing.jsonschema import DRAFT202012
 
 BASE = "https://mhhs-qual.invalid/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
-DATA_FILES = {"catalogue.json", "response-codes.json", "market/segment-derivation.json"}  # data, not schemas
+DATA_FILES = {"catalogue.json", "roles.json", "response-codes.json", "market/segment-derivation.json"}  # data, not schemas
 RULES = {"mpan-check-digit", "datetime-form", "dip-id-digits", "gsp-group", "sender-reference"}
 
 

@@ -20,8 +20,9 @@ mod data;
 use crate::config::{self, Problem};
 use crate::exit;
 use crate::report::Status;
-use crate::runner::{self, RunError, RunOptions};
-use crate::sut::{ReferenceSettings, ReferenceSupplier, SupplierFault};
+use crate::runner::{self, Pack, RunError, RunOptions};
+use crate::session::HarnessError;
+use crate::sut::{Reference, ReferenceSettings};
 
 mod spec;
 
@@ -47,6 +48,12 @@ enum Command {
     },
     /// Run a reference participant on its own, as a system under test to point a harness at.
     Reference(ReferenceArgs),
+    /// List the packs: the shipped ones, or those of the given folders, with the role each
+    /// qualifies and its scenario count.
+    Packs {
+        /// Pack folders (with a pack.toml) to list instead of the shipped packs.
+        folders: Vec<PathBuf>,
+    },
     /// Print the step glossary: every phrase scenario authors can use.
     Steps,
     /// Import the official DIP specification, or see what a release changes.
@@ -72,7 +79,8 @@ struct RunArgs {
     /// The participant's configuration (TOML). Without it, the built-in reference participants run.
     #[arg(long, short)]
     config: Option<PathBuf>,
-    /// A shipped pack to run (supplier).
+    /// A pack to run: a shipped pack's name (see `mhhs-qual packs`) or a folder with a
+    /// pack.toml.
     #[arg(long, conflicts_with = "features")]
     pack: Option<String>,
     /// Feature files or folders to run instead of a shipped pack.
@@ -99,9 +107,12 @@ struct RunArgs {
 
 #[derive(Debug, Args)]
 struct ReferenceArgs {
-    /// The role to play (only SUP today).
+    /// The role to play (a role with a reference behaviour: SUP today).
     #[arg(long, default_value = "SUP")]
     role: String,
+    /// Which [[participant]] of the configuration to play, by DIP ID (default: the first).
+    #[arg(long, value_name = "DIP_ID")]
+    dip_id: Option<String>,
     /// The configuration naming the participant, its webhook (where this listens) and the DIP.
     #[arg(long, short, required_unless_present = "list_faults")]
     config: Option<PathBuf>,
@@ -166,6 +177,7 @@ pub fn main() -> ExitCode {
             Some(Command::Run(args)) => run(args).await,
             Some(Command::CheckConfig { file }) => check_config(&file).await,
             Some(Command::Reference(args)) => reference(args).await,
+            Some(Command::Packs { folders }) => packs(&folders),
             Some(Command::Steps) => {
                 print!("{}", crate::steps::glossary());
                 exit::PASSED
@@ -181,18 +193,45 @@ pub fn main() -> ExitCode {
     ExitCode::from(code)
 }
 
-fn parse_faults(names: &[String]) -> Result<Vec<SupplierFault>, String> {
-    names.iter().map(|n| n.parse()).collect()
-}
-
-async fn run(args: RunArgs) -> u8 {
-    let faults = match parse_faults(&args.faults) {
-        Ok(f) => f,
+/// Lists packs: name, role, scenario count, location and title.
+fn packs(folders: &[PathBuf]) -> u8 {
+    let found = if folders.is_empty() {
+        Pack::shipped()
+    } else {
+        folders.iter().map(|f| Pack::from_dir(f)).collect()
+    };
+    let packs = match found {
+        Ok(p) => p,
         Err(e) => {
             eprintln!("error: {e}");
             return exit::MISCONFIGURED;
         }
     };
+    for p in packs {
+        let scenarios = match runner::Features::of_packs(std::slice::from_ref(&p)) {
+            Ok(f) => f.scenarios().count(),
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::MISCONFIGURED;
+            }
+        };
+        let m = &p.manifest;
+        let aliases = if m.aliases.is_empty() {
+            String::new()
+        } else {
+            format!(" (alias {})", m.aliases.join(", "))
+        };
+        println!(
+            "{:<10} {:<6} {:>4} scenarios  {}{aliases}
+{:<22}{}",
+            m.name, m.role, scenarios, p.location, "", m.title
+        );
+    }
+    exit::PASSED
+}
+
+async fn run(args: RunArgs) -> u8 {
+    let faults = args.faults;
     let options = RunOptions {
         config: args.config,
         pack: args.pack,
@@ -264,7 +303,15 @@ fn hint(e: &RunError) -> Option<&'static str> {
         RunError::Config(_) => {
             Some("`mhhs-qual check-config FILE` checks a configuration without running anything")
         }
-        RunError::Port { .. } => Some("change [dip] listen, or stop the process holding the port"),
+        RunError::Harness(HarnessError::Port { .. }) => {
+            Some("change [dip] listen, or stop the process holding the port")
+        }
+        RunError::Harness(HarnessError::Reference(_)) => {
+            Some("`mhhs-qual reference --role ROLE --list-faults` lists the fault switches")
+        }
+        RunError::WrongRole { .. } => {
+            Some("pick the pack of the participant's role (`mhhs-qual packs`)")
+        }
         RunError::NoScenarios(_) => Some("check --tags, --pack and the feature paths"),
         _ => None,
     }
@@ -317,7 +364,7 @@ fn security_problems(c: &config::Config) -> Vec<Problem> {
             }],
         ),
     }
-    match &c.participant.certificate {
+    match &c.participant().certificate {
         Some(p) => {
             let found = tls::check_certificate(p);
             let usable = found.iter().all(|p| p.warning);
@@ -350,7 +397,7 @@ fn security_problems(c: &config::Config) -> Vec<Problem> {
     if let Some(p) = &c.dip.client_ca {
         push("dip.client_ca", tls::check_certificate(p));
     }
-    if let Some(p) = &c.participant.webhook_ca {
+    if let Some(p) = &c.participant().webhook_ca {
         push("participant.webhook_ca", tls::check_certificate(p));
     }
     out
@@ -371,7 +418,7 @@ async fn check_config(file: &std::path::Path) -> u8 {
                 });
             }
             problems.extend(security_problems(&c));
-            let client = runner::egress_client(&c);
+            let client = crate::session::egress_client(&c, c.participant());
             if let Err(e) = &client {
                 problems.push(Problem {
                     location: c.source.clone(),
@@ -381,7 +428,7 @@ async fn check_config(file: &std::path::Path) -> u8 {
                 });
             }
             if let Ok(client) = client
-                && let Err(e) = client.get(&c.participant.webhook_url).send().await
+                && let Err(e) = client.get(&c.participant().webhook_url).send().await
             {
                 problems.push(Problem {
                     location: c.source.clone(),
@@ -414,21 +461,22 @@ async fn check_config(file: &std::path::Path) -> u8 {
 fn reference_settings(
     args: &ReferenceArgs,
     config: &config::Config,
-    faults: Vec<SupplierFault>,
+    participant: &config::Participant,
 ) -> Result<ReferenceSettings, String> {
-    use crate::security::signature::{Certificate, Signer};
+    use crate::security::signature::{Signer, Verifier};
     use crate::security::tls;
     let https_dip = config.dip.tls.is_some();
-    let mut settings = ReferenceSettings::from_config(
+    let mut settings = ReferenceSettings::for_participant(
         config,
+        participant,
         format!(
             "{}://{}",
             if https_dip { "https" } else { "http" },
             config.dip.listen
         ),
-        faults.into_iter().collect(),
-    );
-    settings.signer = match (&args.signing_key, &config.participant.certificate) {
+        args.faults.iter().cloned().collect(),
+    )?;
+    settings.signer = match (&args.signing_key, &participant.certificate) {
         (Some(key), Some(cert)) => Some(std::sync::Arc::new(
             Signer::load(cert, key).map_err(|e| e.to_string())?,
         )),
@@ -443,14 +491,10 @@ fn reference_settings(
         }
         (None, None) => None,
     };
-    settings.dip_certificate = match &config.dip.signing {
-        Some(files) => {
-            let pem = tls::read(&files.certificate).map_err(|e| e.to_string())?;
-            Some(std::sync::Arc::new(
-                Certificate::from_pem(&pem, &files.certificate.display().to_string())
-                    .map_err(|e| e.to_string())?,
-            ))
-        }
+    settings.dip_verifier = match &config.dip.signing {
+        Some(files) => Some(std::sync::Arc::new(
+            Verifier::load(&files.certificate, config.dip.clock_skew).map_err(|e| e.to_string())?,
+        )),
         None => None,
     };
     if https_dip || args.tls_ca.is_some() {
@@ -470,22 +514,18 @@ fn reference_settings(
 
 async fn reference(args: ReferenceArgs) -> u8 {
     if args.list_faults {
-        for (_, name, behaviour, what) in SupplierFault::ALL {
-            println!("{name:28} {behaviour}  {what}");
+        let Some(faults) = crate::sut::faults_of(&args.role) else {
+            eprintln!(
+                "error: no reference participant plays the role {}",
+                args.role
+            );
+            return exit::MISCONFIGURED;
+        };
+        for f in faults {
+            println!("{:28} {:3} {}", f.name, f.behaviour, f.what);
         }
         return exit::PASSED;
     }
-    if args.role != "SUP" {
-        eprintln!("error: only the SUP reference participant exists today (--role SUP)");
-        return exit::MISCONFIGURED;
-    }
-    let faults = match parse_faults(&args.faults) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::MISCONFIGURED;
-        }
-    };
     let path = args.config.clone().expect("clap requires --config");
     let (config, _) = match config::load(&path) {
         Ok(c) => c,
@@ -494,7 +534,24 @@ async fn reference(args: ReferenceArgs) -> u8 {
             return exit::MISCONFIGURED;
         }
     };
-    let Some(addr) = reqwest::Url::parse(&config.participant.webhook_url)
+    let participant = match &args.dip_id {
+        Some(id) => match config.participants.iter().find(|p| &p.dip_id == id) {
+            Some(p) => p.clone(),
+            None => {
+                eprintln!("error: --dip-id {id}: no [[participant]] of the configuration has it");
+                return exit::MISCONFIGURED;
+            }
+        },
+        None => config.participant().clone(),
+    };
+    if participant.role != args.role {
+        eprintln!(
+            "error: the participant {} is a {}, not a {} (--role)",
+            participant.dip_id, participant.role, args.role
+        );
+        return exit::MISCONFIGURED;
+    }
+    let Some(addr) = reqwest::Url::parse(&participant.webhook_url)
         .ok()
         .and_then(|u| u.socket_addrs(|| None).ok())
         .and_then(|a| a.into_iter().next())
@@ -509,7 +566,7 @@ async fn reference(args: ReferenceArgs) -> u8 {
             return exit::MISCONFIGURED;
         }
     };
-    let settings = match reference_settings(&args, &config, faults) {
+    let settings = match reference_settings(&args, &config, &participant) {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: {e}");
@@ -536,7 +593,8 @@ async fn reference(args: ReferenceArgs) -> u8 {
             return exit::MISCONFIGURED;
         }
     };
-    let supplier = match ReferenceSupplier::start(listener, settings, schemas, tls).await {
+    let role = settings.role.clone();
+    let reference = match Reference::start(listener, settings, schemas, tls).await {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot serve the webhook: {e}");
@@ -544,8 +602,9 @@ async fn reference(args: ReferenceArgs) -> u8 {
         }
     };
     eprintln!(
-        "reference supplier listening at {} (Ctrl-C to stop)",
-        supplier.webhook_url()
+        "reference {role} {} listening at {} (Ctrl-C to stop)",
+        participant.dip_id,
+        reference.webhook_url()
     );
     let _ = tokio::signal::ctrl_c().await;
     exit::PASSED

@@ -14,13 +14,6 @@ use toml::{Table, Value};
 
 /// `S1.environmentTag` values (DT-013).
 pub const ENVIRONMENTS: [&str; 5] = ["PRD", "SITB", "SIT", "UIT", "DEV"];
-/// DIP roles a participant under test may have.
-pub const SUT_ROLES: [&str; 8] = ["SUP", "MSS", "MSA", "UMSO", "SDS", "ADS", "UMSDS", "LDSO"];
-/// DIP roles a counterparty may have.
-pub const COUNTERPARTY_ROLES: [&str; 16] = [
-    "SUP", "MSS", "MSA", "UMSO", "SDS", "ADS", "UMSDS", "LDSO", "REGS", "MDS", "LSS", "EES", "MDR",
-    "DCC", "ECS", "ISD",
-];
 
 /// The keys a configuration may hold, by section ("" is the top level).
 const KEYS: [(&str, &[&str]); 6] = [
@@ -48,6 +41,7 @@ const KEYS: [(&str, &[&str]); 6] = [
             "webhook_url",
             "certificate",
             "webhook_ca",
+            "api_key",
         ],
     ),
     ("timeouts", &["ack", "response", "retry", "quiet"]),
@@ -79,7 +73,8 @@ impl fmt::Debug for Secret {
 #[derive(Debug, Clone)]
 pub struct DipConfig {
     pub listen: SocketAddr,
-    pub api_key: Secret,
+    /// The default `X-API-Key`, for a single participant without its own `api_key`.
+    pub api_key: Option<Secret>,
     /// Bodies over this size are answered 413.
     pub max_body_bytes: usize,
     /// The harness's DIP signing certificate and key (`signing_certificate`, `signing_key`);
@@ -101,13 +96,15 @@ pub struct CertifiedKeyFiles {
     pub key: PathBuf,
 }
 
-/// The system under test.
+/// A system under test: one `[participant]`, or one of several `[[participant]]`.
 #[derive(Debug, Clone)]
 pub struct Participant {
     pub role: String,
     pub dip_id: String,
     pub mpid: String,
     pub webhook_url: String,
+    /// The `X-API-Key` it presents: its own `api_key`, or `[dip] api_key` for a single one.
+    pub api_key: Secret,
     /// The SUT's signing certificate: every submission is verified against it.
     pub certificate: Option<PathBuf>,
     /// The CA an https webhook's server certificate must chain to.
@@ -140,7 +137,9 @@ pub struct Counterparty {
 pub struct Config {
     pub environment: String,
     pub dip: DipConfig,
-    pub participant: Participant,
+    /// The systems under test, at least one; the first is the one a qualification run
+    /// qualifies.
+    pub participants: Vec<Participant>,
     pub timeouts: Timeouts,
     pub counterparties: Vec<Counterparty>,
     /// Generated test data the scenarios take their MPANs from (`[testdata]`, written by
@@ -159,6 +158,10 @@ pub struct TestData {
 }
 
 impl Config {
+    /// The system a qualification run qualifies: the first participant.
+    pub fn participant(&self) -> &Participant {
+        &self.participants[0]
+    }
     /// The first counterparty with this role.
     pub fn counterparty(&self, role: &str) -> Option<&Counterparty> {
         self.counterparties.iter().find(|c| c.role == role)
@@ -311,6 +314,15 @@ fn apply_env(
                         Value::String(value)
                     };
                     t.insert(key.to_owned(), v);
+                } else {
+                    problems.push(Problem {
+                        location: var.clone(),
+                        key: format!("{section}.{key}"),
+                        message: format!(
+                            "applies to a single [{section}] table; with several [[{section}]] set the key in the file. It is ignored"
+                        ),
+                        warning: true,
+                    });
                 }
             }
             None if rest == "log" => {}
@@ -379,10 +391,10 @@ impl Checker<'_> {
         for (k, v) in table {
             match (k.as_str(), v) {
                 ("environment", _) => {}
-                ("counterparty", Value::Array(items)) => {
+                (section @ ("counterparty" | "participant"), Value::Array(items)) => {
                     for (i, item) in items.iter().enumerate() {
                         if let Value::Table(t) = item {
-                            self.unknown_in("counterparty", i, t);
+                            self.unknown_in(section, i, t);
                         }
                     }
                 }
@@ -576,10 +588,8 @@ impl Checker<'_> {
         let listen = self
             .checked(listen, "dip", 0, "listen", check_listen)
             .and_then(|l| l.parse().ok());
-        let api_key = self.string(dip, "dip", 0, "api_key", None);
-        if api_key.as_deref() == Some("") {
-            self.problem("dip", 0, "api_key", "must not be empty");
-        }
+        let api_key = self.string(dip, "dip", 0, "api_key", Some(""));
+        let api_key = api_key.filter(|k| !k.is_empty()).map(Secret);
         let max_body_bytes = match dip.and_then(|t| t.get("max_body_bytes")) {
             None => Some(1_048_576),
             Some(Value::Integer(n)) if *n > 0 => usize::try_from(*n).ok(),
@@ -614,38 +624,7 @@ impl Checker<'_> {
         }
         let clock_skew = self.duration_in(dip, "dip", "clock_skew", "5m");
 
-        let part = self.section(table, "participant");
-        if part.is_none() {
-            self.problems
-                .push(missing_section(self.name, "participant"));
-        }
-        let role = self.string(part, "participant", 0, "role", None);
-        let role = self.checked(role, "participant", 0, "role", check_sut_role);
-        let dip_id = self.string(part, "participant", 0, "dip_id", None);
-        let dip_id = self.checked(dip_id, "participant", 0, "dip_id", check_dip_id);
-        let mpid = self.string(part, "participant", 0, "mpid", None);
-        let mpid = self.checked(mpid, "participant", 0, "mpid", check_mpid);
-        let webhook_url = self.string(part, "participant", 0, "webhook_url", None);
-        let webhook_url = self.checked(webhook_url, "participant", 0, "webhook_url", check_url);
-        let certificate = self
-            .string(part, "participant", 0, "certificate", Some(""))
-            .filter(|s| !s.is_empty())
-            .map(|s| self.resolve(&s));
-        let webhook_ca = self
-            .string(part, "participant", 0, "webhook_ca", Some(""))
-            .filter(|s| !s.is_empty())
-            .map(|s| self.resolve(&s));
-        if let Some(url) = &webhook_url
-            && url.starts_with("http://")
-            && webhook_ca.is_some()
-        {
-            self.problems.push(Problem {
-                location: self.locate("participant", 0, "webhook_ca"),
-                key: "participant.webhook_ca".into(),
-                message: "is set but the webhook_url is http://, so no TLS is used".into(),
-                warning: true,
-            });
-        }
+        let participants = self.participants(table, api_key.as_ref());
 
         let timeouts = self.section(table, "timeouts");
         let ack = self.duration(timeouts, "ack", "5s");
@@ -682,17 +661,10 @@ impl Checker<'_> {
                 warning: false,
             }),
         }
-        if let Some(id) = &dip_id
-            && counterparties.iter().any(|c| &c.dip_id == id)
+        self.distinct_parties(participants.as_ref(), &counterparties);
+        if !counterparties.iter().any(|c| c.role == "REGS")
+            && participants.iter().flatten().any(|p| p.role == "SUP")
         {
-            self.problem(
-                "participant",
-                0,
-                "dip_id",
-                "is also a counterparty's DIP ID; every party needs its own",
-            );
-        }
-        if !counterparties.iter().any(|c| c.role == "REGS") && role.as_deref() == Some("SUP") {
             self.problems.push(Problem {
                 location: self.name.to_owned(),
                 key: "counterparty".into(),
@@ -709,21 +681,14 @@ impl Checker<'_> {
             environment: environment?,
             dip: DipConfig {
                 listen: listen?,
-                api_key: Secret(api_key?),
+                api_key,
                 max_body_bytes: max_body_bytes?,
                 signing,
                 clock_skew: clock_skew?,
                 tls,
                 client_ca,
             },
-            participant: Participant {
-                role: role?,
-                dip_id: dip_id?,
-                mpid: mpid?,
-                webhook_url: webhook_url?,
-                certificate,
-                webhook_ca,
-            },
+            participants: participants?,
             timeouts: Timeouts {
                 ack: ack?,
                 response: response?,
@@ -734,6 +699,149 @@ impl Checker<'_> {
             testdata,
             source: self.name.to_owned(),
         })
+    }
+
+    /// `[participant]` (one table) or `[[participant]]` (several), each with its API key: its
+    /// own, or `[dip] api_key` when there is only one.
+    fn participants(
+        &mut self,
+        table: &Table,
+        default_key: Option<&Secret>,
+    ) -> Option<Vec<Participant>> {
+        let tables: Vec<Option<&Table>> = match table.get("participant") {
+            None => {
+                self.problems
+                    .push(missing_section(self.name, "participant"));
+                return None;
+            }
+            Some(Value::Table(t)) => vec![Some(t)],
+            Some(Value::Array(items)) if !items.is_empty() => items
+                .iter()
+                .map(|i| {
+                    if let Value::Table(t) = i {
+                        Some(t)
+                    } else {
+                        None
+                    }
+                })
+                .collect(),
+            Some(_) => {
+                self.problems.push(Problem {
+                    location: self.locate_header("participant"),
+                    key: "participant".into(),
+                    message: "expected a [participant] table or [[participant]] tables".into(),
+                    warning: false,
+                });
+                return None;
+            }
+        };
+        let several = tables.len() > 1;
+        let mut out = Some(Vec::new());
+        for (i, part) in tables.into_iter().enumerate() {
+            let role = self.string(part, "participant", i, "role", None);
+            let role = self.checked(role, "participant", i, "role", check_sut_role);
+            let dip_id = self.string(part, "participant", i, "dip_id", None);
+            let dip_id = self.checked(dip_id, "participant", i, "dip_id", check_dip_id);
+            let mpid = self.string(part, "participant", i, "mpid", None);
+            let mpid = self.checked(mpid, "participant", i, "mpid", check_mpid);
+            let webhook_url = self.string(part, "participant", i, "webhook_url", None);
+            let webhook_url = self.checked(webhook_url, "participant", i, "webhook_url", check_url);
+            let path = |c: &mut Self, key: &str| {
+                c.string(part, "participant", i, key, Some(""))
+                    .filter(|s| !s.is_empty())
+                    .map(|s| c.resolve(&s))
+            };
+            let certificate = path(self, "certificate");
+            let webhook_ca = path(self, "webhook_ca");
+            if let Some(url) = &webhook_url
+                && url.starts_with("http://")
+                && webhook_ca.is_some()
+            {
+                self.problems.push(Problem {
+                    location: self.locate("participant", i, "webhook_ca"),
+                    key: "participant.webhook_ca".into(),
+                    message: "is set but the webhook_url is http://, so no TLS is used".into(),
+                    warning: true,
+                });
+            }
+            let own_key = self
+                .string(part, "participant", i, "api_key", Some(""))
+                .filter(|k| !k.is_empty());
+            let api_key = match own_key {
+                Some(k) => Some(Secret(k)),
+                None if !several && default_key.is_some() => default_key.cloned(),
+                None if several => {
+                    self.problem(
+                        "participant",
+                        i,
+                        "api_key",
+                        "missing: with several [[participant]] each needs its own API key, so the DIP knows who submits",
+                    );
+                    None
+                }
+                None => {
+                    self.problem("dip", 0, "api_key", "missing");
+                    None
+                }
+            };
+            match (role, dip_id, mpid, webhook_url, out.as_mut()) {
+                (Some(role), Some(dip_id), Some(mpid), Some(webhook_url), Some(list))
+                    if api_key.is_some() =>
+                {
+                    list.push(Participant {
+                        role,
+                        dip_id,
+                        mpid,
+                        webhook_url,
+                        api_key: api_key.unwrap_or_else(|| Secret(String::new())),
+                        certificate,
+                        webhook_ca,
+                    });
+                }
+                _ => out = None,
+            }
+        }
+        out
+    }
+
+    /// Every party has its own DIP ID, and every participant its own API key.
+    fn distinct_parties(
+        &mut self,
+        participants: Option<&Vec<Participant>>,
+        counterparties: &[Counterparty],
+    ) {
+        let Some(participants) = participants else {
+            return;
+        };
+        for (i, p) in participants.iter().enumerate() {
+            if participants[..i].iter().any(|q| q.dip_id == p.dip_id) {
+                self.problem(
+                    "participant",
+                    i,
+                    "dip_id",
+                    format!(
+                        "{:?} is another participant's DIP ID too; every party needs its own",
+                        p.dip_id
+                    ),
+                );
+            }
+            if counterparties.iter().any(|c| c.dip_id == p.dip_id) {
+                self.problem(
+                    "participant",
+                    i,
+                    "dip_id",
+                    "is also a counterparty's DIP ID; every party needs its own",
+                );
+            }
+            if participants[..i].iter().any(|q| q.api_key == p.api_key) {
+                self.problem(
+                    "participant",
+                    i,
+                    "api_key",
+                    "is another participant's API key too; the DIP tells participants apart by it",
+                );
+            }
+        }
     }
 
     /// The optional `[testdata]` section (`None` also when it is wrong: the problems found
@@ -825,20 +933,25 @@ pub fn check_mpid(s: &str) -> Result<(), String> {
 }
 
 fn check_sut_role(s: &str) -> Result<(), String> {
-    if SUT_ROLES.contains(&s) {
+    if crate::market::roles::qualifying().any(|r| r == s) {
         Ok(())
     } else {
-        Err(format!("not a participant role ({})", SUT_ROLES.join(", ")))
+        Err(format!(
+            "not a participant role ({})",
+            crate::market::roles::qualifying()
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
     }
 }
 
 fn check_counterparty_role(s: &str) -> Result<(), String> {
-    if COUNTERPARTY_ROLES.contains(&s) {
+    if crate::market::roles::role(s).is_some() {
         Ok(())
     } else {
         Err(format!(
             "not a DIP role ({})",
-            COUNTERPARTY_ROLES.join(", ")
+            crate::market::roles::codes().collect::<Vec<_>>().join(", ")
         ))
     }
 }
@@ -941,7 +1054,7 @@ mpid = "REGA"
             ("MHHS_QUAL_TIMEOUTS_ACK".to_owned(), "500ms".to_owned()),
         ];
         let (c, _) = load_str(GOOD, "good.toml", env).unwrap();
-        assert_eq!(c.dip.api_key.expose(), "from-env");
+        assert_eq!(c.participant().api_key.expose(), "from-env");
         assert_eq!(c.environment, "SIT");
         assert_eq!(c.timeouts.ack, Duration::from_millis(500));
     }

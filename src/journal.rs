@@ -21,13 +21,13 @@ pub const MAX_JOURNAL_BODY: usize = 256 * 1024;
 /// Headers whose values are never recorded.
 const SECRET_HEADERS: [&str; 3] = ["x-api-key", "authorization", "proxy-authorization"];
 
-/// Which way a message went.
+/// Which side of the DIP an exchange was on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
-    /// The SUT submitted to the DIP.
+    /// A system submitted to the DIP.
     Ingress,
-    /// The DIP delivered to the SUT.
+    /// The DIP delivered to a system.
     Egress,
     /// Something the harness did or saw that is not a message (a scripted fault, a timeout).
     Note,
@@ -86,8 +86,11 @@ pub struct Entry {
     pub at_ms: u64,
     pub scenario: Option<String>,
     pub direction: Direction,
-    /// The counterparty that sent a delivery, or the SUT.
-    pub party: Option<String>,
+    /// The party that sent the message (`ROLE DIPID`, as [`party_label`] writes it).
+    pub from: Option<String>,
+    /// The parties it is for: a submission's primary recipients (and those the DIP adds), or
+    /// the one system a delivery went to.
+    pub to: Vec<String>,
     pub url: String,
     pub interface: Option<String>,
     pub event: Option<String>,
@@ -114,7 +117,8 @@ impl Entry {
             at_ms: 0,
             scenario: None,
             direction,
-            party: None,
+            from: None,
+            to: Vec::new(),
             url: url.into(),
             interface: None,
             event: None,
@@ -189,20 +193,23 @@ impl Entry {
 
     /// One line describing the entry, as failure messages and reports quote it.
     pub fn summary(&self) -> String {
-        let arrow = match self.direction {
-            Direction::Ingress => "SUT→DIP",
-            Direction::Egress => "DIP→SUT",
-            Direction::Note => "note",
-        };
         let mut s = format!(
-            "#{} +{}.{:03}s {arrow}",
+            "#{} +{}.{:03}s",
             self.seq,
             self.at_ms / 1000,
             self.at_ms % 1000
         );
-        if let Some(p) = &self.party {
-            let _ = write!(s, " ({p})");
-        }
+        let from = self.from.as_deref().unwrap_or("?");
+        let to = if self.to.is_empty() {
+            "?".to_owned()
+        } else {
+            self.to.join(", ")
+        };
+        let _ = match self.direction {
+            Direction::Ingress => write!(s, " {from}→DIP (for {to})"),
+            Direction::Egress => write!(s, " DIP→{to} (from {from})"),
+            Direction::Note => write!(s, " note"),
+        };
         if self.direction != Direction::Note {
             let _ = write!(s, " {}", self.url);
         }
@@ -238,6 +245,16 @@ impl Entry {
         }
         s
     }
+}
+
+/// How the journal names a party: its role and DIP ID (`SUP 2300000001`).
+pub fn party_label(role: &str, dip_id: &str) -> String {
+    format!("{role} {dip_id}")
+}
+
+/// The role part of a [`party_label`].
+pub fn label_role(label: &str) -> &str {
+    label.split(' ').next().unwrap_or(label)
 }
 
 /// The journal of one run.

@@ -1,26 +1,26 @@
 //! Appointments: the supplier appointing metering and data services (IF-031).
-//! - Then the supplier requests a metering service appointment for the MPAN within the response timeout
-//! - Then the supplier requests a data service appointment for the MPAN within the response timeout
+//! - Then the system requests a metering service appointment for the MPAN within the response timeout
+//! - Then the system requests a data service appointment for the MPAN within the response timeout
 //! - Then the {event} request proposes a(n) {role} counterparty
 //! - Then the {event} request has appointment scenario {string}
 //! - Then the {event} request is addressed to the Registration Service
 //! - Then the {event} request carries the MPAN as delivered
 //! - Then the {event} request has {string} equal to {string}
-//! - Then the Registration Service answers with {interface} {event} and the supplier acknowledges it
+//! - Then the Registration Service answers with {interface} {event} and the system acknowledges it
 
 use cucumber::then;
 use serde_json::Value;
 
 use super::QualWorld;
 use super::params::{Event, Interface, Role};
-use crate::runner::{Session, StepFailure};
+use crate::session::{Session, StepFailure};
 
 /// The block of an appointment request and the prefix of its keys.
 fn block(event: &str) -> Result<(&'static str, &'static str), StepFailure> {
     match event {
         "[MSApp]" => Ok(("B070", "proposedMeteringService")),
         "[DSApp]" => Ok(("B071", "proposedDataService")),
-        other => Err(StepFailure(format!(
+        other => Err(StepFailure::setup(format!(
             "{other} is not an appointment request ([MSApp] or [DSApp])"
         ))),
     }
@@ -37,14 +37,14 @@ async fn request<'w>(w: &'w mut QualWorld, event: &str) -> Result<&'w mut Sessio
 }
 
 #[then(
-    expr = "the supplier requests a metering service appointment for the MPAN within the response timeout"
+    expr = "the system requests a metering service appointment for the MPAN within the response timeout"
 )]
 async fn requests_ms(w: &mut QualWorld) -> Result<(), StepFailure> {
     request(w, "[MSApp]").await.map(|_| ())
 }
 
 #[then(
-    expr = "the supplier requests a data service appointment for the MPAN within the response timeout"
+    expr = "the system requests a data service appointment for the MPAN within the response timeout"
 )]
 async fn requests_ds(w: &mut QualWorld) -> Result<(), StepFailure> {
     request(w, "[DSApp]").await.map(|_| ())
@@ -122,7 +122,7 @@ async fn field(
 }
 
 #[then(
-    expr = "the Registration Service answers with {interface} {event} and the supplier acknowledges it"
+    expr = "the Registration Service answers with {interface} {event} and the system acknowledges it"
 )]
 async fn regs_answers(
     w: &mut QualWorld,

@@ -9,8 +9,8 @@
 //! - When the Registration Service delivers {publication} {event} for both MPANs in one batch, the second with a wrong check digit
 //! - When the Registration Service delivers a body that is not JSON
 //! - When the Registration Service repeats the delivery
-//! - Then the supplier answers {int} with {code}
-//! - Then the supplier answers {int}
+//! - Then the system answers {int} with {code}
+//! - Then the system answers {int}
 //! - Then the answer echoes the delivered message(s)
 
 use cucumber::{given, then, when};
@@ -18,7 +18,7 @@ use serde_json::Value;
 
 use super::QualWorld;
 use super::params::{Code, Event, Publication, Role, SegmentParam};
-use crate::runner::{Mutation, StepFailure};
+use crate::session::{Mutation, StepFailure};
 
 /// A value written in a feature file: JSON when it parses as JSON, else a string.
 fn value(text: &str) -> Value {
@@ -141,8 +141,8 @@ async fn regs_delivers_batch(
 ) -> Result<(), StepFailure> {
     let s = w.session()?;
     if s.subjects.len() < 2 {
-        return Err(StepFailure(
-            "two MPANs are needed: \"Given two smart MPANs\" must come first".into(),
+        return Err(StepFailure::setup(
+            "two MPANs are needed: \"Given two smart MPANs\" must come first",
         ));
     }
     let interface = publication.interface();
@@ -172,12 +172,12 @@ async fn regs_repeats(w: &mut QualWorld) -> Result<(), StepFailure> {
     Ok(())
 }
 
-#[then(expr = "the supplier answers {int} with {code}")]
+#[then(expr = "the system answers {int} with {code}")]
 fn answers_with(w: &mut QualWorld, status: u16, code: Code) -> Result<(), StepFailure> {
     w.session()?.expect_answer(status, Some(&code))
 }
 
-#[then(expr = "the supplier answers {int}")]
+#[then(expr = "the system answers {int}")]
 fn answers(w: &mut QualWorld, status: u16) -> Result<(), StepFailure> {
     w.session()?.expect_answer(status, None)
 }

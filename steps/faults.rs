@@ -1,14 +1,14 @@
 //! DIP faults: outages and refusals scripted for one scenario's submissions.
 //! - Given the DIP answers the next {int} submission(s) of {interface} with {int}
 //! - Then the DIP answered a submission of {interface} with {int}
-//! - Then the supplier resubmits it within the retry timeout and the DIP accepts it once
-//! - Then the supplier does not resubmit it unchanged
+//! - Then the system resubmits it within the retry timeout and the DIP accepts it once
+//! - Then the system does not resubmit it unchanged
 
 use cucumber::{given, then};
 
 use super::QualWorld;
 use super::params::Interface;
-use crate::runner::StepFailure;
+use crate::session::StepFailure;
 
 #[given(expr = "the DIP answers the next {int} submission(s) of {interface} with {int}")]
 fn script(
@@ -18,7 +18,7 @@ fn script(
     status: u16,
 ) -> Result<(), StepFailure> {
     if !matches!(status, 400 | 408 | 429 | 500..=599) {
-        return Err(StepFailure(format!(
+        return Err(StepFailure::setup(format!(
             "a scripted DIP fault answers 400, 408, 429 or 5xx, not {status}"
         )));
     }
@@ -34,12 +34,12 @@ async fn answered(w: &mut QualWorld, interface: Interface, status: u16) -> Resul
         .map(|_| ())
 }
 
-#[then(expr = "the supplier resubmits it within the retry timeout and the DIP accepts it once")]
+#[then(expr = "the system resubmits it within the retry timeout and the DIP accepts it once")]
 async fn resubmits(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_resubmitted().await
 }
 
-#[then(expr = "the supplier does not resubmit it unchanged")]
+#[then(expr = "the system does not resubmit it unchanged")]
 async fn not_resubmitted(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_not_resubmitted().await
 }

@@ -2,7 +2,7 @@
 //! per domain. Each module starts with the list of the phrases it implements; together they
 //! are the glossary scenario authors read (`mhhs-qual steps` prints it).
 //!
-//! [`Session`]: crate::runner::Session
+//! [`Session`]: crate::session::Session
 
 mod appointment;
 mod delivery;

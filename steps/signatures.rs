@@ -4,15 +4,15 @@
 //! - When the Registration Service delivers {publication} {event} for the MPAN with a stale signature date
 //! - When the Registration Service delivers {publication} {event} for the MPAN signed with a certificate that is not the DIP's
 //! - When the Registration Service delivers {publication} {event} for the MPAN without the signature header {string}
-//! - Then the supplier refuses the delivery's signature
-//! - Then every submission is signed with the supplier's certificate and verifies
+//! - Then the system refuses the delivery's signature
+//! - Then every submission is signed with the system's certificate and verifies
 
 use cucumber::{then, when};
 
 use super::QualWorld;
 use super::params::{Event, Publication};
-use crate::runner::StepFailure;
 use crate::security::signature::HEADERS;
+use crate::session::StepFailure;
 use crate::stub::Signing;
 
 async fn deliver(
@@ -70,7 +70,7 @@ async fn without_header(
     header: String,
 ) -> Result<(), StepFailure> {
     let Some(name) = HEADERS.iter().find(|h| h.eq_ignore_ascii_case(&header)) else {
-        return Err(StepFailure(format!(
+        return Err(StepFailure::setup(format!(
             "{header:?} is not a signature header; one of {}",
             HEADERS.join(", ")
         )));
@@ -78,12 +78,12 @@ async fn without_header(
     deliver(w, &publication, &event, Signing::Without(name)).await
 }
 
-#[then(expr = "the supplier refuses the delivery's signature")]
+#[then(expr = "the system refuses the delivery's signature")]
 fn refuses(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_signature_refused()
 }
 
-#[then(expr = "every submission is signed with the supplier's certificate and verifies")]
+#[then(expr = "every submission is signed with the system's certificate and verifies")]
 fn submissions_signed(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_signed_submissions()
 }

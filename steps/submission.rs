@@ -1,23 +1,24 @@
-//! Submissions: what the SUT publishes to the DIP.
-//! - Then the supplier submits nothing for the MPAN(s)
-//! - Then the supplier submits {interface} {event} for the MPAN within the response timeout
-//! - Then the supplier submits {interface} {event} for the MPAN at most once
+//! Submissions: what the system publishes to the DIP.
+//! - Then the system submits nothing for the MPAN(s)
+//! - Then the system submits {interface} {event} for the MPAN within the response timeout
+//! - Then the system submits {interface} {event} for the MPAN within the response timeout, whatever the DIP answers
+//! - Then the system submits {interface} {event} for the MPAN at most once
 //! - Then every submission passes the DIP's checks and the market rules
 
 use cucumber::then;
 
 use super::QualWorld;
 use super::params::{Event, Interface};
-use crate::runner::StepFailure;
+use crate::session::StepFailure;
 
-#[then(expr = "the supplier submits nothing for the MPAN(s)")]
+#[then(expr = "the system submits nothing for the MPAN(s)")]
 async fn nothing(w: &mut QualWorld) -> Result<(), StepFailure> {
     let s = w.session()?;
     let after = s.delivery_mark;
     s.expect_no_submission(after).await
 }
 
-#[then(expr = "the supplier submits {interface} {event} for the MPAN within the response timeout")]
+#[then(expr = "the system submits {interface} {event} for the MPAN within the response timeout")]
 async fn submits(w: &mut QualWorld, interface: Interface, event: Event) -> Result<(), StepFailure> {
     let s = w.session()?;
     let timeout = s.harness.config.timeouts.response;
@@ -26,7 +27,22 @@ async fn submits(w: &mut QualWorld, interface: Interface, event: Event) -> Resul
         .map(|_| ())
 }
 
-#[then(expr = "the supplier submits {interface} {event} for the MPAN at most once")]
+#[then(
+    expr = "the system submits {interface} {event} for the MPAN within the response timeout, whatever the DIP answers"
+)]
+async fn attempts(
+    w: &mut QualWorld,
+    interface: Interface,
+    event: Event,
+) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let timeout = s.harness.config.timeouts.response;
+    s.await_attempt(&interface, &event, timeout)
+        .await
+        .map(|_| ())
+}
+
+#[then(expr = "the system submits {interface} {event} for the MPAN at most once")]
 async fn at_most_once(
     w: &mut QualWorld,
     interface: Interface,

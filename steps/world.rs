@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use crate::runner::{Harness, Session, StepFailure};
+use crate::session::{Harness, Session, StepFailure};
 
 tokio::task_local! {
     /// The harness of the run in progress, for worlds created while it runs.
@@ -27,6 +27,6 @@ impl QualWorld {
     pub fn session(&mut self) -> Result<&mut Session, StepFailure> {
         self.session
             .as_mut()
-            .ok_or_else(|| StepFailure("no harness is running for this scenario".into()))
+            .ok_or_else(|| StepFailure::setup("no harness is running for this scenario"))
     }
 }

@@ -1,91 +1,49 @@
-//! The supplier pack against the in-process reference supplier: it passes when the supplier is
-//! correct, and every fault switch makes the scenarios that exist to catch it fail. A scenario
-//! that no fault can fail would be a defect, so the table must cover every scenario.
+//! Every shipped pack against its role's in-process reference participant: the pack passes
+//! when the participant is correct, and each fault switch fails exactly the scenarios whose
+//! `@catches:` tags name it, at exactly the step the tag names, with a reason that shows the
+//! broken behaviour. The expectations are read from the feature files; the fault list is the
+//! reference participant's own.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
-use mhhs_qual::report::Status;
-use mhhs_qual::runner::{RunOptions, run};
-use mhhs_qual::sut::SupplierFault;
+use mhhs_qual::report::{ScenarioResult, Status};
+use mhhs_qual::runner::{Features, Pack, RunOptions, catches, run};
 
-/// Each fault and the scenarios that must fail because of it.
-const CATCHES: [(&str, &[&str]); 32] = [
-    ("slow-ack", &["QT-SUP-001", "QT-SUP-002"]),
-    ("wrong-echo", &["QT-SUP-001", "QT-SUP-002"]),
-    ("accept-schema-failure", &["QT-SUP-010"]),
-    ("accept-wrong-environment", &["QT-SUP-011"]),
-    ("accept-unknown-event", &["QT-SUP-012"]),
-    ("accept-wrong-schema-version", &["QT-SUP-013"]),
-    ("accept-bad-check-digit", &["QT-SUP-014", "QT-SUP-017"]),
-    ("accept-non-json", &["QT-SUP-015"]),
-    ("accept-unknown-interface", &["QT-SUP-016"]),
-    (
-        "react-to-rejected",
-        &[
-            "QT-SUP-010",
-            "QT-SUP-011",
-            "QT-SUP-013",
-            "QT-SUP-014",
-            "QT-SUP-017",
-        ],
-    ),
-    ("partial-batch", &["QT-SUP-017"]),
-    ("not-idempotent", &["QT-SUP-020"]),
-    (
-        "no-appointment",
-        &["QT-SUP-030", "QT-SUP-031", "QT-SUP-032", "QT-SUP-040"],
-    ),
-    ("smart-services-only", &["QT-SUP-031", "QT-SUP-032"]),
-    (
-        "wrong-recipient",
-        &["QT-SUP-030", "QT-SUP-031", "QT-SUP-032"],
-    ),
-    (
-        "wrong-scenario",
-        &["QT-SUP-030", "QT-SUP-031", "QT-SUP-032"],
-    ),
-    ("bad-timestamp", &["QT-SUP-040"]),
-    ("reuse-reference", &["QT-SUP-040"]),
-    ("wrong-environment-tag", &["QT-SUP-040"]),
-    ("reference-mismatch", &["QT-SUP-040"]),
-    ("no-retry", &["QT-SUP-050", "QT-SUP-051"]),
-    ("retry-new-reference", &["QT-SUP-050", "QT-SUP-051"]),
-    ("resubmit-on-400", &["QT-SUP-052"]),
-    ("accept-missing-date", &["QT-SUP-063"]),
-    ("accept-missing-hash", &["QT-SUP-063"]),
-    ("accept-missing-signature", &["QT-SUP-063"]),
-    ("accept-missing-certificate", &["QT-SUP-063"]),
-    ("hash-not-checked", &["QT-SUP-060"]),
-    ("no-clock-check", &["QT-SUP-061"]),
-    ("any-certificate", &["QT-SUP-062"]),
-    (
-        "unsigned-submissions",
-        &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"],
-    ),
-    (
-        "signs-url-as-is",
-        &["QT-SUP-064", "QT-SUP-030", "QT-SUP-040"],
-    ),
-];
+/// A scenario (or outline row) and the step (1-based) a fault must fail: `QT-SUP-063 line 41
+/// step 3`.
+type Site = (String, usize, usize);
 
-/// For faults that fail one row of an outline: the header the failing row names.
-const ROW: [(&str, &str); 4] = [
-    ("accept-missing-date", "X-DIP-Signature-Date"),
-    ("accept-missing-hash", "X-DIP-Content-Hash"),
-    ("accept-missing-signature", "X-DIP-Signature"),
-    ("accept-missing-certificate", "X-DIP-Signature-Certificate"),
-];
+fn pack() -> Pack {
+    Pack::find("supplier").unwrap()
+}
 
-async fn run_with(
-    faults: Vec<SupplierFault>,
-    tags: Option<&str>,
-) -> (u8, Vec<(String, Status, Option<String>, String)>) {
+/// What the tags of the pack expect of each fault: the sites it fails.
+fn expected() -> BTreeMap<String, BTreeSet<Site>> {
+    let features = Features::of_packs(&[pack()]).unwrap();
+    let mut out: BTreeMap<String, BTreeSet<Site>> = BTreeMap::new();
+    for (_, s) in features.scenarios() {
+        let qt = s
+            .tags
+            .iter()
+            .find(|t| t.starts_with("QT-"))
+            .cloned()
+            .unwrap_or_default();
+        for c in catches(&s.tags) {
+            let step = c.step.unwrap_or(s.steps.len());
+            out.entry(c.fault)
+                .or_default()
+                .insert((qt.clone(), s.position.line, step));
+        }
+    }
+    out
+}
+
+async fn run_with(faults: Vec<String>) -> (u8, Vec<ScenarioResult>) {
     let dir = tempfile::tempdir().unwrap();
     let outcome = run(RunOptions {
         pack: Some("supplier".into()),
         report_dir: dir.path().to_owned(),
         faults,
-        tags: tags.map(str::to_owned),
         ..RunOptions::default()
     })
     .await
@@ -93,28 +51,28 @@ async fn run_with(
     assert!(dir.path().join("junit.xml").exists());
     assert!(dir.path().join("results.json").exists());
     assert!(dir.path().join("journal.ndjson").exists());
-    let scenarios = outcome
-        .scenarios
-        .iter()
-        .map(|s| {
-            (
-                s.qt_id().unwrap_or_default().to_owned(),
-                s.status,
-                s.failure.clone(),
-                s.name.clone(),
-            )
-        })
-        .collect();
-    (outcome.exit, scenarios)
+    (outcome.exit, outcome.scenarios)
+}
+
+/// The `expected:` and `arrived instead:` lines of a failed step's message.
+fn reason(message: &str) -> String {
+    message
+        .lines()
+        .filter(|l| l.starts_with("expected: ") || l.starts_with("arrived instead: "))
+        .collect::<Vec<_>>()
+        .join(" / ")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pack_passes_against_the_reference_supplier() {
-    let (exit, scenarios) = run_with(Vec::new(), None).await;
-    let failed: Vec<_> = scenarios.iter().filter(|s| s.1 != Status::Passed).collect();
+    let (exit, scenarios) = run_with(Vec::new()).await;
+    let failed: Vec<_> = scenarios
+        .iter()
+        .filter(|s| s.status != Status::Passed)
+        .collect();
     assert!(failed.is_empty(), "{failed:#?}");
     assert_eq!(exit, 0);
-    let ids: BTreeSet<&str> = scenarios.iter().map(|s| s.0.as_str()).collect();
+    let ids: BTreeSet<&str> = scenarios.iter().filter_map(|s| s.qt_id()).collect();
     // S1 to S7, each level-3 code, three segments, 503 and 429, each signature fault: 23 ids,
     // 31 testcases.
     assert_eq!(ids.len(), 23, "{ids:?}");
@@ -122,53 +80,121 @@ async fn the_pack_passes_against_the_reference_supplier() {
 }
 
 #[test]
-fn every_fault_switch_is_in_the_table_and_every_scenario_is_caught_by_one() {
-    let names: BTreeSet<&str> = SupplierFault::ALL.iter().map(|f| f.1).collect();
-    let table: BTreeSet<&str> = CATCHES.iter().map(|c| c.0).collect();
-    assert_eq!(names, table);
-    let caught: BTreeSet<&str> = CATCHES.iter().flat_map(|c| c.1.iter().copied()).collect();
-    let pack: BTreeSet<String> = mhhs_qual::runner::Features::pack("supplier")
+fn every_scenario_catches_a_fault_and_every_fault_is_caught() {
+    let expected = expected();
+    let faults: BTreeSet<String> = mhhs_qual::sut::faults_of("SUP")
         .unwrap()
-        .scenarios()
-        .filter_map(|(_, s)| s.tags.iter().find(|t| t.starts_with("QT-")).cloned())
+        .iter()
+        .map(|f| f.name.to_owned())
         .collect();
-    let pack: BTreeSet<&str> = pack.iter().map(String::as_str).collect();
+    let tagged: BTreeSet<String> = expected.keys().cloned().collect();
     assert_eq!(
-        pack,
-        caught,
-        "scenarios no fault fails: {:?}",
-        pack.difference(&caught).collect::<Vec<_>>()
+        faults, tagged,
+        "faults no scenario catches, or tags of no fault"
+    );
+    let features = Features::of_packs(&[pack()]).unwrap();
+    let uncaught: Vec<String> = features
+        .scenarios()
+        .filter(|(_, s)| catches(&s.tags).is_empty())
+        .map(|(_, s)| format!("{} line {}", s.name, s.position.line))
+        .collect();
+    assert!(
+        uncaught.is_empty(),
+        "scenarios that catch no fault: {uncaught:?}"
+    );
+    // The generated tests below cover every fault of the reference supplier.
+    let generated: BTreeSet<String> = FAULT_TESTS.iter().map(|s| (*s).to_owned()).collect();
+    assert_eq!(generated, faults, "a fault without its test");
+}
+
+#[test]
+fn every_then_step_is_the_failing_step_of_some_fault() {
+    let features = Features::of_packs(&[pack()]).unwrap();
+    let sites: BTreeSet<(usize, usize)> = expected()
+        .values()
+        .flatten()
+        .map(|(_, line, step)| (*line, *step))
+        .collect();
+    let mut never = Vec::new();
+    for (_, s) in features.scenarios() {
+        for (i, step) in s.steps.iter().enumerate() {
+            if step.ty == mhhs_qual::runner::StepType::Then
+                && !sites.contains(&(s.position.line, i + 1))
+            {
+                never.push(format!(
+                    "{} (line {}) step {}: {}",
+                    s.name,
+                    s.position.line,
+                    i + 1,
+                    step.value
+                ));
+            }
+        }
+    }
+    assert!(
+        never.is_empty(),
+        "Then steps that no fault makes fail (each needs a @catches:FAULT:STEP):\n{}",
+        never.join("\n")
     );
 }
 
-async fn check_fault(name: &str) {
-    let (_, expected) = CATCHES.iter().find(|c| c.0 == name).unwrap();
-    let (exit, scenarios) = run_with(vec![name.parse().unwrap()], None).await;
-    assert_eq!(exit, 1, "{name}: the run must fail");
-    if let Some((_, header)) = ROW.iter().find(|r| r.0 == name) {
-        // Exactly the row of the header the fault ignores fails; the other rows pass.
-        let rows: Vec<_> = scenarios.iter().filter(|s| s.0 == "QT-SUP-063").collect();
-        assert_eq!(rows.len(), 4);
-        let failed: Vec<_> = rows.iter().filter(|s| s.1 == Status::Failed).collect();
-        assert_eq!(failed.len(), 1, "{name}: {rows:#?}");
-        assert!(
-            failed[0].3.contains(&format!("without {header} is")),
-            "{failed:#?}"
+/// Runs the pack with `fault` on and compares what failed, where and why, with the tags.
+async fn check_fault(fault: &str) {
+    let shows = mhhs_qual::sut::faults_of("SUP")
+        .unwrap()
+        .into_iter()
+        .find(|f| f.name == fault)
+        .unwrap_or_else(|| panic!("{fault} is not a fault of the reference supplier"))
+        .shows;
+    let want = expected().remove(fault).unwrap_or_default();
+    let (exit, scenarios) = run_with(vec![fault.to_owned()]).await;
+    let mut got = BTreeSet::new();
+    let mut table = Vec::new();
+    for s in &scenarios {
+        if s.status == Status::Passed {
+            continue;
+        }
+        let (step, message) = s
+            .steps
+            .iter()
+            .enumerate()
+            .find(|(_, st)| st.status != Status::Passed)
+            .map(|(i, st)| (i + 1, st.message.clone().unwrap_or_default()))
+            .unwrap_or((0, s.failure.clone().unwrap_or_default()));
+        assert_eq!(
+            s.status,
+            Status::Failed,
+            "{fault}: {} line {} could not be judged (an error, not a failure): {message}",
+            s.qt_id().unwrap_or_default(),
+            s.line
         );
-    }
-    for id in *expected {
-        let hits: Vec<_> = scenarios.iter().filter(|s| s.0 == *id).collect();
-        assert!(!hits.is_empty(), "{id} not in the pack");
+        let why = reason(&message);
         assert!(
-            hits.iter().any(|s| s.1 == Status::Failed
-                && s.2.as_deref().is_some_and(|f| f.contains("expected:"))),
-            "{name} must make {id} fail with an explained failure: {hits:#?}"
+            why.contains(shows),
+            "{fault}: {} line {} step {step} fails without showing {shows:?}: {why}",
+            s.qt_id().unwrap_or_default(),
+            s.line
         );
+        table.push(format!(
+            "@catches:{fault}:{step} on {} line {}: {why}",
+            s.qt_id().unwrap_or_default(),
+            s.line
+        ));
+        got.insert((s.qt_id().unwrap_or_default().to_owned(), s.line, step));
     }
+    assert_eq!(
+        got,
+        want,
+        "{fault}: the scenarios and steps that failed are not those the tags name; what failed:\n{}",
+        table.join("\n")
+    );
+    assert_eq!(exit, 1, "{fault}: the run must fail");
 }
 
 macro_rules! fault_tests {
     ($($test:ident => $name:literal),* $(,)?) => {
+        /// The faults the tests below run, one test each.
+        const FAULT_TESTS: &[&str] = &[$($name),*];
         $(
             #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
             async fn $test() {
@@ -191,14 +217,11 @@ fault_tests! {
     fault_react_to_rejected => "react-to-rejected",
     fault_partial_batch => "partial-batch",
     fault_not_idempotent => "not-idempotent",
-    fault_no_appointment => "no-appointment",
-    fault_smart_services_only => "smart-services-only",
-    fault_wrong_recipient => "wrong-recipient",
-    fault_wrong_scenario => "wrong-scenario",
     fault_bad_timestamp => "bad-timestamp",
     fault_reuse_reference => "reuse-reference",
     fault_wrong_environment_tag => "wrong-environment-tag",
     fault_reference_mismatch => "reference-mismatch",
+    fault_m0_not_as_delivered => "m0-not-as-delivered",
     fault_no_retry => "no-retry",
     fault_retry_new_reference => "retry-new-reference",
     fault_resubmit_on_400 => "resubmit-on-400",
@@ -209,6 +232,12 @@ fault_tests! {
     fault_hash_not_checked => "hash-not-checked",
     fault_no_clock_check => "no-clock-check",
     fault_any_certificate => "any-certificate",
+    fault_react_to_bad_signature => "react-to-bad-signature",
     fault_unsigned_submissions => "unsigned-submissions",
     fault_signs_url_as_is => "signs-url-as-is",
+    fault_no_appointment => "no-appointment",
+    fault_smart_services_only => "smart-services-only",
+    fault_wrong_recipient => "wrong-recipient",
+    fault_wrong_scenario => "wrong-scenario",
+    fault_refuse_appointment_response => "refuse-appointment-response",
 }

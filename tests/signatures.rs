@@ -10,11 +10,11 @@ use std::sync::Arc;
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as B64;
 use mhhs_qual::journal::{Direction, Entry};
-use mhhs_qual::runner::Harness;
 use mhhs_qual::security::signature::{
     self, CERTIFICATE, DATE, DEFAULT_SKEW, HASH, Presented, SIGNATURE, Signed, Signer, Verifier,
     string_to_sign,
 };
+use mhhs_qual::session::Harness;
 use serde_json::{Value, json};
 use time::OffsetDateTime;
 

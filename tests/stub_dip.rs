@@ -6,7 +6,7 @@ mod common;
 use std::sync::Arc;
 
 use mhhs_qual::journal::Direction;
-use mhhs_qual::runner::Harness;
+use mhhs_qual::session::Harness;
 use serde_json::{Value, json};
 
 async fn harness() -> Arc<Harness> {

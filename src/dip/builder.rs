@@ -29,7 +29,7 @@ pub struct Builder {
 impl Builder {
     /// The variables every template can use.
     pub fn vars(&self, from: &Counterparty, subject: &Subject) -> Vars {
-        let p = &self.config.participant;
+        let p = self.config.participant();
         let distributor: u8 = subject
             .mpan
             .get(..2)
@@ -128,7 +128,7 @@ impl Builder {
                 }),
             );
         }
-        common.insert("A0".into(), json!({"primaryRecipients": [self.config.participant.dip_id], "secondaryRecipients": [], "always": []}));
+        common.insert("A0".into(), json!({"primaryRecipients": [self.config.participant().dip_id], "secondaryRecipients": [], "always": []}));
         common.remove("D0");
         Ok(payload)
     }

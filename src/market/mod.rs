@@ -6,6 +6,7 @@ mod catalogue;
 mod derivation;
 pub mod generator;
 mod mpan;
+pub mod roles;
 mod segment;
 
 pub use catalogue::{Catalogue, Item};

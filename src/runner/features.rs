@@ -1,17 +1,14 @@
-//! Where feature files come from: the packs shipped in the binary or paths on disk. Every file
-//! is parsed before anything runs, so a broken feature file stops the run (exit 2) naming its
-//! file and line.
+//! Where feature files come from: packs (shipped in the binary or folders of one's own) or
+//! paths on disk. Every file is parsed before anything runs, so a broken feature file stops
+//! the run (exit 2) naming its file and line; so does a `@catches:` tag naming a fault the
+//! pack role's reference participant does not have.
 
 use std::path::{Path, PathBuf};
 
 use cucumber::feature::Ext as _;
 use cucumber::gherkin::{self, GherkinEnv};
 
-use crate::embedded;
-
-/// The shipped packs: name, folder, and the role of the reference participant they run against.
-pub const PACKS: [(&str, &str, &str); 1] =
-    [("supplier", "features/qualification/supplier/", "SUP")];
+use super::Pack;
 
 /// A feature file's text and the path it is reported under.
 #[derive(Debug, Clone)]
@@ -34,8 +31,22 @@ pub enum FeatureError {
         line: usize,
         message: String,
     },
-    #[error("unknown pack {0:?}; shipped packs: {packs}", packs = PACKS.iter().map(|p| p.0).collect::<Vec<_>>().join(", "))]
-    UnknownPack(String),
+    #[error("unknown pack {name:?}; shipped packs: {packs} (or give a folder with a pack.toml)")]
+    UnknownPack { name: String, packs: String },
+    #[error(
+        "{0} is a folder without a pack.toml: give feature paths instead of --pack, or add a pack.toml"
+    )]
+    NoManifest(String),
+    #[error(
+        "{path}:{line}: @catches:{fault}: the {role} reference participant has no fault {fault:?} (known: {known})"
+    )]
+    UnknownFault {
+        path: String,
+        line: usize,
+        fault: String,
+        role: String,
+        known: String,
+    },
     #[error("no .feature file in {0}")]
     Empty(String),
 }
@@ -47,37 +58,15 @@ pub struct Features {
 }
 
 impl Features {
-    /// The shipped pack of that name.
-    pub fn pack(name: &str) -> Result<Self, FeatureError> {
-        let (_, folder, _) = PACKS
-            .iter()
-            .find(|p| p.0 == name)
-            .ok_or_else(|| FeatureError::UnknownPack(name.to_owned()))?;
-        Self::parse(
-            embedded::under(folder)
-                .filter(|(p, _)| p.ends_with(".feature"))
-                .map(|(p, t)| FeatureSource {
-                    path: p.to_owned(),
-                    text: t.to_owned(),
-                })
-                .collect(),
-        )
-    }
-
-    /// Every shipped pack.
-    pub fn all_packs() -> Result<Self, FeatureError> {
-        let mut sources = Vec::new();
-        for (_, folder, _) in PACKS {
-            sources.extend(
-                embedded::under(folder)
-                    .filter(|(p, _)| p.ends_with(".feature"))
-                    .map(|(p, t)| FeatureSource {
-                        path: p.to_owned(),
-                        text: t.to_owned(),
-                    }),
-            );
+    /// The features of these packs, their `@catches:` tags checked against each pack's role.
+    pub fn of_packs(packs: &[Pack]) -> Result<Self, FeatureError> {
+        let mut features = Vec::new();
+        for p in packs {
+            let mut parsed = Self::parse(p.sources.clone())?;
+            parsed.check_catches(&p.manifest.role)?;
+            features.append(&mut parsed.features);
         }
-        Self::parse(sources)
+        Ok(Self { features })
     }
 
     /// Feature files or folders on disk.
@@ -111,6 +100,29 @@ impl Features {
         Ok(Self { features })
     }
 
+    /// Every `@catches:` tag names a fault of the `role` reference participant.
+    pub fn check_catches(&self, role: &str) -> Result<(), FeatureError> {
+        let known = crate::sut::faults_of(role).unwrap_or_default();
+        for (f, s) in self.scenarios() {
+            for c in catches(&s.tags) {
+                if !known.iter().any(|k| k.name == c.fault) {
+                    return Err(FeatureError::UnknownFault {
+                        path: f
+                            .path
+                            .as_ref()
+                            .map(|p| p.display().to_string())
+                            .unwrap_or_default(),
+                        line: s.position.line,
+                        fault: c.fault,
+                        role: role.to_owned(),
+                        known: known.iter().map(|k| k.name).collect::<Vec<_>>().join(", "),
+                    });
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Every scenario: (feature, scenario), rules included.
     pub fn scenarios(&self) -> impl Iterator<Item = (&gherkin::Feature, &gherkin::Scenario)> {
         self.features.iter().flat_map(|f| {
@@ -137,7 +149,32 @@ fn parse_error(path: &str, text: &str, e: &gherkin::ParseError) -> FeatureError 
     }
 }
 
-fn collect(p: &Path, out: &mut Vec<FeatureSource>) -> Result<(), FeatureError> {
+/// What a `@catches:FAULT` or `@catches:FAULT:STEP` tag says: the scenario exists to catch
+/// that fault, and fails under it at that step (1-based; the last step when not given).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Catch {
+    pub fault: String,
+    pub step: Option<usize>,
+}
+
+/// The `@catches:` tags among `tags` (written without `@`, as the parser keeps them).
+pub fn catches(tags: &[String]) -> Vec<Catch> {
+    tags.iter()
+        .filter_map(|t| t.strip_prefix("catches:"))
+        .map(|rest| match rest.rsplit_once(':') {
+            Some((fault, step)) if step.parse::<usize>().is_ok() => Catch {
+                fault: fault.to_owned(),
+                step: step.parse().ok(),
+            },
+            _ => Catch {
+                fault: rest.to_owned(),
+                step: None,
+            },
+        })
+        .collect()
+}
+
+pub(super) fn collect(p: &Path, out: &mut Vec<FeatureSource>) -> Result<(), FeatureError> {
     let meta = std::fs::metadata(p).map_err(|source| FeatureError::Read {
         path: p.display().to_string(),
         source,

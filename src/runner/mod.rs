@@ -1,12 +1,11 @@
-//! Running packs: the [`Harness`] (everything one run shares), the [`Session`] each scenario
-//! works through, the feature sources, and the run itself with its reports and exit status.
+//! Cucumber glue: packs and their features, and the run itself (cucumber with our collector,
+//! the harness of the session layer, the reports and the exit status).
 
 mod features;
-mod harness;
+mod packs;
 mod run;
-mod session;
 
-pub use features::{FeatureError, FeatureSource, Features, PACKS};
-pub use harness::{Harness, HarnessOptions, Participant, egress_client};
+pub use cucumber::gherkin::StepType;
+pub use features::{Catch, FeatureError, FeatureSource, Features, catches};
+pub use packs::{Manifest, Pack};
 pub use run::{RunError, RunOptions, RunOutcome, run};
-pub use session::{Mutation, Session, StepFailure};

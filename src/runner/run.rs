@@ -14,17 +14,18 @@ use cucumber::tag::Ext as _;
 use cucumber::{World as _, gherkin};
 use futures::FutureExt as _;
 
-use super::{FeatureError, Features, Harness, HarnessOptions, Participant};
+use super::{FeatureError, Features, Pack};
 use crate::config::{self, ConfigError};
 use crate::exit;
 use crate::report::{Collector, ScenarioResult, results::Totals};
+use crate::session::{Harness, HarnessError, HarnessOptions, SystemUnderTest};
 use crate::steps::QualWorld;
-use crate::sut::SupplierFault;
 
 /// What to run and where to report.
 pub struct RunOptions {
     /// The participant's configuration; without it, the reference participants run in-process.
     pub config: Option<PathBuf>,
+    /// A shipped pack's name or alias, or a pack folder.
     pub pack: Option<String>,
     pub paths: Vec<PathBuf>,
     pub tags: Option<String>,
@@ -32,8 +33,9 @@ pub struct RunOptions {
     pub concurrency: Option<usize>,
     pub schemas_dir: Option<PathBuf>,
     pub stubs_dir: Option<PathBuf>,
-    /// Faults switched on in the reference participant (runs without a configuration only).
-    pub faults: Vec<SupplierFault>,
+    /// Faults switched on in the reference participant (runs without a configuration only),
+    /// by name.
+    pub faults: Vec<String>,
     pub progress: bool,
     /// Mutual TLS on both legs with the in-process reference participant (certificates made
     /// for the run).
@@ -68,17 +70,31 @@ pub enum RunError {
     Config(#[from] ConfigError),
     #[error(transparent)]
     Features(#[from] FeatureError),
-    #[error("cannot listen on {addr}: {source} (is another process using the port?)")]
-    Port {
-        addr: String,
-        source: std::io::Error,
+    #[error(transparent)]
+    Harness(#[from] HarnessError),
+    #[error(
+        "the pack {pack} qualifies a {role} system, but the configuration's participant {dip_id} is a {participant}"
+    )]
+    WrongRole {
+        pack: String,
+        role: String,
+        dip_id: String,
+        participant: String,
     },
-    #[error("schemas: {0}")]
-    Schemas(String),
-    #[error("stubs: {0}")]
-    Stubs(String),
-    #[error("message security: {0}")]
-    Security(String),
+    #[error("the selected packs qualify different roles ({0}): run one pack at a time")]
+    SeveralRoles(String),
+    #[error("{source_name}: the pack {pack} needs a [[counterparty]] of each role {missing}")]
+    MissingCounterparties {
+        source_name: String,
+        pack: String,
+        missing: String,
+    },
+    #[error("the pack {pack} relies on the reaction {reaction:?}, which {stubs} does not declare")]
+    MissingReaction {
+        pack: String,
+        reaction: String,
+        stubs: String,
+    },
     #[error("--tags {0:?} is not a tag expression such as \"@QT-SUP-001 or @S4\"")]
     Tags(String),
     #[error("no scenario selected{0}: a run in which nothing runs is not a pass")]
@@ -108,12 +124,17 @@ pub struct RunOutcome {
 pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     let started_at = crate::dip::now_dt003();
     let started = Instant::now();
-    let features = if !options.paths.is_empty() {
-        Features::paths(&options.paths)?
+    let packs = if !options.paths.is_empty() {
+        Vec::new()
     } else if let Some(pack) = &options.pack {
-        Features::pack(pack)?
+        vec![Pack::find(pack)?]
     } else {
-        Features::all_packs()?
+        Pack::shipped()?
+    };
+    let features = if options.paths.is_empty() {
+        Features::of_packs(&packs)?
+    } else {
+        Features::paths(&options.paths)?
     };
     let features = select(features, options.tags.as_deref())?;
     let expected: Vec<ScenarioResult> = features
@@ -128,7 +149,12 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             .unwrap_or_default();
         return Err(RunError::NoScenarios(why));
     }
-    let (config, participant, concurrency) = if let Some(path) = &options.config {
+    let mut roles: Vec<&str> = packs.iter().map(|p| p.manifest.role.as_str()).collect();
+    roles.dedup();
+    if roles.len() > 1 {
+        return Err(RunError::SeveralRoles(roles.join(", ")));
+    }
+    let (mut config, systems, concurrency) = if let Some(path) = &options.config {
         if !options.faults.is_empty() {
             return Err(RunError::FaultWithConfig);
         }
@@ -136,32 +162,43 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         for w in warnings {
             tracing::warn!("{w}");
         }
-        (c, Participant::External, options.concurrency.unwrap_or(1))
+        (
+            c,
+            SystemUnderTest::External,
+            options.concurrency.unwrap_or(1),
+        )
     } else {
         let text = crate::embedded::file("config/reference.toml")
             .expect("the reference configuration ships");
         let (c, _) = config::load_str(text, "config/reference.toml", Vec::new())?;
         (
             c,
-            Participant::ReferenceSupplier(options.faults.iter().copied().collect()),
+            SystemUnderTest::Reference(options.faults.iter().cloned().collect()),
             options.concurrency.unwrap_or(8),
         )
     };
+    if let Some(role) = roles.first() {
+        if options.config.is_none() {
+            // The built-in reference participant plays the role the packs qualify.
+            config.participants[0].role = (*role).to_owned();
+        }
+        check_packs(&packs, &config, options.stubs_dir.as_deref())?;
+    }
     std::fs::create_dir_all(&options.report_dir).map_err(|source| RunError::Report {
         path: options.report_dir.display().to_string(),
         source,
     })?;
     let participant_json = serde_json::json!({
-        "role": config.participant.role,
-        "dip_id": config.participant.dip_id,
-        "mpid": config.participant.mpid,
-        "reference": matches!(participant, Participant::ReferenceSupplier(_)),
-        "faults": options.faults.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        "role": config.participant().role,
+        "dip_id": config.participant().dip_id,
+        "mpid": config.participant().mpid,
+        "reference": matches!(systems, SystemUnderTest::Reference(_)),
+        "faults": options.faults.clone(),
     });
     let harness = Harness::start(
         config,
         HarnessOptions {
-            participant,
+            systems,
             schemas_dir: options.schemas_dir.clone(),
             stubs_dir: options.stubs_dir.clone(),
             reference_tls: options.reference_tls,
@@ -246,6 +283,58 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         interrupted,
         report_dir: options.report_dir,
     })
+}
+
+/// The packs fit the configuration: each qualifies the role of its first participant, and
+/// it has the counterparties and the reactions they need.
+fn check_packs(
+    packs: &[Pack],
+    config: &config::Config,
+    stubs_dir: Option<&std::path::Path>,
+) -> Result<(), RunError> {
+    let participant = config.participant();
+    let schemas = crate::schema::SchemaSet::embedded().map_err(HarnessError::from)?;
+    let reactions =
+        crate::stub::Reactions::load(stubs_dir, &schemas).map_err(HarnessError::from)?;
+    for p in packs {
+        let m = &p.manifest;
+        if m.role != participant.role {
+            return Err(RunError::WrongRole {
+                pack: m.name.clone(),
+                role: m.role.clone(),
+                dip_id: participant.dip_id.clone(),
+                participant: participant.role.clone(),
+            });
+        }
+        let missing: Vec<&str> = m
+            .counterparties
+            .iter()
+            .filter(|r| config.counterparty(r).is_none())
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(RunError::MissingCounterparties {
+                source_name: config.source.clone(),
+                pack: m.name.clone(),
+                missing: missing.join(", "),
+            });
+        }
+        if let Some(r) = m
+            .reactions
+            .iter()
+            .find(|r| !reactions.0.iter().any(|x| &x.name == *r))
+        {
+            return Err(RunError::MissingReaction {
+                pack: m.name.clone(),
+                reaction: r.clone(),
+                stubs: stubs_dir.map_or_else(
+                    || "stubs/counterparties.toml".to_owned(),
+                    |d| d.join("counterparties.toml").display().to_string(),
+                ),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Keeps the scenarios the tag expression selects (feature and rule tags count too).

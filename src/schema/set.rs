@@ -41,6 +41,8 @@ pub struct SchemaSet {
     ingress: Validator,
     egress: Validator,
     standard_response: Validator,
+    /// The schema documents, by path relative to the folder, for [`SchemaSet::defines`].
+    docs: HashMap<String, Value>,
 }
 
 impl std::fmt::Debug for SchemaSet {
@@ -144,7 +146,72 @@ impl SchemaSet {
             standard_response: build("dip/standard-response.json", None)?,
             catalogue,
             variants,
+            docs,
         })
+    }
+
+    /// Whether the schema of `interface`/`event` defines a member at `pointer` (a JSON pointer
+    /// into one payload, such as `/CustomBlock/B012/serviceProviderAppointmentRequestingSupplierDIPID`),
+    /// following `properties`, `items`, `$ref` and the `allOf`/`anyOf`/`oneOf` branches.
+    pub fn defines(&self, interface: &str, event: &str, pointer: &str) -> bool {
+        let Some(file) = self
+            .catalogue
+            .get(interface)
+            .and_then(|i| i.variants.get(event))
+        else {
+            return false;
+        };
+        let Some(root) = self.docs.get(file) else {
+            return false;
+        };
+        let segments: Vec<String> = pointer
+            .split('/')
+            .skip(1)
+            .map(|p| p.replace("~1", "/").replace("~0", "~"))
+            .collect();
+        self.walk(file, root, &segments, 0)
+    }
+
+    fn walk(&self, file: &str, schema: &Value, segments: &[String], depth: usize) -> bool {
+        if depth > 32 {
+            return false;
+        }
+        if let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
+            let (target, fragment) = reference.split_once('#').unwrap_or((reference, ""));
+            let target_file = if target.is_empty() {
+                file.to_owned()
+            } else {
+                join_relative(file, target)
+            };
+            let Some(doc) = self.docs.get(&target_file) else {
+                return false;
+            };
+            let Some(resolved) = doc.pointer(fragment) else {
+                return false;
+            };
+            return self.walk(&target_file, resolved, segments, depth + 1);
+        }
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if let Some(branches) = schema.get(key).and_then(Value::as_array)
+                && branches
+                    .iter()
+                    .any(|b| self.walk(file, b, segments, depth + 1))
+            {
+                return true;
+            }
+        }
+        let Some((first, rest)) = segments.split_first() else {
+            return true;
+        };
+        if let Some(next) = schema.get("properties").and_then(|p| p.get(first)) {
+            return self.walk(file, next, rest, depth + 1);
+        }
+        if first.parse::<usize>().is_ok()
+            && let Some(items) = schema.get("items")
+        {
+            return self.walk(file, items, rest, depth + 1);
+        }
+        false
     }
 
     pub fn catalogue(&self) -> &Catalogue {
@@ -338,4 +405,20 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<(String, String)>) -> Result<(), 
         }
     }
     Ok(())
+}
+
+/// `target` relative to the folder of `file` (both relative to the schema folder).
+fn join_relative(file: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = file.split('/').collect();
+    parts.pop();
+    for segment in target.split('/') {
+        match segment {
+            "." | "" => {}
+            ".." => {
+                parts.pop();
+            }
+            other => parts.push(other),
+        }
+    }
+    parts.join("/")
 }

@@ -1,4 +1,4 @@
-//! Egress: the DIP delivering to the SUT's webhook.
+//! Egress: the DIP delivering to a system's webhook.
 //!
 //! The DIP fills `D0` and `A0.secondaryRecipients`/`always`, posts the batch, and retries
 //! `408`, `429` and `5xx` (and nothing else) a bounded number of times. Every attempt, its
@@ -11,9 +11,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+use std::collections::HashMap;
+
 use crate::config::{Config, Counterparty};
 use crate::dip::{Ids, now_dt003};
 use crate::journal::{Body, Direction, Entry, Journal};
+use crate::party::Party;
 use crate::schema::SchemaSet;
 use crate::security::signature::Signer;
 
@@ -21,6 +24,8 @@ use crate::security::signature::Signer;
 const MAX_ANSWER: usize = 1024 * 1024;
 /// Attempts per delivery, the first included.
 const ATTEMPTS: u32 = 3;
+/// The outcome of an attempt whose connection failed.
+const UNREACHABLE: &str = "webhook unreachable";
 
 /// What is sent.
 #[derive(Debug, Clone)]
@@ -54,7 +59,10 @@ pub enum Signing {
 #[derive(Debug, Clone)]
 pub struct Delivery {
     pub scenario: Option<String>,
+    /// Who sent the message: a stubbed counterparty, or a system whose submission is routed.
     pub from: Counterparty,
+    /// The system it goes to.
+    pub to: Arc<Party>,
     pub body: DeliveryBody,
     pub signing: Signing,
 }
@@ -67,7 +75,9 @@ pub struct Egress {
     schemas: Arc<SchemaSet>,
     journal: Arc<Journal>,
     ids: Arc<Ids>,
-    webhook: String,
+    /// The client of each system (by DIP ID) whose webhook needs TLS of its own; others use
+    /// `client`.
+    clients: Arc<HashMap<String, reqwest::Client>>,
     signer: Arc<Signer>,
     /// Made on first use: a certificate with the DIP's name that is not the DIP's.
     impostor: Arc<std::sync::OnceLock<Result<Signer, String>>>,
@@ -84,17 +94,23 @@ impl Egress {
         client: reqwest::Client,
         signer: Arc<Signer>,
     ) -> Self {
-        let webhook = config.participant.webhook_url.clone();
         Self {
             client,
             config,
             schemas,
             journal,
             ids,
-            webhook,
+            clients: Arc::default(),
             signer,
             impostor: Arc::default(),
         }
+    }
+
+    /// Delivers to these systems (by DIP ID) with clients of their own.
+    #[must_use]
+    pub fn with_clients(mut self, clients: HashMap<String, reqwest::Client>) -> Self {
+        self.clients = Arc::new(clients);
+        self
     }
 
     /// A client builder with the egress timeouts.
@@ -106,7 +122,12 @@ impl Egress {
     }
 
     /// The signature headers of one attempt, signed as `signing` says, and the bytes to send.
-    fn signed(&self, bytes: &[u8], signing: Signing) -> (Vec<(&'static str, String)>, Vec<u8>) {
+    fn signed(
+        &self,
+        url: &str,
+        bytes: &[u8],
+        signing: Signing,
+    ) -> (Vec<(&'static str, String)>, Vec<u8>) {
         let now = time::OffsetDateTime::now_utc();
         let mut at = now;
         let mut sent = bytes.to_vec();
@@ -137,7 +158,7 @@ impl Egress {
                 }
             }
         }
-        let s = signer.sign("POST", &self.webhook, bytes, at);
+        let s = signer.sign("POST", url, bytes, at);
         let headers = s
             .headers()
             .into_iter()
@@ -147,8 +168,8 @@ impl Egress {
         (headers, sent)
     }
 
-    /// Fills `D0` and the DIP's part of `A0` in every payload of a batch.
-    pub fn stamp(&self, payloads: &mut [Value], from: &Counterparty) {
+    /// Fills `D0` and the DIP's part of `A0` in every payload of a batch going to `to`.
+    pub fn stamp(&self, payloads: &mut [Value], from: &Counterparty, to: &str) {
         for p in payloads {
             let interface = p
                 .pointer("/CommonBlock/S0/interfaceID")
@@ -175,7 +196,7 @@ impl Egress {
                     "serviceTicketURL": null,
                 }),
             );
-            let sut = self.config.participant.dip_id.clone();
+            let sut = to.to_owned();
             let a0 = common
                 .entry("A0")
                 .or_insert_with(|| json!({"primaryRecipients": []}));
@@ -203,7 +224,7 @@ impl Egress {
     pub async fn deliver(&self, delivery: Delivery) -> Arc<Entry> {
         let (bytes, content_type) = match delivery.body {
             DeliveryBody::Batch(mut payloads) => {
-                self.stamp(&mut payloads, &delivery.from);
+                self.stamp(&mut payloads, &delivery.from, &delivery.to.dip_id);
                 let body: Vec<Value> = payloads
                     .into_iter()
                     .map(|p| json!({ "payload": p }))
@@ -224,14 +245,40 @@ impl Egress {
                 .attempt(
                     delivery.scenario.as_ref(),
                     &delivery.from,
+                    &delivery.to,
                     &bytes,
                     &content_type,
                     delivery.signing,
                     attempt,
                 )
                 .await;
-            let retry = matches!(entry.status, Some(408 | 429 | 500..=599));
-            if !retry || attempt >= ATTEMPTS {
+            // Answers asking for a retry, and a webhook that cannot be reached at all, are
+            // tried again; anything else (an answer, or none within `ack`) is final.
+            let retry = matches!(entry.status, Some(408 | 429 | 500..=599))
+                || entry.outcome.starts_with(UNREACHABLE);
+            if !retry {
+                return entry;
+            }
+            if attempt >= ATTEMPTS {
+                let mut note = Entry::new(Direction::Note, "");
+                note.scenario.clone_from(&entry.scenario);
+                note.from.clone_from(&entry.from);
+                note.to.clone_from(&entry.to);
+                note.interface.clone_from(&entry.interface);
+                note.event.clone_from(&entry.event);
+                note.mpan.clone_from(&entry.mpan);
+                note.transaction.clone_from(&entry.transaction);
+                note.outcome = format!(
+                    "undelivered to {} after {attempt} attempts: {}",
+                    entry.to.join(", "),
+                    entry.outcome
+                );
+                note.verdicts.push(crate::journal::Verdict {
+                    check: "delivery".into(),
+                    ok: false,
+                    detail: note.outcome.clone(),
+                });
+                self.journal.record(note);
                 return entry;
             }
             tokio::time::sleep(Duration::from_millis(50 * u64::from(attempt))).await;
@@ -243,17 +290,26 @@ impl Egress {
         &self,
         scenario: Option<&String>,
         from: &Counterparty,
+        to: &Party,
         bytes: &[u8],
         content_type: &str,
         signing: Signing,
         attempt: u32,
     ) -> Arc<Entry> {
-        let (headers, bytes) = self.signed(bytes, signing);
-        let mut entry = Entry::new(Direction::Egress, self.webhook.clone())
+        let Some(system) = to.system() else {
+            let mut entry = Entry::new(Direction::Note, "");
+            entry.scenario = scenario.cloned();
+            entry.outcome = format!("{} is a stubbed party: nothing to deliver to", to.label());
+            return self.journal.record(entry);
+        };
+        let webhook = system.webhook_url.as_str();
+        let (headers, bytes) = self.signed(webhook, bytes, signing);
+        let mut entry = Entry::new(Direction::Egress, webhook)
             .with_headers([("content-type", content_type)])
             .with_headers(headers.iter().map(|(k, v)| (*k, v.as_str())));
         entry.scenario = scenario.cloned();
-        entry.party = Some(from.role.clone());
+        entry.from = Some(crate::journal::party_label(&from.role, &from.dip_id));
+        entry.to = vec![to.label()];
         entry.attempt = attempt;
         entry.body = Body::from_bytes(&bytes);
         let mut entry = entry.described();
@@ -265,10 +321,8 @@ impl Egress {
             });
         }
         let started = Instant::now();
-        let mut request = self
-            .client
-            .post(&self.webhook)
-            .header("content-type", content_type);
+        let client = self.clients.get(&to.dip_id).unwrap_or(&self.client);
+        let mut request = client.post(webhook).header("content-type", content_type);
         for (name, value) in &headers {
             request = request.header(*name, value);
         }
@@ -328,7 +382,9 @@ impl Egress {
             Err(e) => {
                 entry.latency_ms =
                     Some(u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX));
-                entry.outcome = if e.is_timeout() {
+                entry.outcome = if e.is_connect() && !e.is_timeout() {
+                    format!("{UNREACHABLE}: {}", short_error(&e))
+                } else if e.is_timeout() {
                     format!(
                         "no answer within {}",
                         humantime::format_duration(self.config.timeouts.ack)

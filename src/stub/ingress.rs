@@ -1,15 +1,17 @@
-//! Ingress: the SUT publishing to the DIP (`POST /dip-channel/{interfaceID}`), answered as the
+//! Ingress: a system publishing to the DIP (`POST /dip-channel/{interfaceID}`), answered as the
 //! DIP's level-1 checks answer, a batch accepted or rejected whole (CONTRACT.md §2).
 //!
-//! Checks, in order: channel known (404), API key (401), body size (413), signature against
-//! the participant's certificate (401 when absent, 403 when wrong; CONTRACT.md §4), content
-//! type and JSON (400 `MSG1001`), scripted faults, envelope and variant schema (`MSG1001`),
-//! `S0.interfaceID` against the URL (`MSG1002`), sender DIP ID (`MSG1009`) and role
-//! (`MSG1010`), sender timestamp form and not in the future (`MSG1007`), sender reference not
-//! already accepted (`MSG1006`). The market rules of [`crate::schema::rules`] are then recorded
-//! as verdicts: they are the harness's checks, not the DIP's, so they do not change the answer.
+//! Checks, in order: channel known (404), API key naming the submitting party (401), body size
+//! (413), signature against that party's certificate (401 when absent, 403 when wrong;
+//! CONTRACT.md §4), content type and JSON (400 `MSG1001`), scripted faults, envelope and
+//! variant schema (`MSG1001`), `S0.interfaceID` against the URL (`MSG1002`), sender DIP ID
+//! (`MSG1009`) and role (`MSG1010`) against the party's, primary recipients known to the
+//! registry (`MSG1031`), sender timestamp form and not in the future (`MSG1007`), sender
+//! reference not already accepted (`MSG1006`). The market rules of [`crate::schema::rules`]
+//! are then recorded as verdicts: they are the harness's checks, not the DIP's, so they do not
+//! change the answer. Accepted messages go on to the router ([`super::Router`]).
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -22,6 +24,7 @@ use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 use crate::config::Config;
 use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response_bytes};
 use crate::journal::{Body, Direction, Entry, Journal, Verdict};
+use crate::party::{Parties, Party};
 use crate::schema::{SchemaSet, rules};
 use crate::security::signature::{Presented, Verifier};
 
@@ -40,10 +43,12 @@ pub struct Fault {
     pub remaining: u32,
 }
 
-/// A submission the stub DIP accepted: counterparties may react to it.
+/// A message the stub DIP accepted, to be routed to its recipients.
 #[derive(Debug, Clone)]
 pub struct Accepted {
     pub scenario: Option<String>,
+    /// The system that submitted it.
+    pub sender: Arc<Party>,
     pub payload: Value,
 }
 
@@ -55,7 +60,9 @@ struct Shared {
     faults: Mutex<Vec<Fault>>,
     accepted: Mutex<HashSet<String>>,
     recorder: UnboundedSender<Record>,
-    verifier: Option<Arc<Verifier>>,
+    parties: Arc<Parties>,
+    /// Each system's verifier, by DIP ID; a system without one is not verified.
+    verifiers: HashMap<String, Arc<Verifier>>,
     /// `http` or `https`: how the SUT reaches the stub DIP, for the URL it signed.
     scheme: &'static str,
 }
@@ -63,8 +70,8 @@ struct Shared {
 /// How the stub DIP checks who is submitting, besides the API key.
 #[derive(Debug, Clone, Default)]
 pub struct IngressSecurity {
-    /// Verify every submission's signature against the participant's certificate.
-    pub verifier: Option<Arc<Verifier>>,
+    /// Verify each system's submissions against its certificate (by DIP ID).
+    pub verifiers: HashMap<String, Arc<Verifier>>,
     /// Serve HTTPS (and mutual TLS when the configuration requires client certificates).
     pub tls: Option<Arc<rustls::ServerConfig>>,
 }
@@ -74,7 +81,8 @@ struct Pending {
     entry: Entry,
     body: Option<Value>,
     response: Option<Vec<u8>>,
-    accepted: bool,
+    /// The submitter, when the batch was accepted.
+    accepted: Option<Arc<Party>>,
 }
 
 /// What the recorder is sent.
@@ -85,12 +93,11 @@ enum Record {
 }
 
 /// Runs the market rules on answered exchanges, journals them, and passes accepted payloads
-/// of the interfaces some counterparty reacts to on to the reactions.
+/// on to the router.
 async fn recorder(
     journal: Arc<Journal>,
     mut rx: tokio::sync::mpsc::UnboundedReceiver<Record>,
     on_accept: Option<UnboundedSender<Accepted>>,
-    reactive: HashSet<String>,
 ) {
     while let Some(record) = rx.recv().await {
         let pending = match record {
@@ -116,11 +123,7 @@ async fn recorder(
                         detail: f.to_string(),
                     });
                 }
-                if accepted
-                    && Header::of(p)
-                        .interface
-                        .is_some_and(|i| reactive.contains(&i))
-                {
+                if accepted.is_some() && on_accept.is_some() {
                     reactions.push(p.clone());
                 }
             }
@@ -133,10 +136,11 @@ async fn recorder(
             entry.response = Body::Text(String::from_utf8(r).unwrap_or_default());
         }
         let entry = journal.record(entry);
-        if let Some(tx) = &on_accept {
+        if let (Some(tx), Some(sender)) = (&on_accept, accepted) {
             for payload in reactions {
                 let _ = tx.send(Accepted {
                     scenario: entry.scenario.clone(),
+                    sender: sender.clone(),
                     payload,
                 });
             }
@@ -174,16 +178,13 @@ impl StubDip {
         schemas: Arc<SchemaSet>,
         journal: Arc<Journal>,
         ids: Arc<Ids>,
-        on_accept: Option<(UnboundedSender<Accepted>, HashSet<String>)>,
+        parties: Arc<Parties>,
+        on_accept: Option<UnboundedSender<Accepted>>,
         security: IngressSecurity,
     ) -> Self {
-        let (on_accept, reactive) = match on_accept {
-            Some((tx, interfaces)) => (Some(tx), interfaces),
-            None => (None, HashSet::new()),
-        };
         let tls = security.tls.clone();
         let (recorder_tx, recorder_rx) = tokio::sync::mpsc::unbounded_channel();
-        tokio::spawn(recorder(journal.clone(), recorder_rx, on_accept, reactive));
+        tokio::spawn(recorder(journal.clone(), recorder_rx, on_accept));
         let shared = Arc::new(Shared {
             config,
             schemas,
@@ -192,7 +193,8 @@ impl StubDip {
             faults: Mutex::new(Vec::new()),
             accepted: Mutex::new(HashSet::new()),
             recorder: recorder_tx,
-            verifier: security.verifier,
+            parties,
+            verifiers: security.verifiers,
             scheme: if security.tls.is_some() {
                 "https"
             } else {
@@ -234,7 +236,7 @@ impl StubDip {
                 Some(
                     crate::security::tls::TlsFront::start(listener, config, backend, move |r| {
                         let mut e = Entry::new(Direction::Note, "");
-                        e.party = Some("SUT".into());
+                        e.from = Some("a client".into());
                         e.outcome = r.to_string();
                         e.verdicts.push(Verdict {
                             check: "tls".into(),
@@ -349,7 +351,6 @@ impl Respond for Ingress {
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.to_str().unwrap_or("[not text]"))),
         );
-        entry.party = Some("SUT".into());
         // The body is parsed once; the checks borrow it and the journal keeps it.
         let too_large = request.body.len() > shared.config.dip.max_body_bytes;
         let parsed: Option<Value> = if too_large {
@@ -377,7 +378,7 @@ impl Respond for Ingress {
             .next()
             .unwrap_or_default()
             .to_owned();
-        let answer = shared.check(request, &channel, parsed.as_ref(), &mut entry);
+        let (answer, sender) = shared.check(request, &channel, parsed.as_ref(), &mut entry);
         let batch: Vec<&Value> = parsed.as_ref().map(payloads).unwrap_or_default();
         let mut items = Vec::new();
         let message = match answer.code {
@@ -394,17 +395,14 @@ impl Respond for Ingress {
                     accepted.insert(r.clone());
                 }
                 items.push(ResponseItem {
-                    transaction_id: (answer.status == 201).then(|| {
-                        shared.ids.transaction_id(
-                            &channel,
-                            &shared.config.participant.dip_id,
-                            &shared.config.participant.role,
-                        )
-                    }),
+                    transaction_id: (answer.status == 201)
+                        .then(|| sender.as_ref())
+                        .flatten()
+                        .map(|p| shared.ids.transaction_id(&channel, &p.dip_id, &p.role)),
                     sender_unique_reference: h.reference,
                     correlation_id: (answer.status == 201).then(|| shared.ids.correlation_id()),
                     sender_id: DIP_ID.into(),
-                    recipient_id: Some(shared.config.participant.dip_id.clone()),
+                    recipient_id: sender.as_ref().map(|p| p.dip_id.clone()),
                     message: message.clone(),
                     help: answer.help.clone(),
                 });
@@ -434,7 +432,7 @@ impl Respond for Ingress {
             entry,
             body: parsed,
             response,
-            accepted: answer.status == 201,
+            accepted: sender.filter(|_| answer.status == 201),
         })));
         template
     }
@@ -447,6 +445,19 @@ impl Shared {
         channel: &str,
         parsed: Option<&Value>,
         entry: &mut Entry,
+    ) -> (Answer, Option<Arc<Party>>) {
+        let mut sender = None;
+        let answer = self.check_as(request, channel, parsed, entry, &mut sender);
+        (answer, sender)
+    }
+
+    fn check_as(
+        &self,
+        request: &Request,
+        channel: &str,
+        parsed: Option<&Value>,
+        entry: &mut Entry,
+        sender: &mut Option<Arc<Party>>,
     ) -> Answer {
         let known = self
             .schemas
@@ -463,14 +474,16 @@ impl Shared {
             .headers
             .get("x-api-key")
             .map(wiremock::http::HeaderValue::as_bytes);
-        if key != Some(self.config.dip.api_key.expose().as_bytes()) {
+        let Some(party) = key.and_then(|k| self.parties.by_api_key(k)) else {
             let why = if key.is_none() {
                 "X-API-Key missing"
             } else {
-                "X-API-Key wrong"
+                "X-API-Key is no participant's"
             };
             return l1(entry, Answer::bare(401, why));
-        }
+        };
+        entry.from = Some(party.label());
+        *sender = Some(party.clone());
         if request.body.len() > self.config.dip.max_body_bytes {
             return l1(
                 entry,
@@ -484,7 +497,7 @@ impl Shared {
                 ),
             );
         }
-        if let Some(verifier) = &self.verifier {
+        if let Some(verifier) = self.verifiers.get(&party.dip_id) {
             let header = |name: &str| {
                 request
                     .headers
@@ -605,23 +618,35 @@ impl Shared {
                         h.interface.unwrap_or_default()
                     ),
                 ))
-            } else if s1("senderDIPID") != self.config.participant.dip_id {
+            } else if s1("senderDIPID") != party.dip_id {
                 Some(Answer::reject(
                     "MSG1009",
                     format!(
-                        "{}: {:?} is not the participant's DIP ID",
+                        "{}: {:?} is not the DIP ID of the submitting party {}",
                         at("S1/senderDIPID"),
-                        s1("senderDIPID")
+                        s1("senderDIPID"),
+                        party.label()
                     ),
                 ))
-            } else if s1("senderRoleID") != self.config.participant.role {
+            } else if s1("senderRoleID") != party.role {
                 Some(Answer::reject(
                     "MSG1010",
                     format!(
-                        "{}: {:?} is not the participant's role {}",
+                        "{}: {:?} is not the role of the submitting party {}",
                         at("S1/senderRoleID"),
                         s1("senderRoleID"),
-                        self.config.participant.role
+                        party.label()
+                    ),
+                ))
+            } else if let Some((j, unknown)) = primary_recipients(p)
+                .enumerate()
+                .find(|(_, r)| self.parties.get(r).is_none())
+            {
+                Some(Answer::reject(
+                    "MSG1031",
+                    format!(
+                        "{}: {unknown:?} is no DIP participant's ID",
+                        at(&format!("A0/primaryRecipients/{j}"))
                     ),
                 ))
             } else if let Some(why) = timestamp_problem(s1("senderTimestamp")) {
@@ -650,6 +675,15 @@ impl Shared {
             if let Some(r) = rejection {
                 answer.get_or_insert(r);
             }
+            for r in primary_recipients(p) {
+                let label = self
+                    .parties
+                    .get(r)
+                    .map_or_else(|| r.to_owned(), |q| q.label());
+                if !entry.to.contains(&label) {
+                    entry.to.push(label);
+                }
+            }
             if s1("environmentTag") != self.config.environment {
                 entry.verdicts.push(Verdict {
                     check: "rule:environment".into(),
@@ -674,6 +708,16 @@ impl Shared {
             Answer::bare(201, "accepted")
         }
     }
+}
+
+/// The DIP IDs of a payload's `A0.primaryRecipients`.
+pub(crate) fn primary_recipients(payload: &Value) -> impl Iterator<Item = &str> {
+    payload
+        .pointer("/CommonBlock/A0/primaryRecipients")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
 }
 
 /// Records the L1 verdict of a refusal.

@@ -1,11 +1,14 @@
-//! The stub DIP: ingress with the DIP's level-1 checks ([`ingress`]), egress to the SUT's
-//! webhook with retries ([`Egress`]), scripted DIP faults ([`Fault`]), and the counterparties
-//! reacting as `stubs/counterparties.toml` declares ([`Reactions`]).
+//! The stub DIP: ingress with the DIP's level-1 checks ([`StubDip`]), the [`Router`] that
+//! sends each accepted message on to its recipients, egress to a system's webhook with
+//! retries ([`Egress`]), scripted DIP faults ([`Fault`]), and the stubbed parties reacting as
+//! `stubs/counterparties.toml` declares ([`Reactions`]).
 
 mod egress;
 mod ingress;
 mod reactions;
+mod router;
 
 pub use egress::{Delivery, DeliveryBody, Egress, Signing};
-pub use ingress::{Fault, IngressSecurity, StubDip};
-pub use reactions::{Reaction, Reactions};
+pub use ingress::{Accepted, Fault, IngressSecurity, StubDip};
+pub use reactions::{Condition, FollowOn, Reaction, ReactionError, Reactions, Reply, Trigger};
+pub use router::Router;

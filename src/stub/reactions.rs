@@ -1,14 +1,19 @@
-//! Counterparties reacting to what the SUT submits, as `stubs/counterparties.toml` declares:
-//! who answers which submission, after how long, with which template.
+//! How the stubbed parties react to what reaches them, as `stubs/counterparties.toml`
+//! declares: which message they answer (`when`, and `if` a field has a value), who answers
+//! (`from`), after how long (`after`), to whom (`to`), with which template (`send`), and what
+//! follows (`then`). Every reaction is checked when it is loaded: its templates, and the
+//! pointers its `to` and `if` name against the schema of the message that triggers it.
 
 use std::path::Path;
 use std::time::Duration;
 
 use serde::Deserialize;
+use serde_json::Value;
 
 use crate::embedded;
+use crate::schema::SchemaSet;
 
-/// Which submissions a reaction answers.
+/// Which messages a reaction answers.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Trigger {
@@ -16,7 +21,23 @@ pub struct Trigger {
     pub event: Option<String>,
 }
 
-/// What the counterparty sends back.
+/// A condition on the triggering message: the value at `pointer` equals `equals`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Condition {
+    pub pointer: String,
+    pub equals: toml::Value,
+}
+
+impl Condition {
+    /// Whether `payload` meets it.
+    pub fn holds(&self, payload: &Value) -> bool {
+        let want = serde_json::to_value(&self.equals).unwrap_or(Value::Null);
+        payload.pointer(&self.pointer) == Some(&want)
+    }
+}
+
+/// What the stub sends.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reply {
@@ -26,24 +47,57 @@ pub struct Reply {
     pub template: Option<String>,
 }
 
+/// A message sent after another one, by the same stub.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FollowOn {
+    #[serde(default = "default_delay", with = "duration")]
+    pub after: Duration,
+    /// Recipients; by default those of the message it follows.
+    pub to: Option<Vec<String>>,
+    pub send: Reply,
+    pub then: Option<Box<FollowOn>>,
+}
+
 /// One declared reaction.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Reaction {
     pub name: String,
     pub when: Trigger,
-    /// The role of the counterparty that answers.
+    #[serde(rename = "if")]
+    pub condition: Option<Condition>,
+    /// The role of the stub that answers: the reaction runs when a message reaches a stubbed
+    /// party of this role.
     pub from: String,
-    #[serde(default = "no_delay", with = "humantime_serde_shim")]
+    #[serde(default = "default_delay", with = "duration")]
     pub after: Duration,
+    /// Recipients: DIP IDs, or `${request:/pointer}` into the triggering message. By default,
+    /// the triggering message's sender.
+    pub to: Option<Vec<String>>,
     pub send: Reply,
+    pub then: Option<Box<FollowOn>>,
+    /// Where it is declared (`file:line`).
+    #[serde(skip)]
+    pub source: String,
 }
 
-fn no_delay() -> Duration {
-    Duration::ZERO
+impl Reaction {
+    /// Whether the reaction answers `payload` reaching a stub of `role`.
+    pub fn answers(&self, role: &str, interface: &str, event: &str, payload: &Value) -> bool {
+        self.from == role
+            && self.when.interface == interface
+            && self.when.event.as_deref().is_none_or(|e| e == event)
+            && self.condition.as_ref().is_none_or(|c| c.holds(payload))
+    }
 }
 
-mod humantime_serde_shim {
+/// The delay of a reaction without `after`: the 10 ms of CONTRACT-ROLES.md §6.6.
+fn default_delay() -> Duration {
+    Duration::from_millis(10)
+}
+
+mod duration {
     use std::time::Duration;
 
     use serde::{Deserialize, Deserializer};
@@ -58,7 +112,19 @@ mod humantime_serde_shim {
 #[serde(deny_unknown_fields)]
 struct File {
     #[serde(default)]
-    reaction: Vec<Reaction>,
+    reaction: Vec<toml::Spanned<Reaction>>,
+}
+
+/// Why the reactions could not be loaded; each names the file and line.
+#[derive(Debug, thiserror::Error)]
+pub enum ReactionError {
+    #[error("cannot read {path}: {source}")]
+    Read {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("{location}: {message}")]
+    Invalid { location: String, message: String },
 }
 
 /// Every declared reaction.
@@ -66,13 +132,16 @@ struct File {
 pub struct Reactions(pub Vec<Reaction>);
 
 impl Reactions {
-    /// From `DIR/counterparties.toml`, or the shipped one.
-    pub fn load(dir: Option<&Path>) -> Result<Self, String> {
+    /// From `DIR/counterparties.toml`, or the shipped one, checked against `schemas`.
+    pub fn load(dir: Option<&Path>, schemas: &SchemaSet) -> Result<Self, ReactionError> {
         let (name, text) = match dir {
             Some(d) => {
                 let path = d.join("counterparties.toml");
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| ReactionError::Read {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
                 (path.display().to_string(), text)
             }
             None => (
@@ -82,21 +151,185 @@ impl Reactions {
                     .to_owned(),
             ),
         };
-        let file: File = toml::from_str(&text).map_err(|e| {
-            let line = e.span().map(|s| text[..s.start].lines().count().max(1));
-            format!("{name}:{}: {}", line.unwrap_or(1), e.message())
-        })?;
-        Ok(Self(file.reaction))
+        Self::parse(&name, &text, schemas)
     }
 
-    /// The reactions a submission of `interface`/`event` triggers.
+    /// From the text of a reactions file named `name`.
+    pub fn parse(name: &str, text: &str, schemas: &SchemaSet) -> Result<Self, ReactionError> {
+        let line = |offset: usize| text[..offset.min(text.len())].lines().count().max(1);
+        let file: File = toml::from_str(text).map_err(|e| ReactionError::Invalid {
+            location: format!("{name}:{}", e.span().map_or(1, |s| line(s.start))),
+            message: e.message().to_owned(),
+        })?;
+        let mut out = Vec::new();
+        for spanned in file.reaction {
+            let at = format!("{name}:{}", line(spanned.span().start) + 1);
+            let mut r = spanned.into_inner();
+            r.source = at.clone();
+            check(&r, schemas).map_err(|message| ReactionError::Invalid {
+                location: at,
+                message: format!("reaction {:?}: {message}", r.name),
+            })?;
+            out.push(r);
+        }
+        Ok(Self(out))
+    }
+
+    /// The reactions of a stub of `role` to `payload`.
     pub fn triggered_by<'a>(
         &'a self,
+        role: &'a str,
         interface: &'a str,
         event: &'a str,
+        payload: &'a Value,
     ) -> impl Iterator<Item = &'a Reaction> + 'a {
-        self.0.iter().filter(move |r| {
-            r.when.interface == interface && r.when.event.as_deref().is_none_or(|e| e == event)
-        })
+        self.0
+            .iter()
+            .filter(move |r| r.answers(role, interface, event, payload))
+    }
+}
+
+/// The pointer of a `${request:/pointer}` recipient, `None` for a literal DIP ID.
+pub fn request_pointer(recipient: &str) -> Option<&str> {
+    recipient
+        .strip_prefix("${request:")
+        .and_then(|r| r.strip_suffix('}'))
+}
+
+/// A reaction makes sense: its roles exist, its recipients are DIP IDs or pointers that the
+/// trigger's schema defines, its condition points into the trigger, and its replies are
+/// interfaces and events of the catalogue.
+fn check(r: &Reaction, schemas: &SchemaSet) -> Result<(), String> {
+    if crate::market::roles::role(&r.from).is_none() {
+        return Err(format!("`from` {:?} is not a DIP role", r.from));
+    }
+    let catalogue = schemas.catalogue();
+    let trigger = catalogue
+        .get(&r.when.interface)
+        .ok_or_else(|| format!("`when` names an unknown interface {:?}", r.when.interface))?;
+    let events: Vec<&str> = match &r.when.event {
+        Some(e) if trigger.event_codes.contains(e) => vec![e.as_str()],
+        Some(e) => {
+            return Err(format!(
+                "`when` names {e:?}, not an event of {} ({})",
+                trigger.id,
+                trigger.event_codes.join(", ")
+            ));
+        }
+        None => trigger.event_codes.iter().map(String::as_str).collect(),
+    };
+    let in_trigger = |what: &str, pointer: &str| -> Result<(), String> {
+        match events
+            .iter()
+            .find(|e| !schemas.defines(&trigger.id, e, pointer))
+        {
+            Some(e) if schemas.covers(&trigger.id, e) => Err(format!(
+                "{what} names {pointer}, which {} {e} does not have",
+                trigger.id
+            )),
+            _ => Ok(()),
+        }
+    };
+    if let Some(c) = &r.condition {
+        in_trigger("`if`", &c.pointer)?;
+    }
+    let mut step: Option<(&Option<Vec<String>>, &Reply, Option<&FollowOn>)> =
+        Some((&r.to, &r.send, r.then.as_deref()));
+    while let Some((to, send, then)) = step {
+        for recipient in to.iter().flatten() {
+            match request_pointer(recipient) {
+                Some(pointer) => in_trigger("`to`", pointer)?,
+                None if crate::config::check_dip_id(recipient).is_ok() => {}
+                None => {
+                    return Err(format!(
+                        "`to` {recipient:?} is neither a DIP ID nor ${{request:/pointer}}"
+                    ));
+                }
+            }
+        }
+        if !catalogue.has_event(&send.interface, &send.event) {
+            return Err(format!(
+                "`send` names {} {}, not an interface and event of the catalogue",
+                send.interface, send.event
+            ));
+        }
+        step = then.map(|f| (&f.to, &f.send, f.then.as_deref()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn schemas() -> std::sync::Arc<SchemaSet> {
+        SchemaSet::embedded().unwrap()
+    }
+
+    #[test]
+    fn the_shipped_reactions_load() {
+        let r = Reactions::load(None, &schemas()).unwrap();
+        assert_eq!(r.0.len(), 2);
+        assert_eq!(r.0[0].source, "stubs/counterparties.toml:13");
+    }
+
+    #[test]
+    fn a_to_pointer_the_trigger_lacks_is_refused_with_file_and_line() {
+        let text = r#"
+[[reaction]]
+name = "answers"
+when = { interface = "IF-031", event = "[MSApp]" }
+from = "REGS"
+to = ["${request:/CommonBlock/S1/senderDIPID}"]
+send = { interface = "IF-032", event = "[MSAppInitialResp]" }
+
+[[reaction]]
+name = "misdirected"
+when = { interface = "IF-031", event = "[MSApp]" }
+from = "REGS"
+to = ["${request:/CustomBlock/B070/noSuchField}"]
+send = { interface = "IF-032", event = "[MSAppInitialResp]" }
+"#;
+        let e = Reactions::parse("mine.toml", text, &schemas()).unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "mine.toml:9: reaction \"misdirected\": `to` names /CustomBlock/B070/noSuchField, which IF-031 [MSApp] does not have"
+        );
+    }
+
+    #[test]
+    fn conditions_and_follow_ons_are_read_and_checked() {
+        let text = r#"
+[[reaction]]
+name = "accepts"
+when = { interface = "IF-031", event = "[MSApp]" }
+if = { pointer = "/CustomBlock/B070/appointmentScenario", equals = "COS" }
+from = "REGS"
+send = { interface = "IF-032", event = "[MSAppInitialResp]" }
+then = { after = "20ms", to = ["1200000001"], send = { interface = "IF-032", event = "[MSAppInitialResp]" } }
+"#;
+        let r = Reactions::parse("mine.toml", text, &schemas()).unwrap();
+        let then = r.0[0].then.as_ref().unwrap();
+        assert_eq!(then.after, Duration::from_millis(20));
+        let cos = serde_json::json!({"CustomBlock": {"B070": {"appointmentScenario": "COS"}}});
+        let csp = serde_json::json!({"CustomBlock": {"B070": {"appointmentScenario": "CSP"}}});
+        assert!(r.0[0].answers("REGS", "IF-031", "[MSApp]", &cos));
+        assert!(!r.0[0].answers("REGS", "IF-031", "[MSApp]", &csp));
+        assert!(!r.0[0].answers("MSS", "IF-031", "[MSApp]", &cos));
+
+        let bad_if = text.replace("B070/appointmentScenario", "B070/nothing");
+        let e = Reactions::parse("mine.toml", &bad_if, &schemas()).unwrap_err();
+        assert!(
+            e.to_string().starts_with(
+                "mine.toml:2: reaction \"accepts\": `if` names /CustomBlock/B070/nothing"
+            ),
+            "{e}"
+        );
+        let bad_then = text.replace("to = [\"1200000001\"]", "to = [\"MSS\"]");
+        let e = Reactions::parse("mine.toml", &bad_then, &schemas()).unwrap_err();
+        assert!(
+            e.to_string().contains("`to` \"MSS\" is neither a DIP ID"),
+            "{e}"
+        );
     }
 }

@@ -1,9 +1,26 @@
-//! How the SUT is reached: an external system named by the configuration, or a reference
-//! participant run in-process ([`ReferenceSupplier`]) with fault switches that break one
-//! behaviour each, so that every scenario can be shown to catch the fault it exists for.
+//! Reference participants: correct systems of each role, run in-process or on their own
+//! (`mhhs-qual reference`), as a shell ([`Reference`]: webhook, level-3 checks, signatures,
+//! StandardResponse, retrying submission and the [`fault::GENERIC`] fault switches) plus one
+//! [`Behaviour`] per role. Each fault switch breaks one behaviour, so that every scenario can
+//! be shown to catch the fault it exists for.
 
-mod faults;
+mod behaviour;
+pub mod fault;
 mod reference;
+mod supplier;
 
-pub use faults::SupplierFault;
-pub use reference::{ReferenceSettings, ReferenceSupplier};
+pub use behaviour::{Behaviour, Context, Submission, for_role};
+pub use fault::Fault;
+pub use reference::{Reference, ReferenceSettings};
+
+/// Every fault switch of the reference participant of `role`: the shell's, then the role's.
+pub fn faults_of(role: &str) -> Option<Vec<Fault>> {
+    let behaviour = for_role(role)?;
+    Some(
+        fault::GENERIC
+            .iter()
+            .chain(behaviour.faults())
+            .copied()
+            .collect(),
+    )
+}

@@ -1,11 +1,13 @@
-//! The reference supplier: a correct SUP (CONTRACT.md §6 S1–S6) that runs in-process or on
-//! its own (`mhhs-qual reference --role SUP --config FILE`).
+//! The reference participant's shell: a correct system of any role (CONTRACT.md §3, §4, §6
+//! S1-S3, S5-S7; CONTRACT-ROLES.md §6.1 G1-G7) that runs in-process or on its own
+//! (`mhhs-qual reference --role ROLE --config FILE`).
 //!
-//! Its webhook answers each delivery after the level-3 checks in the contract's order; on an
-//! accepted `PUB-002 [GainMPANInfo]` it requests metering and data service appointments
-//! (`IF-031 [MSApp]`, `[DSApp]`) from the Registration Service, choosing services of the type
-//! the MPAN's market segment needs, and resubmits through DIP outages. Each
-//! [`SupplierFault`] breaks one of these behaviours.
+//! Its webhook answers each delivery after the level-3 checks in the contract's order, acts on
+//! what it accepts through its role's [`Behaviour`], and submits the behaviour's messages
+//! signed, resubmitting through DIP outages. Each fault switch of [`fault::GENERIC`] (and of
+//! the behaviour) breaks one of these.
+//!
+//! [`fault::GENERIC`]: super::fault::GENERIC
 
 use std::collections::HashSet;
 use std::net::TcpListener;
@@ -17,93 +19,126 @@ use tokio::sync::mpsc;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use super::SupplierFault;
+use super::behaviour::{Behaviour, Context, Submission, for_role};
 use crate::config::{Config, Counterparty};
 use crate::dip::{
     Header, Ids, ResponseItem, now_dt003, payloads, response_text, standard_response,
 };
-use crate::market::{Mpan, Segment};
+use crate::market::Mpan;
 use crate::schema::SchemaSet;
-use crate::security::signature::{
-    self, CERTIFICATE, Certificate, DATE, HASH, SIGNATURE, Signer, content_hash, string_to_sign,
-};
+use crate::security::signature::{Leniency, Presented, Signer, Verifier};
 
 /// Submissions give up after this many attempts.
 const MAX_ATTEMPTS: u32 = 40;
 
-/// What the reference supplier needs to know.
-#[derive(Debug, Clone)]
+/// What the reference participant needs to know.
+#[derive(Clone)]
 pub struct ReferenceSettings {
     pub dip_base_url: String,
     pub api_key: String,
+    pub role: String,
     pub dip_id: String,
     pub mpid: String,
     pub environment: String,
     pub counterparties: Vec<Counterparty>,
     /// How long after the ack timeout a slow answer comes (fault `slow-ack`).
     pub slow_ack: Duration,
-    pub faults: HashSet<SupplierFault>,
+    /// The fault switches on, by name.
+    pub faults: HashSet<String>,
     /// Signs every submission (CONTRACT.md §4); without it submissions go unsigned.
     pub signer: Option<Arc<Signer>>,
-    /// The DIP's signing certificate: every delivery must be signed with it. Without it,
-    /// deliveries are not verified.
-    pub dip_certificate: Option<Arc<Certificate>>,
+    /// Trusts the DIP's signing certificate: every delivery must be signed with it. Without
+    /// it, deliveries are not verified.
+    pub dip_verifier: Option<Arc<Verifier>>,
     /// How far a signature date may be from the clock.
     pub clock_skew: Duration,
     /// The client submissions are made with (its TLS set up by the caller).
     pub client: Option<reqwest::Client>,
     /// `http` or `https`: how the DIP reaches the webhook, for the URL it signed.
     pub webhook_scheme: &'static str,
+    behaviour: Arc<dyn Behaviour>,
+}
+
+impl std::fmt::Debug for ReferenceSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReferenceSettings")
+            .field("role", &self.role)
+            .field("dip_id", &self.dip_id)
+            .field("faults", &self.faults)
+            .finish_non_exhaustive()
+    }
 }
 
 impl ReferenceSettings {
-    /// Settings from a run configuration: the SUT's identity and the stub DIP's address.
+    /// Settings from a run configuration: the identity of its first participant (whose role
+    /// must have a reference behaviour) and the stub DIP's address. Unknown fault names are
+    /// refused, naming the known ones.
     pub fn from_config(
         config: &Config,
         dip_base_url: String,
-        faults: HashSet<SupplierFault>,
-    ) -> Self {
-        Self {
+        faults: HashSet<String>,
+    ) -> Result<Self, String> {
+        Self::for_participant(config, config.participant(), dip_base_url, faults)
+    }
+
+    /// As [`ReferenceSettings::from_config`], for one participant of the configuration.
+    pub fn for_participant(
+        config: &Config,
+        participant: &crate::config::Participant,
+        dip_base_url: String,
+        faults: HashSet<String>,
+    ) -> Result<Self, String> {
+        let role = participant.role.as_str();
+        let behaviour: Arc<dyn Behaviour> = for_role(role)
+            .ok_or_else(|| format!("no reference participant plays the role {role} yet"))?
+            .into();
+        let known = super::faults_of(role).unwrap_or_default();
+        if let Some(unknown) = faults
+            .iter()
+            .find(|f| !known.iter().any(|k| k.name == f.as_str()))
+        {
+            return Err(format!(
+                "unknown fault {unknown:?} for the {role} reference participant; known: {}",
+                known.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
+            ));
+        }
+        Ok(Self {
             dip_base_url,
-            api_key: config.dip.api_key.expose().to_owned(),
-            dip_id: config.participant.dip_id.clone(),
-            mpid: config.participant.mpid.clone(),
+            api_key: participant.api_key.expose().to_owned(),
+            role: participant.role.clone(),
+            dip_id: participant.dip_id.clone(),
+            mpid: participant.mpid.clone(),
             environment: config.environment.clone(),
             counterparties: config.counterparties.clone(),
             slow_ack: config.timeouts.ack + Duration::from_millis(300),
             faults,
             signer: None,
-            dip_certificate: None,
+            dip_verifier: None,
             clock_skew: config.dip.clock_skew,
             client: None,
-            webhook_scheme: if config.participant.webhook_url.starts_with("https:") {
+            webhook_scheme: if participant.webhook_url.starts_with("https:") {
                 "https"
             } else {
                 "http"
             },
-        }
+            behaviour,
+        })
     }
 }
 
-/// A running reference supplier.
-pub struct ReferenceSupplier {
+/// A running reference participant.
+pub struct Reference {
     server: MockServer,
     /// With TLS: the front deliveries arrive at.
     front: Option<crate::security::tls::TlsFront>,
 }
 
-impl std::fmt::Debug for ReferenceSupplier {
+impl std::fmt::Debug for Reference {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ReferenceSupplier")
+        f.debug_struct("Reference")
             .field("uri", &self.webhook_url())
             .finish()
     }
-}
-
-/// An appointment job: the MPAN gained, its `M0` as delivered, and its segment.
-struct Gain {
-    m0: Value,
-    segment: Segment,
 }
 
 struct Inner {
@@ -111,10 +146,15 @@ struct Inner {
     schemas: Arc<SchemaSet>,
     ids: Ids,
     seen: Mutex<HashSet<String>>,
-    jobs: mpsc::UnboundedSender<Gain>,
+    /// Verifies deliveries against the DIP's certificate, with the leniencies of the faults.
+    verifier: Option<Arc<Verifier>>,
+    lenient: Leniency,
+    /// The reference every submission reuses (fault `reuse-reference`).
+    reused: Mutex<Option<String>>,
+    jobs: mpsc::UnboundedSender<Submission>,
 }
 
-impl ReferenceSupplier {
+impl Reference {
     /// Starts the webhook on `listener` (over TLS with `tls`); the submitter runs on the
     /// current tokio runtime.
     pub async fn start(
@@ -124,11 +164,26 @@ impl ReferenceSupplier {
         tls: Option<Arc<rustls::ServerConfig>>,
     ) -> std::io::Result<Self> {
         let (tx, rx) = mpsc::unbounded_channel();
+        let has = |f: &str| settings.faults.contains(f);
+        let lenient = Leniency {
+            missing_date: has("accept-missing-date"),
+            missing_hash: has("accept-missing-hash"),
+            missing_signature: has("accept-missing-signature"),
+            missing_certificate: has("accept-missing-certificate"),
+            hash_unchecked: has("hash-not-checked"),
+            clock_unchecked: has("no-clock-check"),
+            any_certificate: has("any-certificate"),
+        };
+        let verifier = settings.dip_verifier.clone();
+        let name = format!("reference {} webhook", settings.role);
         let inner = Arc::new(Inner {
             settings,
             schemas,
             ids: Ids::new(),
             seen: Mutex::new(HashSet::new()),
+            verifier,
+            lenient,
+            reused: Mutex::new(None),
             jobs: tx,
         });
         tokio::spawn(submitter(inner.clone(), rx));
@@ -143,7 +198,7 @@ impl ReferenceSupplier {
             .await;
         Mock::given(method("POST"))
             .respond_with(Webhook(inner))
-            .named("reference supplier webhook")
+            .named(name)
             .mount(&server)
             .await;
         let front = match (tls, front_listener) {
@@ -151,7 +206,7 @@ impl ReferenceSupplier {
                 l,
                 config,
                 *server.address(),
-                |r| tracing::warn!("reference supplier: {r}"),
+                |r| tracing::warn!("reference participant: {r}"),
             )?),
             _ => None,
         };
@@ -172,9 +227,8 @@ struct Webhook(Arc<Inner>);
 impl Respond for Webhook {
     fn respond(&self, request: &Request) -> ResponseTemplate {
         let inner = &self.0;
-        let faults = &inner.settings.faults;
         let template = inner.answer(request);
-        if faults.contains(&SupplierFault::SlowAck) {
+        if inner.has("slow-ack") {
             template.set_delay(inner.settings.slow_ack)
         } else {
             template
@@ -183,17 +237,29 @@ impl Respond for Webhook {
 }
 
 impl Inner {
-    fn has(&self, f: SupplierFault) -> bool {
-        self.settings.faults.contains(&f)
+    fn has(&self, f: &str) -> bool {
+        self.settings.faults.contains(f)
+    }
+
+    fn context(&self) -> Context<'_> {
+        Context {
+            counterparties: &self.settings.counterparties,
+            faults: &self.settings.faults,
+        }
     }
 
     fn answer(&self, request: &Request) -> ResponseTemplate {
         if !self.signature_ok(request) {
             let body = serde_json::from_slice::<Value>(&request.body).unwrap_or(Value::Null);
+            if self.has("react-to-bad-signature") {
+                for p in payloads(&body) {
+                    self.act(p);
+                }
+            }
             return self.respond(400, "RCP9999", &payloads(&body));
         }
         let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
-            return if self.has(SupplierFault::AcceptNonJson) {
+            return if self.has("accept-non-json") {
                 self.respond(201, "RCP0000", &[])
             } else {
                 self.respond(400, "RCP1001", &[])
@@ -211,11 +277,8 @@ impl Inner {
         for (p, code) in items.iter().zip(&codes) {
             let act = match (first_failure, code) {
                 (None, _) => true,
-                (Some(_), None) => {
-                    self.has(SupplierFault::PartialBatch)
-                        || self.has(SupplierFault::ReactToRejected)
-                }
-                (Some(_), Some(_)) => self.has(SupplierFault::ReactToRejected),
+                (Some(_), None) => self.has("partial-batch") || self.has("react-to-rejected"),
+                (Some(_), Some(_)) => self.has("react-to-rejected"),
             };
             if act {
                 self.act(p);
@@ -228,9 +291,9 @@ impl Inner {
     }
 
     /// The delivery is signed by the DIP (CONTRACT.md §4, §6 S7), as far as the faults
-    /// switched on let the supplier see.
+    /// switched on let the participant see.
     fn signature_ok(&self, request: &Request) -> bool {
-        let Some(dip) = &self.settings.dip_certificate else {
+        let Some(verifier) = &self.verifier else {
             return true;
         };
         let header = |name: &str| {
@@ -239,51 +302,22 @@ impl Inner {
                 .get(name)
                 .map(|v| v.to_str().unwrap_or_default())
         };
-        let Some(date) = header(DATE) else {
-            return self.has(SupplierFault::AcceptMissingDate);
-        };
-        if !self.has(SupplierFault::NoClockCheck) {
-            let Some(at) = signature::parse_date(date) else {
-                return false;
-            };
-            if (time::OffsetDateTime::now_utc() - at).abs() > self.settings.clock_skew {
-                return false;
-            }
-        }
-        let actual = content_hash(&request.body);
-        let hash = match header(HASH) {
-            Some(h) => h,
-            None if self.has(SupplierFault::AcceptMissingHash) => actual.as_str(),
-            None => return false,
-        };
-        if hash != actual && !self.has(SupplierFault::HashNotChecked) {
-            return false;
-        }
-        let presented;
-        let certificate = match header(CERTIFICATE) {
-            Some(c) => {
-                let Ok(c) = Certificate::from_header(c) else {
-                    return false;
-                };
-                presented = c;
-                if !presented.same_as(dip) && !self.has(SupplierFault::AnyCertificate) {
-                    return false;
-                }
-                &presented
-            }
-            None if self.has(SupplierFault::AcceptMissingCertificate) => dip.as_ref(),
-            None => return false,
-        };
-        let Some(sig) = header(SIGNATURE) else {
-            return self.has(SupplierFault::AcceptMissingSignature);
-        };
         let host = header("host").unwrap_or("localhost");
         let url = format!(
             "{}://{host}{}",
             self.settings.webhook_scheme,
             request.url.path()
         );
-        certificate.verifies(&string_to_sign("POST", &url, date, hash), sig)
+        verifier
+            .verify_with(
+                "POST",
+                &url,
+                &Presented::from_fn(header),
+                &request.body,
+                time::OffsetDateTime::now_utc(),
+                self.lenient,
+            )
+            .is_ok()
     }
 
     /// The level-3 checks, in the contract's order; the code of the first one broken.
@@ -295,41 +329,39 @@ impl Inner {
             .get(interface)
             .filter(|i| i.id == interface && !i.event_codes.is_empty());
         let Some(known) = known else {
-            return (!self.has(SupplierFault::AcceptUnknownInterface)).then_some("RCP1002");
+            return (!self.has("accept-unknown-interface")).then_some("RCP1002");
         };
         if !known
             .event_codes
             .iter()
             .any(|e| Some(e.as_str()) == h.event.as_deref())
-            && !self.has(SupplierFault::AcceptUnknownEvent)
+            && !self.has("accept-unknown-event")
         {
             return Some("RCP1003");
         }
         if h.schema_version.as_deref() != known.current_version()
-            && !self.has(SupplierFault::AcceptWrongSchemaVersion)
+            && !self.has("accept-wrong-schema-version")
         {
             return Some("RCP1005");
         }
         let env = payload
             .pointer("/CommonBlock/S1/environmentTag")
             .and_then(Value::as_str);
-        if env != Some(self.settings.environment.as_str())
-            && !self.has(SupplierFault::AcceptWrongEnvironment)
+        if env != Some(self.settings.environment.as_str()) && !self.has("accept-wrong-environment")
         {
             return Some("RCP1004");
         }
-        if !self.has(SupplierFault::AcceptSchemaFailure)
-            && !self.schemas.check_payload(payload, "").is_empty()
+        if !self.has("accept-schema-failure") && !self.schemas.check_payload(payload, "").is_empty()
         {
             return Some("RCP1001");
         }
         if let Some(m) = &h.mpan
             && Mpan::parse(m).is_err()
-            && !self.has(SupplierFault::AcceptBadCheckDigit)
+            && !self.has("accept-bad-check-digit")
         {
             return Some("RCP1061");
         }
-        None
+        self.settings.behaviour.refuse(&self.context(), payload)
     }
 
     /// The business reaction to one accepted delivery.
@@ -339,27 +371,14 @@ impl Inner {
             .and_then(Value::as_str)
             .unwrap_or_default()
             .to_owned();
-        if !self.has(SupplierFault::NotIdempotent)
+        if !self.has("not-idempotent")
             && !txn.is_empty()
             && !self.seen.lock().expect("seen lock").insert(txn)
         {
             return;
         }
-        let h = Header::of(payload);
-        if h.interface.as_deref() == Some("IF-002")
-            && h.event.as_deref() == Some("[GainMPANInfo]")
-            && !self.has(SupplierFault::NoAppointment)
-        {
-            let segment = payload
-                .pointer("/CustomBlock/B026/marketSegmentIndicator")
-                .and_then(Value::as_str)
-                .and_then(Segment::from_indicator)
-                .unwrap_or(Segment::Smart);
-            let m0 = payload
-                .pointer("/CommonBlock/M0")
-                .cloned()
-                .unwrap_or(Value::Null);
-            let _ = self.jobs.send(Gain { m0, segment });
+        for s in self.settings.behaviour.react(&self.context(), payload) {
+            let _ = self.jobs.send(s);
         }
     }
 
@@ -370,7 +389,7 @@ impl Inner {
             .map(|p| {
                 let s = |ptr: &str| p.pointer(ptr).and_then(Value::as_str).map(str::to_owned);
                 let mut txn = s("/CommonBlock/D0/transactionID");
-                if self.has(SupplierFault::WrongEcho) {
+                if self.has("wrong-echo") {
                     txn = Some("T-WRONG".into());
                 }
                 ResponseItem {
@@ -394,90 +413,43 @@ impl Inner {
         ResponseTemplate::new(status).set_body_json(standard_response(&out))
     }
 
-    fn counterparty(&self, role: &str) -> Option<&Counterparty> {
-        self.settings.counterparties.iter().find(|c| c.role == role)
-    }
-
-    /// The two appointment requests for a gain.
-    fn appointment_requests(&self, gain: &Gain) -> Vec<Value> {
-        let segment = if self.has(SupplierFault::SmartServicesOnly) {
-            Segment::Smart
-        } else {
-            gain.segment
-        };
-        let Some(regs) = self.counterparty("REGS") else {
-            tracing::warn!("reference supplier: no REGS counterparty; cannot request appointments");
-            return Vec::new();
-        };
-        let scenario = if self.has(SupplierFault::WrongScenario) {
-            "CSP"
-        } else {
-            "COS"
-        };
-        let shared_reference = self
-            .has(SupplierFault::ReuseReference)
-            .then(|| self.reference("IF-031"));
-        let mut out = Vec::new();
-        for (event, role) in [
-            ("[MSApp]", segment.metering_role()),
-            ("[DSApp]", segment.data_role()),
-        ] {
-            let Some(service) = self.counterparty(role) else {
-                tracing::warn!("reference supplier: no {role} counterparty for a {segment} MPAN");
-                continue;
+    /// The whole payload of a submission: the behaviour's blocks under the shell's `S0`,
+    /// `S1` and `A0`.
+    fn payload(&self, s: Submission) -> Value {
+        let version = self
+            .schemas
+            .catalogue()
+            .get(s.interface)
+            .and_then(|i| i.current_version().map(str::to_owned))
+            .unwrap_or_else(|| "011".into());
+        let mut m0 = s.m0;
+        if self.has("m0-not-as-delivered")
+            && let Some(m0) = m0.as_object_mut()
+        {
+            let other = match m0.get("GSPGroupID").and_then(Value::as_str) {
+                Some("_A") => "_B",
+                _ => "_A",
             };
-            let recipient = if self.has(SupplierFault::WrongRecipient) {
-                &service.dip_id
-            } else {
-                &regs.dip_id
-            };
-            let now = now_dt003();
-            let block = if event == "[MSApp]" {
-                json!({"B070": {
-                    "proposedMeteringServiceDIPID": service.dip_id,
-                    "proposedMeteringServiceMPID": service.mpid,
-                    "proposedMeteringServiceDIPEffectiveFromDate": now,
-                    "contractReferenceMeteringService": null,
-                    "appointmentScenario": scenario,
-                }})
-            } else {
-                json!({"B071": {
-                    "proposedDataServiceDIPID": service.dip_id,
-                    "proposedDataServiceMPID": service.mpid,
-                    "proposedDataServiceDIPEffectiveFromDate": now,
-                    "contractReferenceDataService": null,
-                    "appointmentScenario": scenario,
-                    "supplierNominatedMDRDIPID": null,
-                    "supplierNominatedMDRMPID": null,
-                    "supplierNominatedMDREffectiveFromDate": null,
-                    "supplierProposedConsentGranularity": "H",
-                    "supplierProposedDomesticIndicator": true,
-                    "traditionalFallBackReadFrequency": null,
-                }})
-            };
-            let reference = shared_reference
-                .clone()
-                .unwrap_or_else(|| self.reference("IF-031"));
-            out.push(json!({
-                "CommonBlock": {
-                    "S0": {"interfaceID": "IF-031", "schemaVersion": "011", "eventCode": event},
-                    "S1": {
-                        "environmentTag": if self.has(SupplierFault::WrongEnvironmentTag) { "DEV" } else { self.settings.environment.as_str() },
-                        "subText": null,
-                        "senderUniqueReference": reference,
-                        "senderTimestamp": self.timestamp(),
-                        "senderDIPID": self.settings.dip_id,
-                        "senderRoleID": "SUP",
-                        "senderCorrelationID": null,
-                        "DIPConnectionProviderID": null,
-                    },
-                    "A0": {"primaryRecipients": [recipient], "secondaryRecipients": [], "always": []},
-                    "M0": gain.m0,
-                },
-                "CustomBlock": block,
-            }));
+            m0.insert("GSPGroupID".into(), json!(other));
         }
-        out
+        json!({
+            "CommonBlock": {
+                "S0": {"interfaceID": s.interface, "schemaVersion": version, "eventCode": s.event},
+                "S1": {
+                    "environmentTag": if self.has("wrong-environment-tag") { "DEV" } else { self.settings.environment.as_str() },
+                    "subText": null,
+                    "senderUniqueReference": self.reference(s.interface),
+                    "senderTimestamp": self.timestamp(),
+                    "senderDIPID": self.settings.dip_id,
+                    "senderRoleID": self.settings.role,
+                    "senderCorrelationID": null,
+                    "DIPConnectionProviderID": null,
+                },
+                "A0": {"primaryRecipients": s.to, "secondaryRecipients": [], "always": []},
+                "M0": m0,
+            },
+            "CustomBlock": s.custom,
+        })
     }
 
     /// The signature headers of a submission to `url`.
@@ -485,11 +457,11 @@ impl Inner {
         let Some(signer) = &self.settings.signer else {
             return Vec::new();
         };
-        if self.has(SupplierFault::UnsignedSubmissions) {
+        if self.has("unsigned-submissions") {
             return Vec::new();
         }
         let mut s = signer.sign("POST", url, body, time::OffsetDateTime::now_utc());
-        if self.has(SupplierFault::SignsUrlAsIs) {
+        if self.has("signs-url-as-is") {
             s.signature = signer.sign_string(&format!("POST;{url};{};{}", s.date, s.hash));
         }
         s.headers()
@@ -499,18 +471,33 @@ impl Inner {
     }
 
     fn reference(&self, interface: &str) -> String {
-        let role = if self.has(SupplierFault::ReferenceMismatch) {
-            "MSS"
+        let role = if self.has("reference-mismatch") {
+            if self.settings.role == "MSS" {
+                "SUP"
+            } else {
+                "MSS"
+            }
         } else {
-            "SUP"
+            self.settings.role.as_str()
         };
-        self.ids
-            .sender_reference(interface, &self.settings.dip_id, role)
+        let fresh = || {
+            self.ids
+                .sender_reference(interface, &self.settings.dip_id, role)
+        };
+        if self.has("reuse-reference") {
+            self.reused
+                .lock()
+                .expect("reused lock")
+                .get_or_insert_with(fresh)
+                .clone()
+        } else {
+            fresh()
+        }
     }
 
     fn timestamp(&self) -> String {
         let t = now_dt003();
-        if self.has(SupplierFault::BadTimestamp) {
+        if self.has("bad-timestamp") {
             t.replacen('T', " ", 1)
         } else {
             t
@@ -518,19 +505,18 @@ impl Inner {
     }
 }
 
-async fn submitter(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Gain>) {
+async fn submitter(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Submission>) {
     let client = inner.settings.client.clone().unwrap_or_else(|| {
         reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .expect("HTTP client builds")
     });
-    while let Some(gain) = rx.recv().await {
-        for payload in inner.appointment_requests(&gain) {
-            let inner = inner.clone();
-            let client = client.clone();
-            tokio::spawn(async move { submit(&inner, &client, payload).await });
-        }
+    while let Some(submission) = rx.recv().await {
+        let payload = inner.payload(submission);
+        let inner = inner.clone();
+        let client = client.clone();
+        tokio::spawn(async move { submit(&inner, &client, payload).await });
     }
 }
 
@@ -553,28 +539,28 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
             Ok(r) => match r.status().as_u16() {
                 201 => return,
                 400 => {
-                    if inner.has(SupplierFault::ResubmitOn400) && !resubmitted_400 {
+                    if inner.has("resubmit-on-400") && !resubmitted_400 {
                         resubmitted_400 = true;
                         true
                     } else {
                         tracing::warn!(
-                            "reference supplier: {interface} rejected: {}",
+                            "reference participant: {interface} rejected: {}",
                             r.text().await.unwrap_or_default()
                         );
                         return;
                     }
                 }
-                408 | 429 | 500..=599 => !inner.has(SupplierFault::NoRetry),
+                408 | 429 | 500..=599 => !inner.has("no-retry"),
                 other => {
                     tracing::warn!(
-                        "reference supplier: {interface} answered {other}; not resubmitted"
+                        "reference participant: {interface} answered {other}; not resubmitted"
                     );
                     return;
                 }
             },
             Err(e) => {
-                tracing::debug!("reference supplier: {interface} not delivered: {e}");
-                !inner.has(SupplierFault::NoRetry)
+                tracing::debug!("reference participant: {interface} not delivered: {e}");
+                !inner.has("no-retry")
             }
         };
         if !retry {
@@ -585,10 +571,10 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
             .pointer_mut("/CommonBlock/S1")
             .and_then(Value::as_object_mut)
         {
-            if !resubmitted_400 || inner.has(SupplierFault::RetryNewReference) {
+            if !resubmitted_400 || inner.has("retry-new-reference") {
                 s1.insert("senderTimestamp".into(), Value::String(inner.timestamp()));
             }
-            if inner.has(SupplierFault::RetryNewReference) {
+            if inner.has("retry-new-reference") {
                 s1.insert(
                     "senderUniqueReference".into(),
                     Value::String(inner.reference(&interface)),

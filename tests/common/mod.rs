@@ -134,8 +134,8 @@ pub fn tls_lines() -> String {
 
 /// A harness for an external system at a dead webhook, from [`config`] with `extra_dip` lines
 /// added to its `[dip]` section.
-pub async fn external_harness(extra_dip: &str) -> std::sync::Arc<mhhs_qual::runner::Harness> {
-    use mhhs_qual::runner::{Harness, HarnessOptions, Participant};
+pub async fn external_harness(extra_dip: &str) -> std::sync::Arc<mhhs_qual::session::Harness> {
+    use mhhs_qual::session::{Harness, HarnessOptions, SystemUnderTest};
     let text = config(0, "http://127.0.0.1:9/webhook", "1s").replacen(
         "[participant]",
         &format!("{extra_dip}[participant]"),
@@ -145,7 +145,7 @@ pub async fn external_harness(extra_dip: &str) -> std::sync::Arc<mhhs_qual::runn
     Harness::start(
         c,
         HarnessOptions {
-            participant: Participant::External,
+            systems: SystemUnderTest::External,
             schemas_dir: None,
             stubs_dir: None,
             reference_tls: false,

@@ -7,14 +7,14 @@ Feature: Acknowledge deliveries
   Scenario: A gain notification is acknowledged and echoed
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
-    Then the supplier answers 201 with RCP0000
+    Then the system answers 201 with RCP0000
     And the answer echoes the delivered message
 
   @QT-SUP-002
   Scenario Outline: Registration notifications are acknowledged
     Given a smart MPAN
     When the Registration Service delivers <publication> <event> for the MPAN
-    Then the supplier answers 201 with RCP0000
+    Then the system answers 201 with RCP0000
     And the answer echoes the delivered message
 
     Examples:

@@ -10,7 +10,7 @@ Feature: Survive DIP faults
     And the DIP answers the next 1 submission of IF-031 with 503
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
     Then the DIP answered a submission of IF-031 with 503
-    And the supplier resubmits it within the retry timeout and the DIP accepts it once
+    And the system resubmits it within the retry timeout and the DIP accepts it once
 
   @QT-SUP-051
   Scenario: Throttling (429) is ridden out
@@ -18,7 +18,7 @@ Feature: Survive DIP faults
     And the DIP answers the next 2 submissions of IF-031 with 429
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
     Then the DIP answered a submission of IF-031 with 429
-    And the supplier resubmits it within the retry timeout and the DIP accepts it once
+    And the system resubmits it within the retry timeout and the DIP accepts it once
 
   @QT-SUP-052
   Scenario: A refused submission is not resubmitted unchanged
@@ -26,4 +26,4 @@ Feature: Survive DIP faults
     And the DIP answers the next 1 submission of IF-031 with 400
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
     Then the DIP answered a submission of IF-031 with 400
-    And the supplier does not resubmit it unchanged
+    And the system does not resubmit it unchanged

@@ -1,0 +1,151 @@
+//! Packs: a folder with a `pack.toml` (name, the role it qualifies, the stubbed parties and
+//! reactions it needs) and its feature files. The shipped packs are embedded in the binary;
+//! `--pack PATH` runs a folder of one's own.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use super::{FeatureError, FeatureSource};
+use crate::embedded;
+
+/// What `pack.toml` says.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Manifest {
+    pub name: String,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub title: String,
+    /// The role of the system the pack qualifies.
+    pub role: String,
+    /// The roles of the stubbed parties its scenarios need.
+    #[serde(default)]
+    pub counterparties: Vec<String>,
+    /// The names of the reactions (`stubs/counterparties.toml`) its scenarios rely on.
+    #[serde(default)]
+    pub reactions: Vec<String>,
+}
+
+/// A pack: its manifest and its feature files.
+#[derive(Debug, Clone)]
+pub struct Pack {
+    pub manifest: Manifest,
+    /// Where it was found: `features/qualification/supplier/` or a folder on disk.
+    pub location: String,
+    pub sources: Vec<FeatureSource>,
+}
+
+impl Pack {
+    /// Every pack shipped in the binary, by name.
+    pub fn shipped() -> Result<Vec<Self>, FeatureError> {
+        let mut out = Vec::new();
+        for (path, text) in embedded::under("features/").filter(|(p, _)| p.ends_with("/pack.toml"))
+        {
+            let folder = path.trim_end_matches("pack.toml");
+            let sources = embedded::under(folder)
+                .filter(|(p, _)| p.ends_with(".feature"))
+                .map(|(p, t)| FeatureSource {
+                    path: p.to_owned(),
+                    text: t.to_owned(),
+                })
+                .collect();
+            out.push(Self {
+                manifest: manifest(path, text)?,
+                location: folder.to_owned(),
+                sources,
+            });
+        }
+        out.sort_by(|a, b| a.manifest.name.cmp(&b.manifest.name));
+        Ok(out)
+    }
+
+    /// A shipped pack by name or alias, or a pack folder on disk (a path, or a name that is
+    /// an existing folder with a `pack.toml`).
+    pub fn find(name: &str) -> Result<Self, FeatureError> {
+        let on_disk = Path::new(name);
+        if on_disk.join("pack.toml").is_file() {
+            return Self::from_dir(on_disk);
+        }
+        let shipped = Self::shipped()?;
+        let names = shipped
+            .iter()
+            .map(|p| p.manifest.name.clone())
+            .collect::<Vec<_>>()
+            .join(", ");
+        shipped
+            .into_iter()
+            .find(|p| p.manifest.name == name || p.manifest.aliases.iter().any(|a| a == name))
+            .ok_or_else(|| {
+                if on_disk.is_dir() {
+                    FeatureError::NoManifest(on_disk.display().to_string())
+                } else {
+                    FeatureError::UnknownPack {
+                        name: name.to_owned(),
+                        packs: names,
+                    }
+                }
+            })
+    }
+
+    /// The pack in a folder: its `pack.toml` and every `.feature` file beneath it.
+    pub fn from_dir(dir: &Path) -> Result<Self, FeatureError> {
+        let path = dir.join("pack.toml");
+        let text = std::fs::read_to_string(&path).map_err(|source| FeatureError::Read {
+            path: path.display().to_string(),
+            source,
+        })?;
+        let manifest = manifest(&path.display().to_string(), &text)?;
+        let mut sources = Vec::new();
+        super::features::collect(dir, &mut sources)?;
+        if sources.is_empty() {
+            return Err(FeatureError::Empty(dir.display().to_string()));
+        }
+        Ok(Self {
+            manifest,
+            location: PathBuf::from(dir).display().to_string(),
+            sources,
+        })
+    }
+}
+
+/// Reads and checks a `pack.toml`: its roles must be DIP roles, and the role it qualifies one
+/// a system may qualify in.
+fn manifest(path: &str, text: &str) -> Result<Manifest, FeatureError> {
+    let line = |offset: usize| text[..offset.min(text.len())].lines().count().max(1);
+    let m: Manifest = toml::from_str(text).map_err(|e| FeatureError::Parse {
+        path: path.to_owned(),
+        line: e.span().map_or(1, |s| line(s.start)),
+        message: e.message().to_owned(),
+    })?;
+    let line_of = |needle: &str| {
+        text.lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| i + 1)
+    };
+    let qualifying: Vec<&str> = crate::market::roles::qualifying().collect();
+    if !qualifying.contains(&m.role.as_str()) {
+        return Err(FeatureError::Parse {
+            path: path.to_owned(),
+            line: line_of("role"),
+            message: format!(
+                "`role` {:?} is not a role a system qualifies in ({})",
+                m.role,
+                qualifying.join(", ")
+            ),
+        });
+    }
+    if let Some(bad) = m
+        .counterparties
+        .iter()
+        .find(|r| crate::market::roles::role(r).is_none())
+    {
+        return Err(FeatureError::Parse {
+            path: path.to_owned(),
+            line: line_of("counterparties"),
+            message: format!("`counterparties` names {bad:?}, which is not a DIP role"),
+        });
+    }
+    Ok(m)
+}

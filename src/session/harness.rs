@@ -1,0 +1,378 @@
+//! The harness of one run: configuration, schemas, journal, the party registry, the stub DIP
+//! with its router and egress, the stubs' reactions, test data, and (for a run without a
+//! configuration) the in-process reference participant.
+
+use std::collections::{HashMap, HashSet};
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crate::config::{Config, Participant};
+use crate::dip::{Builder, Ids, Templates};
+use crate::journal::Journal;
+use crate::market::{MpanAllocator, Plan};
+use crate::party::{Parties, Party};
+use crate::schema::SchemaSet;
+use crate::security::signature::{Signer, Verifier};
+use crate::security::tls;
+use crate::stub::{Egress, IngressSecurity, Reactions, Router, StubDip};
+use crate::sut::{Reference, ReferenceSettings};
+
+/// Which systems the run drives.
+#[derive(Debug, Clone)]
+pub enum SystemUnderTest {
+    /// The participant's systems, reached as the configuration says.
+    External,
+    /// The in-process reference participant of the configuration's (first) participant's
+    /// role, with these faults switched on.
+    Reference(HashSet<String>),
+}
+
+/// Why a harness could not start (the run's exit status 2).
+#[derive(Debug, thiserror::Error)]
+pub enum HarnessError {
+    #[error("cannot listen on {addr}: {source} (is another process using the port?)")]
+    Port {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("schemas: {0}")]
+    Schemas(#[from] crate::schema::SchemaError),
+    #[error("stubs: {0}")]
+    Stubs(#[from] crate::stub::ReactionError),
+    #[error("message security: {0}")]
+    Security(String),
+    #[error("the reference participant: {0}")]
+    Reference(String),
+}
+
+/// What a harness is built from besides the configuration.
+#[derive(Debug, Clone)]
+pub struct HarnessOptions {
+    pub systems: SystemUnderTest,
+    pub schemas_dir: Option<PathBuf>,
+    pub stubs_dir: Option<PathBuf>,
+    /// Mutual TLS on both legs with the in-process reference participant.
+    pub reference_tls: bool,
+}
+
+/// The keys of a run: the DIP's signer, the verifier of each system's signatures and, for the
+/// reference participant, its own signer; and the TLS of both legs.
+struct Keys {
+    signer: Arc<Signer>,
+    /// By DIP ID.
+    verifiers: HashMap<String, Arc<Verifier>>,
+    reference: Option<Arc<Signer>>,
+    /// Ingress over HTTPS (mutual TLS when client certificates are required).
+    ingress_tls: Option<Arc<rustls::ServerConfig>>,
+    /// The egress client: trust for an https webhook and the harness's client certificate.
+    egress: reqwest::Client,
+    /// Clients of systems whose https webhooks need trust of their own, by DIP ID.
+    egress_by_system: HashMap<String, reqwest::Client>,
+    /// For the reference participant over TLS: its webhook's server side and its client.
+    reference_tls: Option<(Arc<rustls::ServerConfig>, reqwest::Client)>,
+}
+
+/// The egress HTTP client a participant's webhook asks for: trusting its `webhook_ca` and
+/// presenting the `dip.tls_*` certificate to an https webhook.
+pub fn egress_client(
+    config: &Config,
+    participant: &Participant,
+) -> Result<reqwest::Client, String> {
+    let builder = Egress::client_builder(config);
+    let builder = if participant.webhook_url.starts_with("https:") {
+        tls::client_builder_from_files(
+            builder,
+            participant.webhook_ca.as_deref(),
+            config
+                .dip
+                .tls
+                .as_ref()
+                .map(|f| (f.certificate.as_path(), f.key.as_path())),
+        )
+        .map_err(|e| e.to_string())?
+    } else {
+        builder
+    };
+    builder
+        .build()
+        .map_err(|e| format!("the egress HTTP client: {e}"))
+}
+
+impl Keys {
+    fn new(
+        config: &Config,
+        systems: &SystemUnderTest,
+        reference_tls: bool,
+    ) -> Result<Self, HarnessError> {
+        let security =
+            |e: crate::security::signature::KeyError| HarnessError::Security(e.to_string());
+        let external = matches!(systems, SystemUnderTest::External);
+        let signer = match &config.dip.signing {
+            Some(files) => Signer::load(&files.certificate, &files.key).map_err(security)?,
+            None if external => {
+                return Err(HarnessError::Security(format!(
+                    "{}: `dip.signing_certificate` and `dip.signing_key` are needed: deliveries are signed with them and the system must trust the certificate (`mhhs-qual certs --out DIR` writes a set for test set-ups)",
+                    config.source
+                )));
+            }
+            None => Signer::generate("mhhs-qual DIP").map_err(security)?.0,
+        };
+        let mut verifiers = HashMap::new();
+        let mut egress_by_system = HashMap::new();
+        let reference = if external {
+            for p in &config.participants {
+                let Some(path) = &p.certificate else {
+                    return Err(HarnessError::Security(format!(
+                        "{}: `participant.certificate` of {} is needed: every submission is verified against the system's signing certificate (CONTRACT.md §4)",
+                        config.source, p.dip_id
+                    )));
+                };
+                verifiers.insert(
+                    p.dip_id.clone(),
+                    Arc::new(Verifier::load(path, config.dip.clock_skew).map_err(security)?),
+                );
+                if p.webhook_url.starts_with("https:") {
+                    egress_by_system.insert(
+                        p.dip_id.clone(),
+                        egress_client(config, p).map_err(HarnessError::Security)?,
+                    );
+                }
+            }
+            None
+        } else {
+            let p = config.participant();
+            let what = format!("reference {}", p.role);
+            let (reference, material) =
+                Signer::generate(&format!("mhhs-qual {what}")).map_err(security)?;
+            verifiers.insert(
+                p.dip_id.clone(),
+                Arc::new(
+                    Verifier::new(material.cert_pem.as_bytes(), &what, config.dip.clock_skew)
+                        .map_err(security)?,
+                ),
+            );
+            Some(Arc::new(reference))
+        };
+        let mut keys = Self {
+            signer: Arc::new(signer),
+            verifiers,
+            reference,
+            ingress_tls: None,
+            egress: egress_client(config, config.participant()).map_err(HarnessError::Security)?,
+            egress_by_system,
+            reference_tls: None,
+        };
+        if let Some(files) = &config.dip.tls {
+            keys.ingress_tls = Some(
+                tls::server_config_from_files(
+                    &files.certificate,
+                    &files.key,
+                    config.dip.client_ca.as_deref(),
+                )
+                .map_err(|e| HarnessError::Security(e.to_string()))?,
+            );
+        }
+        if !external && reference_tls {
+            keys.reference_with_tls(config)
+                .map_err(|e| HarnessError::Security(e.to_string()))?;
+        }
+        Ok(keys)
+    }
+
+    /// Mutual TLS on both legs between the harness and the reference participant, with a CA
+    /// and certificates made for the run.
+    fn reference_with_tls(&mut self, config: &Config) -> Result<(), tls::TlsError> {
+        let ca = tls::Authority::generate("mhhs-qual run CA")?;
+        let dip = ca.issue("mhhs-qual stub DIP", None)?;
+        let sut = ca.issue("mhhs-qual reference participant", None)?;
+        let ca_pem = ca.cert_pem().as_bytes();
+        self.ingress_tls = Some(tls::server_config(
+            dip.cert_pem.as_bytes(),
+            dip.key_pem.as_bytes(),
+            Some(ca_pem),
+        )?);
+        self.egress = tls::client_builder(
+            Egress::client_builder(config),
+            Some(ca_pem),
+            Some((dip.cert_pem.as_bytes(), dip.key_pem.as_bytes())),
+        )?
+        .build()
+        .map_err(|source| tls::TlsError::Client {
+            what: "the egress client".into(),
+            source,
+        })?;
+        let webhook = tls::server_config(
+            sut.cert_pem.as_bytes(),
+            sut.key_pem.as_bytes(),
+            Some(ca_pem),
+        )?;
+        let client = tls::client_builder(
+            reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)),
+            Some(ca_pem),
+            Some((sut.cert_pem.as_bytes(), sut.key_pem.as_bytes())),
+        )?
+        .build()
+        .map_err(|source| tls::TlsError::Client {
+            what: "the reference participant's client".into(),
+            source,
+        })?;
+        self.reference_tls = Some((webhook, client));
+        Ok(())
+    }
+}
+
+/// Everything one run shares.
+#[derive(Debug)]
+pub struct Harness {
+    pub config: Arc<Config>,
+    pub schemas: Arc<SchemaSet>,
+    pub journal: Arc<Journal>,
+    pub parties: Arc<Parties>,
+    pub builder: Builder,
+    pub egress: Egress,
+    pub stub: StubDip,
+    pub mpans: MpanAllocator,
+    _reference: Option<Reference>,
+}
+
+impl Harness {
+    /// Binds the ports, starts the stub DIP with its router (and the reference participant
+    /// if asked), and loads the stubs' reactions.
+    pub async fn start(
+        mut config: Config,
+        options: HarnessOptions,
+    ) -> Result<Arc<Self>, HarnessError> {
+        let schemas = match &options.schemas_dir {
+            Some(dir) => Arc::new(SchemaSet::from_dir(dir)?),
+            None => SchemaSet::embedded()?,
+        };
+        let reactions = Arc::new(Reactions::load(options.stubs_dir.as_deref(), &schemas)?);
+        let port = |addr: String| move |source| HarnessError::Port { addr, source };
+        let dip_listeners =
+            StubDip::bind(config.dip.listen).map_err(port(config.dip.listen.to_string()))?;
+        let keys = Keys::new(&config, &options.systems, options.reference_tls)?;
+        let dip_uri = format!(
+            "{}://{}",
+            if keys.ingress_tls.is_some() {
+                "https"
+            } else {
+                "http"
+            },
+            dip_listeners[0]
+                .local_addr()
+                .map_err(port(config.dip.listen.to_string()))?
+        );
+        let reference_listener = match &options.systems {
+            SystemUnderTest::External => None,
+            SystemUnderTest::Reference(_) => {
+                let l = TcpListener::bind("127.0.0.1:0").map_err(port("127.0.0.1:0".into()))?;
+                config.participants.truncate(1);
+                config.participants[0].webhook_url = format!(
+                    "{}://{}/webhook",
+                    if keys.reference_tls.is_some() {
+                        "https"
+                    } else {
+                        "http"
+                    },
+                    l.local_addr().map_err(port("127.0.0.1:0".into()))?
+                );
+                Some(l)
+            }
+        };
+        let config = Arc::new(config);
+        let parties = Arc::new(Parties::from_config(&config));
+        let journal = Arc::new(Journal::new());
+        let ids = Arc::new(Ids::new());
+        let templates = Templates {
+            dir: options.stubs_dir.as_ref().map(|d| d.join("templates")),
+        };
+        let builder = Builder {
+            templates,
+            schemas: schemas.clone(),
+            config: config.clone(),
+            ids: ids.clone(),
+        };
+        let egress = Egress::new(
+            config.clone(),
+            schemas.clone(),
+            journal.clone(),
+            ids.clone(),
+            keys.egress.clone(),
+            keys.signer.clone(),
+        )
+        .with_clients(keys.egress_by_system.clone());
+        let router = Router {
+            parties: parties.clone(),
+            egress: egress.clone(),
+            builder: builder.clone(),
+            reactions,
+            journal: journal.clone(),
+        }
+        .start();
+        let stub = StubDip::start(
+            dip_listeners,
+            config.clone(),
+            schemas.clone(),
+            journal.clone(),
+            ids,
+            parties.clone(),
+            Some(router),
+            IngressSecurity {
+                verifiers: keys.verifiers.clone(),
+                tls: keys.ingress_tls.clone(),
+            },
+        )
+        .await;
+        let reference = match (reference_listener, &options.systems) {
+            (Some(l), SystemUnderTest::Reference(faults)) => {
+                let mut settings = ReferenceSettings::from_config(&config, dip_uri, faults.clone())
+                    .map_err(HarnessError::Reference)?;
+                settings.signer.clone_from(&keys.reference);
+                settings.dip_verifier = Some(Arc::new(
+                    Verifier::new(
+                        keys.signer.certificate_pem().as_bytes(),
+                        "the DIP's certificate",
+                        config.dip.clock_skew,
+                    )
+                    .map_err(|e| HarnessError::Security(e.to_string()))?,
+                ));
+                settings.webhook_scheme = if keys.reference_tls.is_some() {
+                    "https"
+                } else {
+                    "http"
+                };
+                settings.client = keys.reference_tls.as_ref().map(|(_, c)| c.clone());
+                let tls = keys.reference_tls.as_ref().map(|(t, _)| t.clone());
+                Some(
+                    Reference::start(l, settings, schemas.clone(), tls)
+                        .await
+                        .map_err(|e| HarnessError::Reference(format!("its webhook: {e}")))?,
+                )
+            }
+            _ => None,
+        };
+        let mpans = match &config.testdata {
+            Some(t) => MpanAllocator::from_plan(Plan::new(t.seed, &t.segments), t.count),
+            None => MpanAllocator::new(),
+        };
+        Ok(Arc::new(Self {
+            config,
+            schemas,
+            journal,
+            parties,
+            builder,
+            egress,
+            stub,
+            mpans,
+            _reference: reference,
+        }))
+    }
+
+    /// The system a qualification scenario drives: the first participant.
+    pub fn system(&self) -> &Arc<Party> {
+        self.parties
+            .first_system()
+            .expect("a configuration has at least one participant")
+    }
+}

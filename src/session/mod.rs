@@ -1,0 +1,15 @@
+//! The session layer: what one run shares ([`Harness`]) and what one scenario does
+//! ([`Session`]), in the engine's terms, with no Gherkin. Steps parse a phrase and call a
+//! session method; the session talks to the harness and asserts on the journal, failing with
+//! a [`StepFailure`].
+
+mod deliveries;
+mod failure;
+mod faults;
+mod harness;
+mod scenario;
+mod submissions;
+
+pub use failure::StepFailure;
+pub use harness::{Harness, HarnessError, HarnessOptions, SystemUnderTest, egress_client};
+pub use scenario::{Mutation, Session};

@@ -1,0 +1,204 @@
+//! A session: what one scenario does, in the engine's terms. Steps parse a phrase and call one
+//! of its methods (here the scenario's own state and messages; deliveries, submissions and
+//! DIP faults in their own modules); the session talks to the harness and asserts on the
+//! journal.
+//!
+//! Failure messages quote the expectation, what arrived instead and the journal entries, so
+//! the report explains itself.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use super::{Harness, StepFailure};
+use crate::config::Counterparty;
+use crate::dip::Subject;
+use crate::journal::Entry;
+use crate::market::Segment;
+
+/// A failed expectation quoting what was expected, what arrived instead and the journal
+/// entries concerned.
+pub(super) fn fail(
+    expected: impl fmt::Display,
+    arrived: impl fmt::Display,
+    entries: &[Arc<Entry>],
+) -> StepFailure {
+    StepFailure::unmet(expected, arrived, entries)
+}
+
+/// A change made to a delivery on purpose, to see the system reject it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mutation {
+    /// Set the value at a JSON pointer into the payload.
+    Set { pointer: String, value: Value },
+    /// Remove the member at a JSON pointer into the payload.
+    Remove { pointer: String },
+    /// Give `M0.MPANCore` a wrong check digit.
+    WrongCheckDigit,
+}
+
+/// One scenario's working state. It holds references into the journal, never copies of
+/// messages.
+#[derive(Debug)]
+pub struct Session {
+    pub harness: Arc<Harness>,
+    /// The scenario's key in the journal (`path:line`).
+    pub key: String,
+    /// The MPANs this scenario works on, latest last.
+    pub subjects: Vec<Subject>,
+    /// The latest delivery's journal entry.
+    pub delivery: Option<Arc<Entry>>,
+    /// The entry the latest `Then` step found, for follow-up expectations.
+    pub focus: Option<Arc<Entry>>,
+    /// The journal's last sequence number when the latest delivery started: what the SUT
+    /// does in reaction may be journaled before the delivery's own answer is.
+    pub delivery_mark: u64,
+}
+
+impl Session {
+    pub fn new(harness: Arc<Harness>, key: String) -> Self {
+        Self {
+            harness,
+            key,
+            subjects: Vec::new(),
+            delivery: None,
+            focus: None,
+            delivery_mark: 0,
+        }
+    }
+
+    /// A fresh MPAN of a segment, filed under this scenario.
+    pub fn new_subject(&mut self, segment: Segment) -> Subject {
+        let mpan = self.harness.mpans.next_for(segment);
+        self.harness.journal.bind_mpan(mpan.as_str(), &self.key);
+        let s = Subject {
+            mpan: mpan.to_string(),
+            segment,
+        };
+        self.subjects.push(s.clone());
+        s
+    }
+
+    pub(super) fn subject(&self) -> Result<&Subject, StepFailure> {
+        self.subjects.last().ok_or_else(|| {
+            StepFailure::setup("no MPAN yet: a step such as \"Given a smart MPAN\" must come first")
+        })
+    }
+
+    /// The counterparty playing a role.
+    pub fn counterparty(&self, role: &str) -> Result<Counterparty, StepFailure> {
+        self.harness
+            .config
+            .counterparty(role)
+            .cloned()
+            .ok_or_else(|| {
+                StepFailure::setup(format!(
+                    "the configuration has no counterparty with role {role} ({})",
+                    self.harness.config.source
+                ))
+            })
+    }
+
+    /// Builds a payload of `interface`/`event` from `from_role` about the latest MPAN.
+    pub fn build(
+        &self,
+        from_role: &str,
+        interface: &str,
+        event: &str,
+        mutations: &[Mutation],
+    ) -> Result<Value, StepFailure> {
+        let from = self.counterparty(from_role)?;
+        let subject = self.subject()?.clone();
+        let b = &self.harness.builder;
+        let mut payload = b
+            .payload(&from, interface, event, &subject, b.vars(&from, &subject))
+            .map_err(StepFailure::setup)?;
+        for m in mutations {
+            apply(&mut payload, m)?;
+        }
+        // A mutated MPAN is still this scenario's: whatever the system does with it is filed here.
+        if let Some(core) = payload
+            .pointer("/CommonBlock/M0/MPANCore")
+            .and_then(Value::as_str)
+        {
+            self.harness.journal.bind_mpan(core, &self.key);
+        }
+        Ok(payload)
+    }
+}
+
+pub(super) fn batch_has(e: &Entry, interface: &str, event: &str) -> bool {
+    e.body
+        .json()
+        .map(crate::dip::payloads)
+        .unwrap_or_default()
+        .iter()
+        .any(|p| {
+            p.pointer("/CommonBlock/S0/interfaceID")
+                .and_then(Value::as_str)
+                == Some(interface)
+                && p.pointer("/CommonBlock/S0/eventCode")
+                    .and_then(Value::as_str)
+                    == Some(event)
+        })
+}
+
+fn apply(payload: &mut Value, m: &Mutation) -> Result<(), StepFailure> {
+    match m {
+        Mutation::Set { pointer, value } => {
+            let (parent, key) = split(pointer)?;
+            let target = payload
+                .pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .ok_or_else(|| {
+                    StepFailure::setup(format!("the payload has no object at {parent}"))
+                })?;
+            target.insert(key.to_owned(), value.clone());
+        }
+        Mutation::Remove { pointer } => {
+            let (parent, key) = split(pointer)?;
+            let target = payload
+                .pointer_mut(parent)
+                .and_then(Value::as_object_mut)
+                .ok_or_else(|| {
+                    StepFailure::setup(format!("the payload has no object at {parent}"))
+                })?;
+            if target.remove(key).is_none() {
+                return Err(StepFailure::setup(format!(
+                    "the payload has nothing at {pointer} to remove"
+                )));
+            }
+        }
+        Mutation::WrongCheckDigit => {
+            let core = payload
+                .pointer("/CommonBlock/M0/MPANCore")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let mpan =
+                crate::market::Mpan::parse(&core).map_err(|e| StepFailure::setup(e.to_string()))?;
+            if let Some(m0) = payload
+                .pointer_mut("/CommonBlock/M0")
+                .and_then(Value::as_object_mut)
+            {
+                m0.insert(
+                    "MPANCore".into(),
+                    Value::String(mpan.with_wrong_check_digit()),
+                );
+            }
+        }
+    }
+    Ok(())
+}
+
+fn split(pointer: &str) -> Result<(&str, &str), StepFailure> {
+    pointer
+        .rsplit_once('/')
+        .filter(|(_, k)| !k.is_empty())
+        .ok_or_else(|| {
+            StepFailure::setup(format!(
+                "{pointer:?} is not a JSON pointer such as /CustomBlock/B026"
+            ))
+        })
+}

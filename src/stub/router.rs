@@ -1,0 +1,246 @@
+//! The router: where every accepted message goes. Each recipient is a party of the registry:
+//! a system gets the message through egress (signed, `D0` filled, retried), a stubbed party
+//! reacts as its declared reactions say, and what a stub sends is routed the same way.
+//! Nothing is dropped silently: a reaction that cannot be built or addressed is journaled.
+
+use std::sync::Arc;
+
+use serde_json::Value;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+
+use super::reactions::{FollowOn, Reaction, Reply, request_pointer};
+use super::{Accepted, Delivery, DeliveryBody, Egress, Reactions, Signing};
+use crate::dip::{Builder, Header, Subject};
+use crate::journal::{Direction, Entry, Journal};
+use crate::market::Segment;
+use crate::party::{Parties, Party};
+
+/// Routes accepted messages and runs the stubs' reactions.
+#[derive(Debug, Clone)]
+pub struct Router {
+    pub parties: Arc<Parties>,
+    pub egress: Egress,
+    pub builder: Builder,
+    pub reactions: Arc<Reactions>,
+    pub journal: Arc<Journal>,
+}
+
+/// One message on its way: who sent it, about which scenario, and the payload.
+#[derive(Debug, Clone)]
+struct Routed {
+    scenario: Option<String>,
+    sender: Arc<Party>,
+    payload: Value,
+}
+
+impl Router {
+    /// Starts routing what the stub DIP accepts; the sender is handed to
+    /// [`super::StubDip::start`].
+    pub fn start(self) -> UnboundedSender<Accepted> {
+        let (tx, rx) = unbounded_channel();
+        tokio::spawn(self.run(rx));
+        tx
+    }
+
+    async fn run(self, mut rx: UnboundedReceiver<Accepted>) {
+        while let Some(a) = rx.recv().await {
+            self.route(Routed {
+                scenario: a.scenario,
+                sender: a.sender,
+                payload: a.payload,
+            });
+        }
+    }
+
+    /// Sends a message to each of its primary recipients (the sender never gets its own).
+    fn route(&self, m: Routed) {
+        let recipients: Vec<String> = crate::stub::ingress::primary_recipients(&m.payload)
+            .map(str::to_owned)
+            .collect();
+        let mut done: Vec<&str> = Vec::new();
+        for r in &recipients {
+            if done.contains(&r.as_str()) || *r == m.sender.dip_id {
+                continue;
+            }
+            done.push(r);
+            match self.parties.get(r) {
+                Some(p) if p.system().is_some() => {
+                    let (egress, to) = (self.egress.clone(), p.clone());
+                    let delivery = Delivery {
+                        scenario: m.scenario.clone(),
+                        from: m.sender.identity(),
+                        to,
+                        body: DeliveryBody::Batch(vec![m.payload.clone()]),
+                        signing: Signing::Correct,
+                    };
+                    tokio::spawn(async move {
+                        egress.deliver(delivery).await;
+                    });
+                }
+                Some(p) => self.react(p, &m),
+                None => self.note(
+                    m.scenario.as_ref(),
+                    format!("{r} is no party of this run: the message was not routed to it"),
+                ),
+            }
+        }
+    }
+
+    /// The reactions of `stub` to a message that reached it.
+    fn react(&self, stub: &Arc<Party>, m: &Routed) {
+        let h = Header::of(&m.payload);
+        let (interface, event) = (h.interface.unwrap_or_default(), h.event.unwrap_or_default());
+        for reaction in self
+            .reactions
+            .triggered_by(&stub.role, &interface, &event, &m.payload)
+        {
+            let (router, reaction, stub, m) =
+                (self.clone(), reaction.clone(), stub.clone(), m.clone());
+            tokio::spawn(async move {
+                tokio::time::sleep(reaction.after).await;
+                router.answer(&reaction, &stub, &m);
+            });
+        }
+    }
+
+    /// Sends a reaction's message and schedules what follows it.
+    fn answer(&self, reaction: &Reaction, stub: &Arc<Party>, trigger: &Routed) {
+        let Some(to) = self.recipients(reaction.to.as_deref(), trigger, reaction) else {
+            return;
+        };
+        if self.send(reaction, &reaction.send, stub, trigger, &to) {
+            self.follow(reaction, reaction.then.as_deref(), stub, trigger, to);
+        }
+    }
+
+    fn follow(
+        &self,
+        reaction: &Reaction,
+        then: Option<&FollowOn>,
+        stub: &Arc<Party>,
+        trigger: &Routed,
+        previous: Vec<String>,
+    ) {
+        let Some(then) = then.cloned() else {
+            return;
+        };
+        let (router, reaction, stub, trigger) = (
+            self.clone(),
+            reaction.clone(),
+            stub.clone(),
+            trigger.clone(),
+        );
+        tokio::spawn(async move {
+            tokio::time::sleep(then.after).await;
+            let to = match &then.to {
+                Some(list) => match router.recipients(Some(list), &trigger, &reaction) {
+                    Some(to) => to,
+                    None => return,
+                },
+                None => previous,
+            };
+            if router.send(&reaction, &then.send, &stub, &trigger, &to) {
+                router.follow(&reaction, then.then.as_deref(), &stub, &trigger, to);
+            }
+        });
+    }
+
+    /// The DIP IDs a reaction sends to: its `to`, resolved against the trigger, or the
+    /// trigger's sender.
+    fn recipients(
+        &self,
+        to: Option<&[String]>,
+        trigger: &Routed,
+        reaction: &Reaction,
+    ) -> Option<Vec<String>> {
+        let Some(list) = to else {
+            return Some(vec![trigger.sender.dip_id.clone()]);
+        };
+        let mut out = Vec::new();
+        for r in list {
+            let id = match request_pointer(r) {
+                Some(pointer) => trigger.payload.pointer(pointer).and_then(Value::as_str),
+                None => Some(r.as_str()),
+            };
+            match id {
+                Some(id) if !id.is_empty() => out.push(id.to_owned()),
+                _ => {
+                    self.note(
+                        trigger.scenario.as_ref(),
+                        format!(
+                            "reaction {:?} ({}) not sent: {r} is empty in the message it answers",
+                            reaction.name, reaction.source
+                        ),
+                    );
+                    return None;
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Builds `send` from `stub` to `to` and routes it; false (journaled) when it cannot be
+    /// built.
+    fn send(
+        &self,
+        reaction: &Reaction,
+        send: &Reply,
+        stub: &Arc<Party>,
+        trigger: &Routed,
+        to: &[String],
+    ) -> bool {
+        let h = Header::of(&trigger.payload);
+        let segment = trigger
+            .payload
+            .pointer("/CustomBlock/B026/marketSegmentIndicator")
+            .and_then(Value::as_str)
+            .and_then(Segment::from_indicator)
+            .unwrap_or(Segment::Smart);
+        let subject = Subject {
+            mpan: h.mpan.unwrap_or_default(),
+            segment,
+        };
+        let from = stub.identity();
+        let vars = self
+            .builder
+            .vars(&from, &subject)
+            .with_request(trigger.payload.clone());
+        match self.builder.payload_from(
+            send.template.as_deref(),
+            &from,
+            &send.interface,
+            &send.event,
+            &subject,
+            vars,
+        ) {
+            Ok(mut payload) => {
+                if let Some(a0) = payload.pointer_mut("/CommonBlock/A0") {
+                    a0["primaryRecipients"] = Value::from(to.to_vec());
+                }
+                self.route(Routed {
+                    scenario: trigger.scenario.clone(),
+                    sender: stub.clone(),
+                    payload,
+                });
+                true
+            }
+            Err(message) => {
+                self.note(
+                    trigger.scenario.as_ref(),
+                    format!(
+                        "reaction {:?} ({}) failed: {message}",
+                        reaction.name, reaction.source
+                    ),
+                );
+                false
+            }
+        }
+    }
+
+    fn note(&self, scenario: Option<&String>, outcome: String) {
+        let mut e = Entry::new(Direction::Note, "");
+        e.scenario = scenario.cloned();
+        e.outcome = outcome;
+        self.journal.record(e);
+    }
+}

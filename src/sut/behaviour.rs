@@ -1,0 +1,72 @@
+//! What one role's reference participant does beyond the shell: its business reactions to
+//! accepted deliveries, and the fault switches that break them.
+
+use std::collections::HashSet;
+
+use serde_json::Value;
+
+use super::Fault;
+use crate::config::Counterparty;
+use crate::market::Segment;
+
+/// A message the behaviour wants submitted; the shell writes its `S0`, `S1` and `A0`.
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub interface: &'static str,
+    pub event: &'static str,
+    /// `A0.primaryRecipients`.
+    pub to: Vec<String>,
+    /// `CommonBlock.M0` (as delivered, for a reaction about an MPAN).
+    pub m0: Value,
+    pub custom: Value,
+}
+
+/// What a behaviour sees of its participant.
+pub struct Context<'a> {
+    pub counterparties: &'a [Counterparty],
+    /// The fault switches on, by name.
+    pub faults: &'a HashSet<String>,
+}
+
+impl Context<'_> {
+    /// Whether a fault switch is on.
+    pub fn has(&self, fault: &str) -> bool {
+        self.faults.contains(fault)
+    }
+
+    /// The first counterparty of a role.
+    pub fn counterparty(&self, role: &str) -> Option<&Counterparty> {
+        self.counterparties.iter().find(|c| c.role == role)
+    }
+}
+
+/// One role's business behaviour.
+pub trait Behaviour: Send + Sync {
+    /// The role it plays (`SUP` ...).
+    fn role(&self) -> &'static str;
+    /// Its own fault switches, beyond the shell's.
+    fn faults(&self) -> &'static [Fault];
+    /// A level-3 refusal of its own, after the shell's checks passed: the RCP code.
+    fn refuse(&self, _cx: &Context<'_>, _payload: &Value) -> Option<&'static str> {
+        None
+    }
+    /// What it submits in reaction to an accepted delivery.
+    fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission>;
+}
+
+/// The behaviour of each role that has a reference participant, by role code.
+pub fn for_role(role: &str) -> Option<Box<dyn Behaviour>> {
+    match role {
+        "SUP" => Some(Box::new(super::supplier::Supplier)),
+        _ => None,
+    }
+}
+
+/// The market segment of a delivery (`B026`), smart when it does not say.
+pub fn segment_of(payload: &Value) -> Segment {
+    payload
+        .pointer("/CustomBlock/B026/marketSegmentIndicator")
+        .and_then(Value::as_str)
+        .and_then(Segment::from_indicator)
+        .unwrap_or(Segment::Smart)
+}

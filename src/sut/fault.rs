@@ -1,0 +1,217 @@
+//! Fault switches of the reference participants: each breaks exactly one behaviour of the
+//! contract, so that every scenario can be shown to catch the fault it exists for. The shell
+//! ([`GENERIC`]) has the faults any role can have; each role's behaviour adds its own.
+
+/// One way to break a reference participant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fault {
+    /// The switch's name (`--fault NAME`, `@catches:NAME`).
+    pub name: &'static str,
+    /// The contract behaviour it breaks (`S1`, `G4`, `M1` ...).
+    pub behaviour: &'static str,
+    /// What the broken participant does.
+    pub what: &'static str,
+    /// Words that a failure caused by it must show in its reason (its `expected:` or
+    /// `arrived instead:` line): what a tester reads to know which behaviour broke.
+    pub shows: &'static str,
+}
+
+const fn fault(
+    name: &'static str,
+    behaviour: &'static str,
+    what: &'static str,
+    shows: &'static str,
+) -> Fault {
+    Fault {
+        name,
+        behaviour,
+        what,
+        shows,
+    }
+}
+
+/// The faults of the shell every reference participant shares: acknowledging, level-3
+/// checks, idempotence, well-formed submissions, DIP faults and signatures (G1-G6, S1-S3 and
+/// S5-S7).
+pub const GENERIC: &[Fault] = &[
+    fault(
+        "slow-ack",
+        "S1",
+        "answers every delivery after the ack timeout",
+        "no answer within",
+    ),
+    fault(
+        "wrong-echo",
+        "S1",
+        "echoes a wrong transactionID in its StandardResponse",
+        "messageArray/0/transactionID",
+    ),
+    fault(
+        "accept-schema-failure",
+        "S2",
+        "does not check deliveries against the schema",
+        "RCP1001",
+    ),
+    fault(
+        "accept-wrong-environment",
+        "S2",
+        "does not check S1.environmentTag",
+        "RCP1004",
+    ),
+    fault(
+        "accept-unknown-event",
+        "S2",
+        "does not check S0.eventCode against the interface",
+        "RCP1003",
+    ),
+    fault(
+        "accept-wrong-schema-version",
+        "S2",
+        "does not check S0.schemaVersion",
+        "RCP1005",
+    ),
+    fault(
+        "accept-bad-check-digit",
+        "S2",
+        "does not check the MPAN check digit",
+        "RCP1061",
+    ),
+    fault(
+        "accept-non-json",
+        "S2",
+        "answers 201 to a body that is not JSON",
+        "answered 400",
+    ),
+    fault(
+        "accept-unknown-interface",
+        "S2",
+        "does not check S0.interfaceID",
+        "RCP1002",
+    ),
+    fault(
+        "react-to-rejected",
+        "S2",
+        "acts on deliveries it rejects",
+        "no business reaction",
+    ),
+    fault(
+        "partial-batch",
+        "S2",
+        "acts on the good messages of a rejected batch",
+        "no business reaction",
+    ),
+    fault(
+        "not-idempotent",
+        "S3",
+        "acts again on a repeated D0.transactionID",
+        "accepted once",
+    ),
+    fault(
+        "bad-timestamp",
+        "S5",
+        "sends senderTimestamp in a form other than DT-003",
+        "DT-003",
+    ),
+    fault(
+        "reuse-reference",
+        "S5",
+        "reuses one senderUniqueReference for every submission",
+        "already accepted",
+    ),
+    fault(
+        "wrong-environment-tag",
+        "S5",
+        "sends environmentTag DEV whatever the configuration",
+        "environment",
+    ),
+    fault(
+        "reference-mismatch",
+        "S5",
+        "sends a senderUniqueReference naming another role",
+        "sender-reference",
+    ),
+    fault(
+        "m0-not-as-delivered",
+        "S5",
+        "sends M0 with another GSP group than the one delivered",
+        "as delivered",
+    ),
+    fault(
+        "no-retry",
+        "S6",
+        "gives up on a submission answered 503 or 429",
+        "no accepted resubmission",
+    ),
+    fault(
+        "retry-new-reference",
+        "S6",
+        "resubmits with a new senderUniqueReference",
+        "a resubmission with a new reference",
+    ),
+    fault(
+        "resubmit-on-400",
+        "S6",
+        "resubmits unchanged a submission answered 400",
+        "not resubmitted unchanged",
+    ),
+    fault(
+        "accept-missing-date",
+        "S7",
+        "accepts a delivery without X-DIP-Signature-Date, unverified",
+        "refused",
+    ),
+    fault(
+        "accept-missing-hash",
+        "S7",
+        "computes the hash itself when X-DIP-Content-Hash is missing",
+        "refused",
+    ),
+    fault(
+        "accept-missing-signature",
+        "S7",
+        "accepts a delivery without X-DIP-Signature, unverified",
+        "refused",
+    ),
+    fault(
+        "accept-missing-certificate",
+        "S7",
+        "verifies with the DIP certificate it holds when X-DIP-Signature-Certificate is missing",
+        "refused",
+    ),
+    fault(
+        "hash-not-checked",
+        "S7",
+        "does not compare X-DIP-Content-Hash with the body",
+        "refused",
+    ),
+    fault(
+        "no-clock-check",
+        "S7",
+        "does not check the signature date against the clock",
+        "refused",
+    ),
+    fault(
+        "any-certificate",
+        "S7",
+        "verifies with whatever certificate a delivery carries",
+        "refused",
+    ),
+    fault(
+        "react-to-bad-signature",
+        "S7",
+        "refuses a delivery's signature but acts on it all the same",
+        "no business reaction",
+    ),
+    fault(
+        "unsigned-submissions",
+        "S7",
+        "submits without signature headers",
+        "signature",
+    ),
+    fault(
+        "signs-url-as-is",
+        "S7",
+        "signs the URL without lower-casing it",
+        "signature",
+    ),
+];
