@@ -1002,7 +1002,75 @@ mpid = "REGA"
         assert_eq!(c.timeouts.ack, Duration::from_secs(5));
         assert_eq!(c.timeouts.quiet, Duration::from_secs(3));
         assert_eq!(c.counterparty("REGS").unwrap().dip_id, "2200000001");
-        assert_eq!(format!("{:?}", c.dip.api_key), "Secret(***)");
+        assert_eq!(format!("{:?}", c.participant().api_key), "Secret(***)");
+    }
+
+    /// Two suppliers behind one stub DIP, each with its API key.
+    const TWO: &str = r#"environment = "UIT"
+[dip]
+listen = "127.0.0.1:7400"
+[[participant]]
+role = "SUP"
+dip_id = "2300000001"
+mpid = "SUPA"
+api_key = "key-a"
+webhook_url = "http://127.0.0.1:7401/webhook"
+[[participant]]
+role = "SUP"
+dip_id = "2300000002"
+mpid = "SUPB"
+api_key = "key-b"
+webhook_url = "http://127.0.0.1:7402/webhook"
+[[counterparty]]
+role = "REGS"
+dip_id = "2200000001"
+mpid = "REGA"
+"#;
+
+    #[test]
+    fn several_participants_load_each_with_its_key() {
+        let (c, warnings) = load_str(TWO, "two.toml", Vec::new()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let ids: Vec<&str> = c.participants.iter().map(|p| p.dip_id.as_str()).collect();
+        assert_eq!(ids, ["2300000001", "2300000002"]);
+        assert_eq!(c.participants[1].api_key.expose(), "key-b");
+        assert!(c.dip.api_key.is_none());
+    }
+
+    #[test]
+    fn several_participants_need_distinct_ids_and_keys_of_their_own() {
+        let problems = |text: &str| {
+            load_str(text, "two.toml", Vec::new())
+                .unwrap_err()
+                .problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            problems(&TWO.replace("2300000002", "2300000001")),
+            [
+                "error: two.toml:15: `participant.dip_id`: \"2300000001\" is another participant's DIP ID too; every party needs its own"
+            ]
+        );
+        assert_eq!(
+            problems(&TWO.replace("key-b", "key-a")),
+            [
+                "error: two.toml:17: `participant.api_key`: is another participant's API key too; the DIP tells participants apart by it"
+            ]
+        );
+        assert_eq!(
+            problems(&TWO.replace("api_key = \"key-b\"\n", "")),
+            [
+                "error: two.toml:12: `participant.api_key`: missing: with several [[participant]] each needs its own API key, so the DIP knows who submits"
+            ]
+        );
+        assert_eq!(
+            problems(&TWO.replace("2300000002", "2200000001")),
+            [
+                "error: two.toml:15: `participant.dip_id`: is also a counterparty's DIP ID; every party needs its own"
+            ]
+        );
     }
 
     #[test]

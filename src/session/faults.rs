@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use super::scenario::{batch_has, fail};
+use super::scenario::{batch_has, fail, refusals};
 use super::{Session, StepFailure};
 use crate::journal::{Direction, Entry};
 use crate::stub::Fault;
@@ -48,7 +48,7 @@ impl Session {
                     "a submission of {interface} answered {status} by the scripted fault within {}",
                     humantime::format_duration(timeout)
                 ),
-                "none",
+                refusals(&entries, Some(interface)).unwrap_or_else(|| "no submission".to_owned()),
                 &entries,
             )),
         }
@@ -86,7 +86,21 @@ impl Session {
             humantime::format_duration(timeout)
         );
         match got {
-            Err(entries) => Err(fail(expected, "no accepted resubmission", &entries)),
+            Err(entries) => {
+                let after: Vec<Arc<Entry>> = entries
+                    .iter()
+                    .filter(|e| e.seq > faulted.seq)
+                    .cloned()
+                    .collect();
+                Err(fail(
+                    expected,
+                    refusals(&after, interface.as_deref()).map_or_else(
+                        || "no accepted resubmission".to_owned(),
+                        |r| format!("no accepted resubmission: {r}"),
+                    ),
+                    &entries,
+                ))
+            }
             Ok(e) if e.reference != reference => Err(fail(
                 expected,
                 format!(

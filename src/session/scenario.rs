@@ -128,6 +128,36 @@ impl Session {
     }
 }
 
+/// What became of the submissions among `entries` that the DIP did not accept, one line
+/// each (`IF-031 [MSApp] refused 400: MSG1007 ...: /0/payload/...: why`); `None` when there
+/// are none.
+pub(super) fn refusals(entries: &[Arc<Entry>], interface: Option<&str>) -> Option<String> {
+    let lines: Vec<String> = entries
+        .iter()
+        .filter(|e| {
+            e.direction == crate::journal::Direction::Ingress
+                && e.status.is_some_and(|s| s != 201)
+                && interface.is_none_or(|i| e.interface.as_deref() == Some(i))
+        })
+        .map(|e| {
+            let why = e
+                .verdicts
+                .iter()
+                .filter(|v| !v.ok && v.check != "fault")
+                .map(|v| v.detail.as_str())
+                .next()
+                .unwrap_or(e.outcome.as_str());
+            format!(
+                "{} {} refused {}: {why}",
+                e.interface.as_deref().unwrap_or("?"),
+                e.event.as_deref().unwrap_or("?"),
+                e.status.unwrap_or_default()
+            )
+        })
+        .collect();
+    (!lines.is_empty()).then(|| lines.join("; "))
+}
+
 pub(super) fn batch_has(e: &Entry, interface: &str, event: &str) -> bool {
     e.body
         .json()

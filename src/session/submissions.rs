@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use serde_json::Value;
 
-use super::scenario::{batch_has, fail};
+use super::scenario::{batch_has, fail, refusals};
 use super::{Session, StepFailure};
 use crate::journal::{Direction, Entry};
 
@@ -24,7 +24,7 @@ impl Session {
             .cloned()
             .collect();
         if ingress.is_empty() {
-            return Err(fail(what, "none", &all));
+            return Err(fail(what, "no submission", &all));
         }
         Ok((all, ingress))
     }
@@ -85,11 +85,13 @@ impl Session {
                     "the system submits {interface} {event} for MPAN {mpan}, accepted by the DIP, within {}",
                     humantime::format_duration(timeout)
                 ),
-                if entries.iter().any(|e| e.direction == Direction::Ingress) {
-                    "other submissions only (below)"
-                } else {
-                    "no submission"
-                },
+                refusals(&entries, Some(interface)).unwrap_or_else(|| {
+                    if entries.iter().any(|e| e.direction == Direction::Ingress) {
+                        "other submissions only (below)".to_owned()
+                    } else {
+                        "no submission".to_owned()
+                    }
+                }),
                 &entries,
             )),
         }

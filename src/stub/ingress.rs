@@ -369,6 +369,17 @@ impl Respond for Ingress {
         };
         if let Some(body) = &parsed {
             entry.describe(body);
+            for p in payloads(body) {
+                for r in primary_recipients(p) {
+                    let label = shared
+                        .parties
+                        .get(r)
+                        .map_or_else(|| r.to_owned(), |q| q.label());
+                    if !entry.to.contains(&label) {
+                        entry.to.push(label);
+                    }
+                }
+            }
         }
         let channel = request
             .url
@@ -674,15 +685,6 @@ impl Shared {
             };
             if let Some(r) = rejection {
                 answer.get_or_insert(r);
-            }
-            for r in primary_recipients(p) {
-                let label = self
-                    .parties
-                    .get(r)
-                    .map_or_else(|| r.to_owned(), |q| q.label());
-                if !entry.to.contains(&label) {
-                    entry.to.push(label);
-                }
             }
             if s1("environmentTag") != self.config.environment {
                 entry.verdicts.push(Verdict {

@@ -107,6 +107,12 @@ pub const GENERIC: &[Fault] = &[
         "accepted once",
     ),
     fault(
+        "reject-repeat",
+        "S3",
+        "answers a repeated D0.transactionID 400 RCP1001 instead of 201",
+        "answered 201",
+    ),
+    fault(
         "bad-timestamp",
         "S5",
         "sends senderTimestamp in a form other than DT-003",
@@ -134,7 +140,7 @@ pub const GENERIC: &[Fault] = &[
         "m0-not-as-delivered",
         "S5",
         "sends M0 with another GSP group than the one delivered",
-        "as delivered",
+        "M0",
     ),
     fault(
         "no-retry",
@@ -206,12 +212,12 @@ pub const GENERIC: &[Fault] = &[
         "unsigned-submissions",
         "S7",
         "submits without signature headers",
-        "signature",
+        "X-DIP-Signature",
     ),
     fault(
         "signs-url-as-is",
         "S7",
         "signs the URL without lower-casing it",
-        "signature",
+        "X-DIP-Signature",
     ),
 ];

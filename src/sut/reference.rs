@@ -272,13 +272,24 @@ impl Inner {
         if !well_formed {
             return self.respond(400, "RCP1001", &items);
         }
-        let codes: Vec<Option<&'static str>> = items.iter().map(|p| self.check(p)).collect();
+        let mut codes: Vec<Option<&'static str>> = items.iter().map(|p| self.check(p)).collect();
+        if self.has("reject-repeat") {
+            let seen = self.seen.lock().expect("seen lock");
+            for (p, code) in items.iter().zip(codes.iter_mut()) {
+                let txn = p
+                    .pointer("/CommonBlock/D0/transactionID")
+                    .and_then(Value::as_str);
+                if code.is_none() && txn.is_some_and(|t| seen.contains(t)) {
+                    *code = Some("RCP1001");
+                }
+            }
+        }
         let first_failure = codes.iter().flatten().next().copied();
         for (p, code) in items.iter().zip(&codes) {
             let act = match (first_failure, code) {
                 (None, _) => true,
                 (Some(_), None) => self.has("partial-batch") || self.has("react-to-rejected"),
-                (Some(_), Some(_)) => self.has("react-to-rejected"),
+                (Some(_), Some(_)) => self.has("react-to-rejected") || self.has("gain-by-content"),
             };
             if act {
                 self.act(p);

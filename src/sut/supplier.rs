@@ -22,7 +22,7 @@ const FAULTS: &[Fault] = &[
         name: "smart-services-only",
         behaviour: "S4",
         what: "proposes MSS and SDS whatever the market segment",
-        shows: "proposed",
+        shows: "proposes",
     },
     Fault {
         name: "wrong-recipient",
@@ -37,10 +37,16 @@ const FAULTS: &[Fault] = &[
         shows: "appointmentScenario",
     },
     Fault {
+        name: "gain-by-content",
+        behaviour: "S2",
+        what: "treats any delivery carrying M0 and B026 as a gain, whatever its interface and event code, even one it rejects",
+        shows: "no business reaction",
+    },
+    Fault {
         name: "refuse-appointment-response",
         behaviour: "S1",
         what: "answers the Registration Service's PUB-032 with RCP1002, as an interface it does not know",
-        shows: "answers 201",
+        shows: "RCP1002",
     },
 ];
 
@@ -65,10 +71,13 @@ impl Behaviour for Supplier {
 
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission> {
         let h = Header::of(payload);
-        if h.interface.as_deref() != Some("IF-002")
-            || h.event.as_deref() != Some("[GainMPANInfo]")
-            || cx.has("no-appointment")
-        {
+        let gain = if cx.has("gain-by-content") {
+            payload.pointer("/CommonBlock/M0").is_some()
+                && payload.pointer("/CustomBlock/B026").is_some()
+        } else {
+            h.interface.as_deref() == Some("IF-002") && h.event.as_deref() == Some("[GainMPANInfo]")
+        };
+        if !gain || cx.has("no-appointment") {
             return Vec::new();
         }
         let segment = if cx.has("smart-services-only") {

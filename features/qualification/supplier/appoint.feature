@@ -2,44 +2,47 @@
 Feature: Appoint services on gain
   After it accepts PUB-002 [GainMPANInfo], the supplier asks the Registration Service, within
   the response timeout, to appoint a metering service and a data service of the type the
-  MPAN's market segment needs, with appointment scenario COS (CONTRACT.md §6 S4).
+  MPAN's market segment needs, with appointment scenario COS (CONTRACT.md §6 S4). Each
+  example checks one of the two requests.
 
   @QT-SUP-030
-  Scenario: Gain of a smart MPAN appoints a smart metering service and a smart data service
+  @catches:slow-ack:3 @catches:bad-timestamp:4 @catches:no-appointment:4 @catches:reuse-reference:4
+  @catches:signs-url-as-is:4 @catches:unsigned-submissions:4 @catches:wrong-scenario:5
+  @catches:wrong-recipient:6 @catches:m0-not-as-delivered:7 @catches:refuse-appointment-response
+  Scenario Outline: Gain of a smart MPAN appoints a smart <service>
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
     Then the system answers 201 with RCP0000
-    And the [MSApp] request proposes an MSS counterparty
-    And the [MSApp] request has appointment scenario "COS"
-    And the [MSApp] request is addressed to the Registration Service
-    And the [MSApp] request carries the MPAN as delivered
-    And the [DSApp] request proposes a SDS counterparty
-    And the [DSApp] request has appointment scenario "COS"
-    And the [DSApp] request is addressed to the Registration Service
-    And the [DSApp] request carries the MPAN as delivered
-    And the Registration Service answers with IF-032 [MSAppInitialResp] and the system acknowledges it
-    And the Registration Service answers with IF-032 [DSAppInitialResp] and the system acknowledges it
+    And the <request> request proposes <article> <role> counterparty
+    And the <request> request has appointment scenario "COS"
+    And the <request> request is addressed to the Registration Service
+    And the <request> request carries the MPAN as delivered
+    And the Registration Service answers with IF-032 <answer> and the system acknowledges it
 
-  @QT-SUP-031
-  Scenario: Gain of an advanced MPAN appoints an advanced metering service and data service
-    Given an advanced MPAN
+    Examples:
+      | service          | request | article | role | answer             |
+      | metering service | [MSApp] | an      | MSS  | [MSAppInitialResp] |
+      | data service     | [DSApp] | a       | SDS  | [DSAppInitialResp] |
+
+  @catches:slow-ack:3 @catches:bad-timestamp:4 @catches:no-appointment:4 @catches:reuse-reference:4
+  @catches:signs-url-as-is:4 @catches:smart-services-only:4 @catches:unsigned-submissions:4
+  @catches:wrong-scenario:5 @catches:wrong-recipient
+  Scenario Outline: Gain of an <segment> MPAN appoints an <segment> <service>
+    Given an <segment> MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
     Then the system answers 201 with RCP0000
-    And the [MSApp] request proposes an MSA counterparty
-    And the [MSApp] request has appointment scenario "COS"
-    And the [MSApp] request is addressed to the Registration Service
-    And the [DSApp] request proposes an ADS counterparty
-    And the [DSApp] request has appointment scenario "COS"
-    And the [DSApp] request is addressed to the Registration Service
+    And the <request> request proposes <article> <role> counterparty
+    And the <request> request has appointment scenario "COS"
+    And the <request> request is addressed to the Registration Service
 
-  @QT-SUP-032
-  Scenario: Gain of an unmetered MPAN appoints an unmetered supplies operator and data service
-    Given an unmetered MPAN
-    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
-    Then the system answers 201 with RCP0000
-    And the [MSApp] request proposes a UMSO counterparty
-    And the [MSApp] request has appointment scenario "COS"
-    And the [MSApp] request is addressed to the Registration Service
-    And the [DSApp] request proposes a UMSDS counterparty
-    And the [DSApp] request has appointment scenario "COS"
-    And the [DSApp] request is addressed to the Registration Service
+    @QT-SUP-031
+    Examples: advanced
+      | segment  | service          | request | article | role |
+      | advanced | metering service | [MSApp] | an      | MSA  |
+      | advanced | data service     | [DSApp] | an      | ADS  |
+
+    @QT-SUP-032
+    Examples: unmetered
+      | segment   | service          | request | article | role  |
+      | unmetered | metering service | [MSApp] | a       | UMSO  |
+      | unmetered | data service     | [DSApp] | a       | UMSDS |

@@ -5,6 +5,8 @@ Feature: Survive DIP faults
   answered 400 is not resubmitted unchanged (CONTRACT.md §6 S6).
 
   @QT-SUP-050
+  @catches:no-appointment:4 @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
+  @catches:bad-timestamp @catches:no-retry @catches:retry-new-reference @catches:reuse-reference
   Scenario: An outage (503) is ridden out
     Given a smart MPAN
     And the DIP answers the next 1 submission of IF-031 with 503
@@ -13,6 +15,8 @@ Feature: Survive DIP faults
     And the system resubmits it within the retry timeout and the DIP accepts it once
 
   @QT-SUP-051
+  @catches:no-appointment:4 @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
+  @catches:bad-timestamp @catches:no-retry @catches:retry-new-reference @catches:reuse-reference
   Scenario: Throttling (429) is ridden out
     Given a smart MPAN
     And the DIP answers the next 2 submissions of IF-031 with 429
@@ -21,6 +25,8 @@ Feature: Survive DIP faults
     And the system resubmits it within the retry timeout and the DIP accepts it once
 
   @QT-SUP-052
+  @catches:no-appointment:4 @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
+  @catches:resubmit-on-400
   Scenario: A refused submission is not resubmitted unchanged
     Given a smart MPAN
     And the DIP answers the next 1 submission of IF-031 with 400

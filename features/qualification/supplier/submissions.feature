@@ -5,9 +5,16 @@ Feature: Well-formed submissions
   reused, DT-003 timestamp not in the future, M0 as delivered (CONTRACT.md §6 S5).
 
   @QT-SUP-040
-  Scenario: Appointment requests are well formed
+  @catches:no-appointment:3 @catches:bad-timestamp @catches:m0-not-as-delivered
+  @catches:reference-mismatch @catches:reuse-reference @catches:signs-url-as-is
+  @catches:unsigned-submissions @catches:wrong-environment-tag
+  Scenario Outline: Appointment requests are well formed: <request>
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN
-    Then the system submits IF-031 [MSApp] for the MPAN within the response timeout, whatever the DIP answers
-    And the system submits IF-031 [DSApp] for the MPAN within the response timeout, whatever the DIP answers
+    Then the system submits IF-031 <request> for the MPAN within the response timeout, whatever the DIP answers
     And every submission passes the DIP's checks and the market rules
+
+    Examples:
+      | request |
+      | [MSApp] |
+      | [DSApp] |

@@ -4,6 +4,7 @@ Feature: Reject what breaks the interface (level-3 validation)
   breaks, in the contract's order, and causes no business reaction (CONTRACT.md §3, §6 S2).
 
   @QT-SUP-010
+  @catches:accept-schema-failure:3 @catches:slow-ack:3 @catches:react-to-rejected
   Scenario: A delivery missing a required block is a schema failure
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN without "/CustomBlock/B026"
@@ -11,6 +12,8 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
   @QT-SUP-011
+  @catches:accept-wrong-environment:3 @catches:slow-ack:3 @catches:gain-by-content
+  @catches:react-to-rejected
   Scenario: A delivery for another environment is refused
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN with "/CommonBlock/S1/environmentTag" set to "PRD"
@@ -18,6 +21,7 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
   @QT-SUP-012
+  @catches:accept-unknown-event:3 @catches:slow-ack:3 @catches:gain-by-content
   Scenario: An event code that is not one of the interface's is refused
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN with "/CommonBlock/S0/eventCode" set to "[MSApp]"
@@ -25,6 +29,8 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
   @QT-SUP-013
+  @catches:accept-wrong-schema-version:3 @catches:slow-ack:3 @catches:gain-by-content
+  @catches:react-to-rejected
   Scenario: A schema version other than 011 is refused
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN with "/CommonBlock/S0/schemaVersion" set to "010"
@@ -32,6 +38,8 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
   @QT-SUP-014
+  @catches:accept-bad-check-digit:3 @catches:slow-ack:3 @catches:gain-by-content
+  @catches:react-to-rejected
   Scenario: An MPAN core with a wrong check digit is refused
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN with a wrong check digit
@@ -39,12 +47,14 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
   @QT-SUP-015
+  @catches:accept-non-json @catches:slow-ack
   Scenario: A body that is not JSON is refused
     Given a smart MPAN
     When the Registration Service delivers a body that is not JSON
     Then the system answers 400
 
   @QT-SUP-016
+  @catches:accept-unknown-interface:3 @catches:slow-ack:3 @catches:gain-by-content
   Scenario: An unknown interface is refused
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN with "/CommonBlock/S0/interfaceID" set to "IF-099"
@@ -52,6 +62,8 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
   @QT-SUP-017
+  @catches:accept-bad-check-digit:3 @catches:slow-ack:3 @catches:gain-by-content
+  @catches:partial-batch @catches:react-to-rejected
   Scenario: A batch with one bad message is rejected whole
     Given two smart MPANs
     When the Registration Service delivers PUB-002 [GainMPANInfo] for both MPANs in one batch, the second with a wrong check digit

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# The layers of docs/ARCHITECTURE.md, each importing only those below it:
+#   cli -> runner (cucumber glue) -> steps (phrases) -> session -> stub, sut, journal, report
+#   -> dip, schema, market, security, config, party
+# Fails naming every `use crate::` (or `crate::` path) that reaches upwards.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+status=0
+check() { # $1: what, $2: paths, $3: forbidden module pattern
+  local hits
+  hits=$(grep -rnE "crate::($3)\b" $2 2>/dev/null)
+  if [ -n "$hits" ]; then
+    echo "layering: $1 must not use crate::{$3}:"
+    echo "$hits" | sed 's/^/  /'
+    status=1
+  fi
+}
+engine="src/stub src/sut src/dip src/schema src/market src/security src/config.rs src/party.rs src/journal.rs src/report src/datacheck"
+check "the engine" "$engine" "session|steps|runner|cli"
+check "the session layer" "src/session" "steps|runner|cli"
+check "steps/" "steps" "runner|cli"
+check "runner/" "src/runner" "cli"
+[ "$status" -eq 0 ] && echo "layering: ok"
+exit "$status"
