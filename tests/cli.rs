@@ -249,52 +249,7 @@ fn a_webhook_answering_a_flood_is_cut() {
 
 /// Starts `mhhs-qual reference` as an external system; returns it and the config path.
 fn external_reference(dir: &std::path::Path, faults: &[&str]) -> (std::process::Child, String) {
-    external_reference_over(dir, faults, false)
-}
-
-/// As [`external_reference`], over mutual TLS on both legs when `tls`.
-fn external_reference_over(
-    dir: &std::path::Path,
-    faults: &[&str],
-    tls: bool,
-) -> (std::process::Child, String) {
-    let webhook = free_port();
-    let dip = free_port();
-    let scheme = if tls { "https" } else { "http" };
-    let mut text = config(
-        dip,
-        &format!("{scheme}://127.0.0.1:{webhook}/webhook"),
-        "1s",
-    );
-    if tls {
-        text = text.replacen(
-            "[participant]",
-            &format!("{}[participant]", common::tls_lines()),
-            1,
-        );
-    }
-    let f = write(dir, "ext.toml", &text);
-    let mut args = vec!["reference".to_owned(), "--config".to_owned(), f.clone()];
-    args.extend(common::keys().reference_flags(tls));
-    for fault in faults {
-        args.push("--fault".into());
-        args.push((*fault).to_owned());
-    }
-    let child = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
-        .args(&args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", webhook)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the reference supplier did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (child, f)
+    common::external_reference(dir, faults, false, "")
 }
 
 #[test]
@@ -427,7 +382,7 @@ fn help_lists_every_command_and_the_version_is_printed() {
 #[test]
 fn an_external_supplier_over_mutual_tls_passes_the_pack_and_no_secret_reaches_any_output() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut sut, f) = external_reference_over(dir.path(), &[], true);
+    let (mut sut, f) = common::external_reference(dir.path(), &[], true, "");
     let o = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
         .args([
             "run",
