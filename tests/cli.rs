@@ -155,15 +155,23 @@ fn check_config_finds_a_port_in_use_and_a_silent_webhook() {
 
 /// A webhook that accepts connections and answers with whatever `answer` returns.
 fn fake_webhook(answer: fn() -> Option<Vec<u8>>) -> u16 {
+    fake_webhook_telling(answer).0
+}
+
+/// As [`fake_webhook`], also telling the receiver of each request it has read.
+fn fake_webhook_telling(answer: fn() -> Option<Vec<u8>>) -> (u16, std::sync::mpsc::Receiver<()>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
+    let (tell, told) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for stream in l.incoming().flatten() {
+            let tell = tell.clone();
             std::thread::spawn(move || {
                 let mut stream = stream;
                 let mut buf = vec![0u8; 65536];
                 let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
                 let _ = stream.read(&mut buf);
+                let _ = tell.send(());
                 match answer() {
                     Some(bytes) => {
                         let _ = std::io::Write::write_all(&mut stream, &bytes);
@@ -173,7 +181,7 @@ fn fake_webhook(answer: fn() -> Option<Vec<u8>>) -> u16 {
             });
         }
     });
-    port
+    (port, told)
 }
 
 fn run_against(webhook_port: u16, tags: &str) -> (Option<i32>, String, tempfile::TempDir) {
@@ -308,14 +316,11 @@ fn an_external_supplier_passes_and_a_broken_one_fails_naming_the_behaviour() {
 #[test]
 fn ctrl_c_still_writes_the_junit_file_with_unfinished_scenarios_as_errors() {
     let dir = tempfile::tempdir().unwrap();
+    let (webhook, delivered) = fake_webhook_telling(|| None);
     let f = write(
         dir.path(),
         "c.toml",
-        &config(
-            0,
-            &format!("http://127.0.0.1:{}/webhook", fake_webhook(|| None)),
-            "30s",
-        ),
+        &config(0, &format!("http://127.0.0.1:{webhook}/webhook"), "30s"),
     );
     let child = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
         .args(["run", "--config", &f, "--pack", "supplier", "--tags", "@S1"])
@@ -324,7 +329,13 @@ fn ctrl_c_still_writes_the_junit_file_with_unfinished_scenarios_as_errors() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // Interrupted while the first scenario waits for the webhook's answer.
+    if delivered.recv_timeout(Duration::from_secs(20)).is_err() {
+        let mut child = child;
+        let _ = child.kill();
+        let o = child.wait_with_output().unwrap();
+        panic!("no delivery reached the webhook: {}", text(&o));
+    }
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
