@@ -516,7 +516,24 @@ fn check_config_checks_the_certificate_and_key_files() {
             1,
         ),
     );
-    assert!(t.contains("error: ") && t.contains("expired"), "{t}");
+    let expired_on = (now - time::Duration::days(1))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .unwrap();
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[0].ends_with("expired.toml: 2 problem(s)"), "{t}");
+    assert!(
+        lines.contains(
+            &format!(
+                "error: {cert}: `dip.tls_certificate`: certificate CN=old expired on {expired_on}"
+            )
+            .as_str()
+        ),
+        "{t}"
+    );
     // A private key others can read: a warning, not an error.
     #[cfg(unix)]
     assert!(
