@@ -88,11 +88,14 @@ fn generated_data_passes_the_data_check() {
         .arg(dir.path().join("report"))
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("testdata.csv: 2000 rows\n"), "{stdout}");
+    assert!(stdout.contains("\n0 finding(s)\n"), "{stdout}");
+    // Clean, not unwritten: the findings file is its header alone.
     assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+        std::fs::read_to_string(dir.path().join("report/data-findings.csv")).unwrap(),
+        "row,column,rule,value,message\n"
     );
 }
 
