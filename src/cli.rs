@@ -343,7 +343,9 @@ fn security_problems(c: &config::Config) -> Vec<Problem> {
         Some(f) => {
             let found = tls::check_pair(&f.certificate, &f.key);
             let usable = found.iter().all(|p| p.warning);
-            push("dip.signing_key", found);
+            let (certificate, key) = by_file(found, &f.certificate, &f.key);
+            push("dip.signing_certificate", certificate);
+            push("dip.signing_key", key);
             if usable && let Err(e) = signature::Signer::load(&f.certificate, &f.key) {
                 push(
                     "dip.signing_key",
@@ -392,7 +394,13 @@ fn security_problems(c: &config::Config) -> Vec<Problem> {
         ),
     }
     if let Some(f) = &c.dip.tls {
-        push("dip.tls_key", tls::check_pair(&f.certificate, &f.key));
+        let (certificate, key) = by_file(
+            tls::check_pair(&f.certificate, &f.key),
+            &f.certificate,
+            &f.key,
+        );
+        push("dip.tls_certificate", certificate);
+        push("dip.tls_key", key);
     }
     if let Some(p) = &c.dip.client_ca {
         push("dip.client_ca", tls::check_certificate(p));
@@ -401,6 +409,22 @@ fn security_problems(c: &config::Config) -> Vec<Problem> {
         push("participant.webhook_ca", tls::check_certificate(p));
     }
     out
+}
+
+/// The problems of a certificate and key pair: those in the certificate file, then the rest
+/// (the key file's, and a key that is not the certificate's; all of them when the two are one
+/// file).
+fn by_file(
+    found: Vec<crate::security::tls::FileProblem>,
+    certificate: &std::path::Path,
+    key: &std::path::Path,
+) -> (
+    Vec<crate::security::tls::FileProblem>,
+    Vec<crate::security::tls::FileProblem>,
+) {
+    found
+        .into_iter()
+        .partition(|p| certificate != key && p.path == certificate)
 }
 
 async fn check_config(file: &std::path::Path) -> u8 {

@@ -9,6 +9,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -264,6 +265,8 @@ pub struct Journal {
     entries: Mutex<Vec<Arc<Entry>>>,
     mpans: Mutex<HashMap<String, String>>,
     notify: Notify,
+    /// Calls of [`Journal::wait_for`] that are waiting.
+    waiting: AtomicUsize,
 }
 
 impl Default for Journal {
@@ -279,6 +282,7 @@ impl Journal {
             entries: Mutex::new(Vec::new()),
             mpans: Mutex::new(HashMap::new()),
             notify: Notify::new(),
+            waiting: AtomicUsize::new(0),
         }
     }
 
@@ -339,6 +343,7 @@ impl Journal {
         pred: impl Fn(&Entry) -> bool,
     ) -> Result<Arc<Entry>, Vec<Arc<Entry>>> {
         let deadline = tokio::time::Instant::now() + timeout;
+        let mut waiting = None;
         loop {
             let notified = self.notify.notified();
             if let Some(e) = self
@@ -348,10 +353,17 @@ impl Journal {
             {
                 return Ok(e);
             }
+            waiting.get_or_insert_with(|| Waiting::new(&self.waiting));
             if tokio::time::timeout_at(deadline, notified).await.is_err() {
                 return Err(self.of_scenario(scenario));
             }
         }
+    }
+
+    /// How many [`Journal::wait_for`] calls are waiting now, having found nothing yet (what a
+    /// test waits for before it records the entry that should wake them).
+    pub fn waiters(&self) -> usize {
+        self.waiting.load(Ordering::SeqCst)
     }
 
     /// The sequence number of the latest entry.
@@ -383,6 +395,22 @@ pub fn summaries(entries: &[Arc<Entry>]) -> String {
         .join("\n")
 }
 
+/// One waiting [`Journal::wait_for`], counted while it lives.
+struct Waiting<'a>(&'a AtomicUsize);
+
+impl<'a> Waiting<'a> {
+    fn new(count: &'a AtomicUsize) -> Self {
+        count.fetch_add(1, Ordering::SeqCst);
+        Self(count)
+    }
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::SeqCst);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -398,13 +426,22 @@ mod tests {
             })
             .await
         });
-        tokio::time::sleep(Duration::from_millis(20)).await;
+        // The entry is recorded only once the waiter has looked and found nothing, so it is
+        // the wake-up that finds it, not the first look.
+        tokio::time::timeout(Duration::from_secs(5), async {
+            while j.waiters() == 0 {
+                tokio::task::yield_now().await;
+            }
+        })
+        .await
+        .expect("the waiter starts waiting");
         let mut e = Entry::new(Direction::Ingress, "/dip-channel/IF-031");
         e.mpan = Some("2000056535971".into());
         e.interface = Some("IF-031".into());
         j.record(e);
         let got = waiter.await.unwrap().unwrap();
         assert_eq!(got.scenario.as_deref(), Some("s1"));
+        assert_eq!(j.waiters(), 0);
         let none = j
             .wait_for("s1", got.seq, Duration::from_millis(30), |_| true)
             .await;

@@ -155,15 +155,23 @@ fn check_config_finds_a_port_in_use_and_a_silent_webhook() {
 
 /// A webhook that accepts connections and answers with whatever `answer` returns.
 fn fake_webhook(answer: fn() -> Option<Vec<u8>>) -> u16 {
+    fake_webhook_telling(answer).0
+}
+
+/// As [`fake_webhook`], also telling the receiver of each request it has read.
+fn fake_webhook_telling(answer: fn() -> Option<Vec<u8>>) -> (u16, std::sync::mpsc::Receiver<()>) {
     let l = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = l.local_addr().unwrap().port();
+    let (tell, told) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
         for stream in l.incoming().flatten() {
+            let tell = tell.clone();
             std::thread::spawn(move || {
                 let mut stream = stream;
                 let mut buf = vec![0u8; 65536];
                 let _ = stream.set_read_timeout(Some(Duration::from_millis(200)));
                 let _ = stream.read(&mut buf);
+                let _ = tell.send(());
                 match answer() {
                     Some(bytes) => {
                         let _ = std::io::Write::write_all(&mut stream, &bytes);
@@ -173,7 +181,7 @@ fn fake_webhook(answer: fn() -> Option<Vec<u8>>) -> u16 {
             });
         }
     });
-    port
+    (port, told)
 }
 
 fn run_against(webhook_port: u16, tags: &str) -> (Option<i32>, String, tempfile::TempDir) {
@@ -245,7 +253,22 @@ fn a_webhook_answering_a_flood_is_cut() {
     );
     assert_eq!(code, Some(1), "{t}");
     let journal = std::fs::read_to_string(d.path().join("report/journal.ndjson")).unwrap();
-    assert!(journal.contains("cut"), "{t}");
+    let deliveries: Vec<(Option<u64>, String)> = journal
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
+        .filter(|e| e["direction"] == "egress")
+        .map(|e| {
+            (
+                e["status"].as_u64(),
+                e["outcome"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        deliveries,
+        [(Some(201), "answer over 1048576 bytes, cut".to_owned())],
+        "{t}"
+    );
     assert!(
         journal.len() < 1024 * 1024,
         "the journal keeps a bounded copy"
@@ -254,52 +277,7 @@ fn a_webhook_answering_a_flood_is_cut() {
 
 /// Starts `mhhs-qual reference` as an external system; returns it and the config path.
 fn external_reference(dir: &std::path::Path, faults: &[&str]) -> (std::process::Child, String) {
-    external_reference_over(dir, faults, false)
-}
-
-/// As [`external_reference`], over mutual TLS on both legs when `tls`.
-fn external_reference_over(
-    dir: &std::path::Path,
-    faults: &[&str],
-    tls: bool,
-) -> (std::process::Child, String) {
-    let webhook = free_port();
-    let dip = free_port();
-    let scheme = if tls { "https" } else { "http" };
-    let mut text = config(
-        dip,
-        &format!("{scheme}://127.0.0.1:{webhook}/webhook"),
-        "1s",
-    );
-    if tls {
-        text = text.replacen(
-            "[participant]",
-            &format!("{}[participant]", common::tls_lines()),
-            1,
-        );
-    }
-    let f = write(dir, "ext.toml", &text);
-    let mut args = vec!["reference".to_owned(), "--config".to_owned(), f.clone()];
-    args.extend(common::keys().reference_flags(tls));
-    for fault in faults {
-        args.push("--fault".into());
-        args.push((*fault).to_owned());
-    }
-    let child = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
-        .args(&args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", webhook)).is_err() {
-        assert!(
-            Instant::now() < deadline,
-            "the reference supplier did not start"
-        );
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    (child, f)
+    common::external_reference(dir, faults, false, "")
 }
 
 #[test]
@@ -358,14 +336,11 @@ fn an_external_supplier_passes_and_a_broken_one_fails_naming_the_behaviour() {
 #[test]
 fn ctrl_c_still_writes_the_junit_file_with_unfinished_scenarios_as_errors() {
     let dir = tempfile::tempdir().unwrap();
+    let (webhook, delivered) = fake_webhook_telling(|| None);
     let f = write(
         dir.path(),
         "c.toml",
-        &config(
-            0,
-            &format!("http://127.0.0.1:{}/webhook", fake_webhook(|| None)),
-            "30s",
-        ),
+        &config(0, &format!("http://127.0.0.1:{webhook}/webhook"), "30s"),
     );
     let child = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
         .args(["run", "--config", &f, "--pack", "supplier", "--tags", "@S1"])
@@ -374,7 +349,13 @@ fn ctrl_c_still_writes_the_junit_file_with_unfinished_scenarios_as_errors() {
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(1500));
+    // Interrupted while the first scenario waits for the webhook's answer.
+    if delivered.recv_timeout(Duration::from_secs(20)).is_err() {
+        let mut child = child;
+        let _ = child.kill();
+        let o = child.wait_with_output().unwrap();
+        panic!("no delivery reached the webhook: {}", text(&o));
+    }
     let killed = Command::new("kill")
         .args(["-INT", &child.id().to_string()])
         .status()
@@ -432,7 +413,7 @@ fn help_lists_every_command_and_the_version_is_printed() {
 #[test]
 fn an_external_supplier_over_mutual_tls_passes_the_pack_and_no_secret_reaches_any_output() {
     let dir = tempfile::tempdir().unwrap();
-    let (mut sut, f) = external_reference_over(dir.path(), &[], true);
+    let (mut sut, f) = common::external_reference(dir.path(), &[], true, "");
     let o = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
         .args([
             "run",
@@ -485,10 +466,14 @@ fn an_external_supplier_over_mutual_tls_passes_the_pack_and_no_secret_reaches_an
         let p = entry.unwrap().path();
         outputs.push((p.display().to_string(), std::fs::read(&p).unwrap()));
     }
-    assert!(
-        outputs.len() >= 6,
-        "{:?}",
-        outputs.iter().map(|o| &o.0).collect::<Vec<_>>()
+    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("report"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(
+        files,
+        ["index.html", "journal.ndjson", "junit.xml", "results.json"]
     );
     assert!(o.stderr.len() > 1000, "debug logging was on: {t}");
     for (name, bytes) in &outputs {
@@ -555,7 +540,24 @@ fn check_config_checks_the_certificate_and_key_files() {
             1,
         ),
     );
-    assert!(t.contains("error: ") && t.contains("expired"), "{t}");
+    let expired_on = (now - time::Duration::days(1))
+        .replace_nanosecond(0)
+        .unwrap()
+        .format(time::macros::format_description!(
+            "[year]-[month]-[day]T[hour]:[minute]:[second]Z"
+        ))
+        .unwrap();
+    let lines: Vec<&str> = t.lines().collect();
+    assert!(lines[0].ends_with("expired.toml: 2 problem(s)"), "{t}");
+    assert!(
+        lines.contains(
+            &format!(
+                "error: {cert}: `dip.tls_certificate`: certificate CN=old expired on {expired_on}"
+            )
+            .as_str()
+        ),
+        "{t}"
+    );
     // A private key others can read: a warning, not an error.
     #[cfg(unix)]
     assert!(

@@ -392,3 +392,159 @@ async fn without_a_client_certificate_mutual_tls_refuses_and_the_journal_says_wh
     let answer: Value = r.json().await.unwrap();
     assert_eq!(status, 201, "{answer}");
 }
+
+/// A DIP signing certificate with a subject of six attributes, made by OpenSSL, and its key.
+fn openssl_dip_certificate(dir: &std::path::Path) -> (std::path::PathBuf, std::path::PathBuf) {
+    let (cert, key) = (dir.join("dip.pem"), dir.join("dip.key"));
+    let o = openssl(&[
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "30",
+        "-subj",
+        "/C=GB/ST=London/L=London/O=Elexon Test/OU=DIP/CN=dip.example",
+        "-keyout",
+        key.to_str().unwrap(),
+        "-out",
+        cert.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    (cert, key)
+}
+
+/// The DER of a PEM certificate.
+fn der(pem: &[u8]) -> Vec<u8> {
+    use rustls_pki_types::pem::PemObject as _;
+    rustls_pki_types::CertificateDer::from_pem_slice(pem)
+        .unwrap()
+        .to_vec()
+}
+
+/// QT-SUP-062's delivery: signed by a certificate with the DIP certificate's subject, issuer
+/// and serial number, byte for byte, but another key. The harness's own verifier, which
+/// trusts exactly one certificate, refuses it; a verifier that trusts a subject is fooled.
+#[tokio::test]
+async fn the_foreign_certificate_has_the_dips_names_and_serial_and_another_key() {
+    use mhhs_qual::security::signature::{Certificate, SignatureError};
+    use mhhs_qual::stub::{Delivery, DeliveryBody, Signing};
+    use wiremock::{Mock, MockServer, ResponseTemplate, matchers::any};
+
+    let dir = tempfile::tempdir().unwrap();
+    let (dip_cert, dip_key) = openssl_dip_certificate(dir.path());
+    let webhook = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(ResponseTemplate::new(403))
+        .mount(&webhook)
+        .await;
+    let k = common::keys();
+    let text = common::config(0, &format!("{}/webhook", webhook.uri()), "2s")
+        .replace(
+            &common::toml_path(&k.dip_signing.0),
+            &common::toml_path(&dip_cert),
+        )
+        .replace(
+            &common::toml_path(&k.dip_signing.1),
+            &common::toml_path(&dip_key),
+        );
+    let (config, _) = mhhs_qual::config::load_str(&text, "test.toml", Vec::new()).unwrap();
+    let h = Harness::start(
+        config,
+        mhhs_qual::runner::HarnessOptions {
+            participant: mhhs_qual::runner::Participant::External,
+            schemas_dir: None,
+            stubs_dir: None,
+            reference_tls: false,
+        },
+    )
+    .await
+    .unwrap();
+    let from = h.config.counterparties[0].clone();
+    let deliver = |signing| Delivery {
+        scenario: None,
+        from: from.clone(),
+        body: DeliveryBody::Raw {
+            bytes: body(62),
+            content_type: "application/json".into(),
+        },
+        signing,
+    };
+    h.egress.deliver(deliver(Signing::ForeignCertificate)).await;
+    h.egress.deliver(deliver(Signing::Correct)).await;
+    let requests = webhook.received_requests().await.unwrap();
+    assert_eq!(requests.len(), 2);
+    let header = |r: &wiremock::Request, name: &str| {
+        r.headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_else(|| panic!("{name} sent"))
+            .to_owned()
+    };
+
+    // The certificate sent: names and serial those of the DIP's, the key not.
+    let dip_pem = std::fs::read(&dip_cert).unwrap();
+    let sent_pem = B64.decode(header(&requests[0], CERTIFICATE)).unwrap();
+    let (dip_der, sent_der) = (der(&dip_pem), der(&sent_pem));
+    let (_, dip) = x509_parser::parse_x509_certificate(&dip_der).unwrap();
+    let (_, sent) = x509_parser::parse_x509_certificate(&sent_der).unwrap();
+    assert_eq!(dip.subject().iter_attributes().count(), 6);
+    assert_eq!(sent.subject().as_raw(), dip.subject().as_raw());
+    assert_eq!(sent.issuer().as_raw(), dip.issuer().as_raw());
+    assert_eq!(sent.raw_serial(), dip.raw_serial());
+    assert_ne!(sent.public_key().raw, dip.public_key().raw);
+    assert_eq!(
+        sent.subject().to_string(),
+        "C=GB, ST=London, L=London, O=Elexon Test, OU=DIP, CN=dip.example"
+    );
+    // OpenSSL reads the same names and serial in both.
+    let sent_file = dir.path().join("sent.pem");
+    std::fs::write(&sent_file, &sent_pem).unwrap();
+    let names = |file: &std::path::Path| {
+        let o = openssl(&[
+            "x509",
+            "-in",
+            file.to_str().unwrap(),
+            "-noout",
+            "-subject",
+            "-issuer",
+            "-serial",
+        ]);
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    assert_eq!(names(&sent_file), names(&dip_cert));
+
+    // Verified as a participant must: only the DIP's own certificate is trusted.
+    let verifier = Verifier::load(&dip_cert, DEFAULT_SKEW).unwrap();
+    let url = format!("{}/webhook", webhook.uri());
+    let verify = |r: &wiremock::Request| {
+        let values: Vec<String> = [DATE, HASH, SIGNATURE, CERTIFICATE]
+            .iter()
+            .map(|n| header(r, n))
+            .collect();
+        let presented = Presented {
+            date: Some(&values[0]),
+            hash: Some(&values[1]),
+            signature: Some(&values[2]),
+            certificate: Some(&values[3]),
+        };
+        verifier.verify("POST", &url, &presented, &r.body, OffsetDateTime::now_utc())
+    };
+    let subject = "C=GB, ST=London, L=London, O=Elexon Test, OU=DIP, CN=dip.example";
+    assert_eq!(
+        verify(&requests[0]),
+        Err(SignatureError::Untrusted(subject.into(), subject.into()))
+    );
+    assert_eq!(verify(&requests[1]).unwrap().subject, subject);
+
+    // A verifier that trusts whatever certificate has the DIP's subject is fooled: the
+    // signature is good for the certificate it came with.
+    let r = &requests[0];
+    let presented = Certificate::from_header(&header(r, CERTIFICATE)).unwrap();
+    let text = string_to_sign("POST", &url, &header(r, DATE), &header(r, HASH));
+    assert_eq!(presented.subject(), verifier.trusted().subject());
+    assert!(presented.verifies(&text, &header(r, SIGNATURE)));
+    assert!(!verifier.trusted().verifies(&text, &header(r, SIGNATURE)));
+}

@@ -1,10 +1,11 @@
 //! `mhhs-qual testdata generate` run as a binary: deterministic, segment-restricted, CSV and
 //! JSON, clean under `data check`, and its configuration section gives scenarios its MPANs.
 
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::process::Command;
-
-use mhhs_qual::market::{MpanAllocator, Plan, Segment};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mhhs-qual");
 
@@ -87,41 +88,92 @@ fn generated_data_passes_the_data_check() {
         .arg(dir.path().join("report"))
         .output()
         .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(stdout.contains("testdata.csv: 2000 rows\n"), "{stdout}");
+    assert!(stdout.contains("\n0 finding(s)\n"), "{stdout}");
+    // Clean, not unwritten: the findings file is its header alone.
     assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stdout)
+        std::fs::read_to_string(dir.path().join("report/data-findings.csv")).unwrap(),
+        "row,column,rule,value,message\n"
     );
 }
 
+/// A run with the generated `[testdata]` section in force, against the reference supplier
+/// started as an external system: each scenario's MPAN is the next row of its segment in the
+/// generated CSV (one scenario per segment here, so the first row of each).
 #[test]
 fn the_configuration_section_makes_scenarios_use_the_generated_mpans() {
     let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = generate(&data, &["--count", "30", "--seed", "5"]);
     assert!(
-        generate(
-            dir.path(),
-            &["--count", "100", "--seed", "5", "--segment", "S"]
-        )
-        .status
-        .success()
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
     );
-    let fragment = std::fs::read_to_string(dir.path().join("harness-testdata.toml")).unwrap();
-    let base = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("config/reference.toml"),
-    )
-    .unwrap();
-    let (config, _) =
-        mhhs_qual::config::load_str(&format!("{base}\n{fragment}"), "run.toml", []).unwrap();
-    let t = config.testdata.expect("[testdata] is read");
-    assert_eq!(
-        (t.seed, t.count, t.segments.clone()),
-        (5, 100, vec![Segment::Smart])
+    let fragment = std::fs::read_to_string(data.join("harness-testdata.toml")).unwrap();
+    let (mut sut, config) =
+        common::external_reference(dir.path(), &[], false, &format!("\n{fragment}"));
+    let run = common::mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            &config,
+            "--pack",
+            "supplier",
+            "--tags",
+            "@S4",
+            "--report-dir",
+            "report",
+        ],
     );
-    let file = std::fs::read_to_string(dir.path().join("testdata.csv")).unwrap();
-    let mpans: Vec<&str> = file.lines().skip(1).map(|l| &l[..13]).collect();
-    let alloc = MpanAllocator::from_plan(Plan::new(t.seed, &t.segments), t.count);
-    for expected in &mpans[..10] {
-        assert_eq!(alloc.next_for(Segment::Smart).as_str(), *expected);
+    let _ = sut.kill();
+    let _ = sut.wait();
+    assert_eq!(run.status.code(), Some(0), "{}", common::text(&run));
+
+    // MPAN -> market segment, from the generated file.
+    let mut rows = csv::Reader::from_path(data.join("testdata.csv")).unwrap();
+    let headers = rows.headers().unwrap().clone();
+    let column = |name: &str| headers.iter().position(|h| h == name).unwrap();
+    let (mpan, segment) = (column("mpan"), column("market_segment"));
+    let rows: Vec<(String, String)> = rows
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            (r[mpan].to_owned(), r[segment].to_owned())
+        })
+        .collect();
+    assert_eq!(rows.len(), 30);
+    let first_of = |segment: &str| {
+        let (mpan, _) = rows
+            .iter()
+            .find(|(_, s)| s == segment)
+            .unwrap_or_else(|| panic!("the data has segment {segment}"));
+        mpan.clone()
+    };
+
+    // Every MPAN in the journal, by scenario (named by its feature file and line).
+    let journal = std::fs::read_to_string(dir.path().join("report/journal.ndjson")).unwrap();
+    let mut used: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for line in journal.lines() {
+        let entry: serde_json::Value = serde_json::from_str(line).unwrap();
+        if let Some(m) = entry["mpan"].as_str() {
+            let scenario = entry["scenario"].as_str().unwrap_or("(none)");
+            used.entry(scenario.to_owned())
+                .or_default()
+                .insert(m.to_owned());
+        }
     }
+    let expected: BTreeMap<String, BTreeSet<String>> = [
+        // QT-SUP-030, QT-SUP-031 and QT-SUP-032: a smart, an advanced, an unmetered MPAN.
+        ("features/qualification/supplier/appoint.feature:8", "S"),
+        ("features/qualification/supplier/appoint.feature:24", "A"),
+        ("features/qualification/supplier/appoint.feature:36", "U"),
+    ]
+    .into_iter()
+    .map(|(scenario, segment)| (scenario.to_owned(), BTreeSet::from([first_of(segment)])))
+    .collect();
+    assert_eq!(used, expected);
 }

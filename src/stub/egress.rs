@@ -18,6 +18,7 @@ use crate::dip::{Ids, now_dt003};
 use crate::journal::{Body, Direction, Entry, Journal};
 use crate::party::Party;
 use crate::schema::SchemaSet;
+use crate::security::impostor;
 use crate::security::signature::Signer;
 
 /// Answers larger than this are cut.
@@ -49,7 +50,8 @@ pub enum Signing {
     BodyChangedAfterSigning,
     /// Dated twice the clock-skew window in the past.
     Stale,
-    /// Signed correctly with another certificate bearing the DIP's name.
+    /// Signed correctly with another key, in a certificate bearing the DIP certificate's
+    /// subject, issuer and serial number.
     ForeignCertificate,
     /// Signed correctly, with this header left out.
     Without(&'static str),
@@ -79,7 +81,7 @@ pub struct Egress {
     /// `client`.
     clients: Arc<HashMap<String, reqwest::Client>>,
     signer: Arc<Signer>,
-    /// Made on first use: a certificate with the DIP's name that is not the DIP's.
+    /// Made on first use: a certificate with the DIP's names and serial that is not the DIP's.
     impostor: Arc<std::sync::OnceLock<Result<Signer, String>>>,
 }
 
@@ -141,14 +143,8 @@ impl Egress {
                         .unwrap_or(time::Duration::hours(1));
             }
             Signing::ForeignCertificate => {
-                let subject = self.signer.subject().to_owned();
                 let impostor = self.impostor.get_or_init(|| {
-                    let cn = subject
-                        .split(", ")
-                        .find_map(|p| p.strip_prefix("CN="))
-                        .unwrap_or("DIP")
-                        .to_owned();
-                    Signer::generate(&cn)
+                    impostor::generate(self.signer.certificate_pem())
                         .map(|(s, _)| s)
                         .map_err(|e| e.to_string())
                 });

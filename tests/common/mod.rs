@@ -3,7 +3,8 @@
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 /// The shared folder beside the repository (`MHHS_QUAL_SHARED`, default `../shared`).
 pub fn shared() -> PathBuf {
@@ -227,6 +228,48 @@ dip_id = "1600000001"
 mpid = "UMDA"
 "#
     )
+}
+
+/// Starts `mhhs-qual reference` as an external system with `faults` switched on, over mutual
+/// TLS on both legs when `tls`, from a [`config`] with `extra` appended; returns it once its
+/// webhook accepts connections, and the path of the configuration (`ext.toml` in `dir`).
+pub fn external_reference(dir: &Path, faults: &[&str], tls: bool, extra: &str) -> (Child, String) {
+    let webhook = free_port();
+    let dip = free_port();
+    let scheme = if tls { "https" } else { "http" };
+    let mut text = config(
+        dip,
+        &format!("{scheme}://127.0.0.1:{webhook}/webhook"),
+        "1s",
+    );
+    if tls {
+        text = text.replacen("[participant]", &format!("{}[participant]", tls_lines()), 1);
+    }
+    text.push_str(extra);
+    let f = dir.join("ext.toml");
+    std::fs::write(&f, text).unwrap();
+    let f = f.display().to_string();
+    let mut args = vec!["reference".to_owned(), "--config".to_owned(), f.clone()];
+    args.extend(keys().reference_flags(tls));
+    for fault in faults {
+        args.push("--fault".into());
+        args.push((*fault).to_owned());
+    }
+    let child = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
+        .args(&args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", webhook)).is_err() {
+        assert!(
+            Instant::now() < deadline,
+            "the reference supplier did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    (child, f)
 }
 
 /// Runs the command with arguments in `dir`.
