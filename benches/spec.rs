@@ -15,13 +15,22 @@ use mhhs_qual::schema::SchemaSet;
 use mhhs_qual::schema::import::import;
 use serde_json::{Value, json};
 
+/// A checkout of elexon-data/dip-api-documentation: `MHHS_QUAL_SPEC`, else
+/// `$MHHS_QUAL_SHARED/dip-api-documentation` (default `../shared`).
 fn spec_dir() -> PathBuf {
-    std::env::var_os("MHHS_QUAL_SHARED")
+    std::env::var_os("MHHS_QUAL_SPEC")
+        .filter(|p| !p.is_empty())
         .map_or_else(
-            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+            || {
+                std::env::var_os("MHHS_QUAL_SHARED")
+                    .map_or_else(
+                        || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared"),
+                        PathBuf::from,
+                    )
+                    .join("dip-api-documentation")
+            },
             PathBuf::from,
         )
-        .join("dip-api-documentation")
 }
 
 fn if021_48_periods() -> Value {
@@ -91,6 +100,13 @@ print((time.perf_counter() - t) / n * 1e6)
 
 fn main() {
     let spec = spec_dir();
+    if !spec.join("SubmitEvents-unresolved.yaml").is_file() {
+        println!(
+            "skipped: the official DIP spec was not found at {}; set MHHS_QUAL_SPEC=/path/to/dip-api-documentation",
+            spec.display()
+        );
+        return;
+    }
     let mut imports = Vec::new();
     let mut last = None;
     for _ in 0..5 {

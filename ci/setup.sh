@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs beside Rust: xmllint (libxml2, a third-party JUnit
 # consumer), openssl (an independent implementation the signature interop test signs and
-# verifies with) and python-jsonschema with PyYAML (an independent validator for the
-# official-spec agreement test). Safe to run again.
+# verifies with), python-jsonschema with PyYAML (an independent validator for the
+# official-spec agreement test), and junitparser and junit2html (JUnit readers that
+# ci/read_junit.py reads every JUnit file of the tests with). Safe to run again.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 missing=()
@@ -13,6 +14,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   apt-get update -qq
   apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
-if ! python3 -c 'import jsonschema, yaml, referencing' >/dev/null 2>&1; then
+if ! python3 -c 'import jsonschema, yaml, referencing, junitparser, junit2htmlreport' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 fi

@@ -669,3 +669,48 @@ fn certs_writes_a_usable_set_and_keeps_what_exists() {
         before
     );
 }
+
+/// A StandardResponse whose message has an ESC, a NUL, a BEL and `]]>`: the run fails, and
+/// its JUnit file still reads, with the answer shown in the failure's one-line message.
+#[test]
+fn a_webhook_answering_hostile_text_leaves_the_junit_file_readable() {
+    let (code, t, d) = run_against(
+        fake_webhook(|| {
+            let body = concat!(
+                r#"{"messageArray": [{"transactionID": null, "senderUniqueReference": null, "#,
+                r#""correlationID": null, "sentTimestamp": "2026-03-21T11:15:59+00:00", "#,
+                r#""senderID": "2300000001", "recipientID": "2200000001", "#,
+                r#""DIPConnectionProviderID": null, "#,
+                r#""message": "RCP9999 \u001b[31m]]><x>\u0000\u0007 bell", "#,
+                r#""help": null, "serviceTicketURL": null}], "#,
+                r#""timestamp": "2026-03-21T11:16:01+00:00"}"#
+            )
+            .as_bytes();
+            let mut r = format!(
+                "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                body.len()
+            )
+            .into_bytes();
+            r.extend_from_slice(body);
+            Some(r)
+        }),
+        "@QT-SUP-001",
+    );
+    assert_eq!(code, Some(1), "{t}");
+    let read = common::assert_valid_junit(&d.path().join("report/junit.xml"));
+    assert_eq!(
+        (read.tests, read.failures, read.errors, read.skipped),
+        (1, 1, 0, 0)
+    );
+    assert_eq!(read.messages.len(), 1);
+    let m = &read.messages[0];
+    assert!(!m.contains('\n'), "{m}");
+    assert!(
+        m.starts_with("step \"Then the supplier answers 201 with RCP0000\" failed: "),
+        "{m}"
+    );
+    assert!(
+        m.ends_with("arrived instead: 400 RCP9999 \\u001b[31m]]><x>\\u0000\\u0007 bell"),
+        "{m}"
+    );
+}

@@ -168,7 +168,11 @@ fn planted_errors_are_found_exactly_one_rule_each() {
     let junit = std::fs::read_to_string(dir.path().join("report/data-junit.xml")).unwrap();
     assert_eq!(junit.matches("<testcase").count(), 11);
     assert_eq!(junit.matches("<failure").count(), 10);
-    common::assert_valid_junit(&dir.path().join("report/data-junit.xml"));
+    let read = common::assert_valid_junit(&dir.path().join("report/data-junit.xml"));
+    assert_eq!(
+        (read.tests, read.failures, read.errors, read.skipped),
+        (11, 10, 0, 0)
+    );
 }
 
 #[test]

@@ -1,6 +1,7 @@
-//! The report folder as its consumers read it: JUnit checked by a third-party consumer
-//! (`xmllint` against the Jenkins JUnit XSD), `results.json` against its own schema, and the
-//! journal as NDJSON with no secret in it.
+//! The report folder as its consumers read it: JUnit checked by third-party consumers
+//! (`xmllint` against our JUnit XSD and the Jenkins one, junitparser and junit2html through
+//! `ci/read_junit.py`), `results.json` against its own schema, and the journal as NDJSON with
+//! no secret in it.
 
 mod common;
 
@@ -24,8 +25,29 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     assert_eq!(outcome.exit, 1);
     let junit_path = dir.path().join("junit.xml");
 
-    // A third-party consumer: libxml2 validating against the Jenkins JUnit schema.
-    common::assert_valid_junit(&junit_path);
+    // Third-party consumers: libxml2 validating against the JUnit schemas, junitparser and
+    // junit2html reading it back.
+    let read = common::assert_valid_junit(&junit_path);
+    assert_eq!(
+        (read.tests, read.failures, read.errors, read.skipped),
+        (31, 2, 0, 0)
+    );
+    assert_eq!(read.messages.len(), 2);
+    for m in &read.messages {
+        assert!(!m.contains('\n'), "{m}");
+        assert!(m.starts_with("step \"And the ["), "{m}");
+        assert!(m.contains(" failed: expected: ["), "{m}");
+        assert!(m.contains("; arrived instead: "), "{m}");
+    }
+    // Outline rows are named by their example values, never by their line.
+    assert!(
+        read.names.iter().any(|n| n
+            == "QT-SUP-002 Registration notifications are acknowledged \
+                [publication=PUB-001, event=[ChangeOfSupplier]]"),
+        "{:?}",
+        read.names
+    );
+    assert!(read.names.iter().all(|n| !n.contains("(line ")));
     let count = Command::new("xmllint")
         .args(["--xpath", "count(//testcase)"])
         .arg(&junit_path)
@@ -53,6 +75,12 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     );
     assert!(names.iter().all(|n| n.starts_with("QT-SUP-")), "{names:?}");
     assert!(xml.contains("classname=\"qualification.supplier.Appoint services on gain\""));
+    assert!(xml.contains("file=\"features/qualification/supplier/appoint.feature\""));
+    assert!(xml.contains("package=\"qualification.supplier\""));
+    assert!(!xml.contains("package=\"testsuite/"));
+    assert!(
+        xml.contains("<testsuites name=\"mhhs-qual\" tests=\"31\" failures=\"2\" errors=\"0\"")
+    );
     // The failure quotes the expectation, what arrived, and the journal entry.
     let failure = xml.split("<failure").nth(1).unwrap();
     assert!(
@@ -91,6 +119,20 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         .map(|s| s["id"].as_str().unwrap())
         .collect();
     assert_eq!(failed, BTreeSet::from(["QT-SUP-031", "QT-SUP-032"]));
+    // results.json names the scenarios as the JUnit file does.
+    let from_results: BTreeSet<String> = results["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            format!(
+                "{} {}",
+                s["id"].as_str().unwrap(),
+                s["name"].as_str().unwrap()
+            )
+        })
+        .collect();
+    assert_eq!(from_results, read.names.iter().cloned().collect());
 
     // The journal: one JSON object per line, in order, and no secret.
     let journal = std::fs::read_to_string(dir.path().join("journal.ndjson")).unwrap();

@@ -1,7 +1,9 @@
 //! The official DIP spec, live: import, offline validation, agreement with our schemas, the
-//! spec's own examples, and release diffs. The spec is read from
-//! `$MHHS_QUAL_SHARED/dip-api-documentation` (default `<manifest>/../shared`) and imported
-//! into temporary folders only.
+//! spec's own examples, and release diffs. The spec is a checkout of
+//! elexon-data/dip-api-documentation at `$MHHS_QUAL_SPEC`, else
+//! `$MHHS_QUAL_SHARED/dip-api-documentation` (default `<manifest>/../shared`), imported into
+//! temporary folders only. Without it, the tests that need it say they are skipped and pass,
+//! except in CI (`CI=true`), where they fail.
 
 #[path = "spec_import/agreement.rs"]
 mod agreement;

@@ -6,7 +6,9 @@ use std::fmt::Write as _;
 use std::io::{self, Write};
 use std::path::Path;
 
-use junit_report::{Duration, ReportBuilder, TestCaseBuilder, TestSuiteBuilder};
+use std::time::Duration;
+
+use crate::report::junit::{Case, Outcome, Problem, Suite, write_suites as write_junit_suites};
 
 use super::check::Summary;
 use super::rules::{Finding, Rule};
@@ -82,14 +84,15 @@ pub fn write_junit(path: &Path, s: &Summary) -> io::Result<()> {
         |n| n.to_string_lossy().into_owned(),
     );
     let classname = format!("datacheck.{name}");
-    let mut suite = TestSuiteBuilder::new(&classname);
+    let mut cases = Vec::new();
     for rule in Rule::ALL {
         let count = s.count(rule);
         let title = format!("{} {}", rule.id(), rule.description());
-        let mut case = if count == 0 && s.skipped.iter().any(|(r, _)| *r == rule) {
-            TestCaseBuilder::skipped(&title)
+        let missing = s.skipped.iter().find(|(r, _)| *r == rule);
+        let outcome = if let (0, Some((_, field))) = (count, missing) {
+            Outcome::Skipped(format!("the column {field} is missing"))
         } else if count == 0 {
-            TestCaseBuilder::success(&title, Duration::ZERO)
+            Outcome::Passed
         } else {
             let message = format!("{count} finding(s) in {} rows", s.rows);
             let mut trace = String::new();
@@ -103,22 +106,33 @@ pub fn write_junit(path: &Path, s: &Summary) -> io::Result<()> {
             if count > s.examples[rule as usize].len() as u64 {
                 trace.push_str("... (all findings are in the findings CSV)\n");
             }
-            let mut b = if rule == Rule::Input {
-                TestCaseBuilder::error(&title, Duration::ZERO, "input", &message)
+            if rule == Rule::Input {
+                Outcome::Error(Problem {
+                    kind: "input".into(),
+                    message,
+                    text: trace,
+                })
             } else {
-                TestCaseBuilder::failure(&title, Duration::ZERO, rule.id(), &message)
-            };
-            b.set_trace(&trace);
-            b
+                Outcome::Failed(Problem {
+                    kind: rule.id().into(),
+                    message,
+                    text: trace,
+                })
+            }
         };
-        case.set_classname(&classname);
-        suite.add_testcase(case.build());
+        cases.push(Case {
+            name: title,
+            classname: classname.clone(),
+            file: None,
+            time: Duration::ZERO,
+            outcome,
+            system_out: String::new(),
+        });
     }
-    let mut report = ReportBuilder::new();
-    report.add_testsuite(suite.build());
-    let file = std::fs::File::create(path)?;
-    report
-        .build()
-        .write_xml(io::BufWriter::new(file))
-        .map_err(io::Error::other)
+    let suite = Suite {
+        name: classname,
+        package: Some("datacheck".into()),
+        cases,
+    };
+    write_junit_suites(path, "mhhs-qual data check", &[suite])
 }

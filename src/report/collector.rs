@@ -40,6 +40,10 @@ pub struct ScenarioResult {
     pub key: String,
     pub feature_path: String,
     pub feature: String,
+    /// The scenario's name; for an outline row, the name with the row's values substituted,
+    /// then the values themselves: `Registration notifications are acknowledged
+    /// [publication=PUB-001, event=[ChangeOfSupplier]]`. The row's line is left out so that
+    /// editing the feature file does not rename it.
     pub name: String,
     pub tags: Vec<String>,
     pub line: usize,
@@ -65,7 +69,7 @@ impl ScenarioResult {
             key: scenario_key(feature, scenario),
             feature_path: path,
             feature: feature.name.clone(),
-            name: scenario.name.clone(),
+            name: display_name(scenario),
             tags: scenario.tags.iter().chain(&feature.tags).cloned().collect(),
             line: scenario.position.line,
             status: Status::NotRun,
@@ -83,6 +87,29 @@ impl ScenarioResult {
             .iter()
             .map(|t| t.trim_start_matches('@'))
             .find(|t| t.starts_with("QT-"))
+    }
+}
+
+/// The scenario's name, with the example values of an outline row.
+fn display_name(scenario: &gherkin::Scenario) -> String {
+    let row = scenario
+        .examples
+        .first()
+        .and_then(|e| e.table.as_ref())
+        .and_then(|t| match t.rows.as_slice() {
+            [header, values, ..] => Some(
+                header
+                    .iter()
+                    .zip(values)
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            _ => None,
+        });
+    match row {
+        Some(values) => format!("{} [{values}]", scenario.name),
+        None => scenario.name.clone(),
     }
 }
 

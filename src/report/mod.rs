@@ -6,6 +6,7 @@ mod collector;
 pub mod html;
 pub mod junit;
 pub mod results;
+mod xml;
 
 pub use collector::{
     Collected, Collector, ScenarioResult, Status, StepResult, scenario_key as collector_key,

@@ -6,7 +6,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-/// The shared folder beside the repository (`MHHS_QUAL_SHARED`, default `../shared`).
+/// The programme's shared folder beside the repository (`MHHS_QUAL_SHARED`, default
+/// `../shared`). A clone of the repository alone does not have it: nothing may need it
+/// without saying so (see [`official_spec`]).
 pub fn shared() -> PathBuf {
     std::env::var_os("MHHS_QUAL_SHARED").map_or_else(
         || Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared"),
@@ -14,21 +16,100 @@ pub fn shared() -> PathBuf {
     )
 }
 
-/// Asserts that a JUnit file validates against the Jenkins JUnit schema, read by libxml2's
-/// `xmllint` as a third-party consumer.
-pub fn assert_valid_junit(path: &Path) {
-    let xsd = shared().join("junit/jenkins-junit.xsd");
-    let out = Command::new("xmllint")
-        .args(["--noout", "--schema"])
-        .arg(&xsd)
+/// Whether the tests run in CI (`CI` set, as CI services do), where nothing may be skipped.
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// Says on the terminal that the current test was skipped and why. Written to the process's
+/// stderr, past the test harness's capture, so that `cargo test` shows it.
+fn say_skipped(why: &str) {
+    use std::io::Write as _;
+    let test = std::thread::current().name().unwrap_or("a test").to_owned();
+    let _ = writeln!(std::io::stderr(), "skipped: {why} ({test})");
+}
+
+/// A checkout of Elexon's DIP API specification (elexon-data/dip-api-documentation):
+/// `MHHS_QUAL_SPEC`, else `dip-api-documentation` in [`shared`]. Without one, the test that
+/// asks is skipped: this prints one line and returns `None`, and the test returns. In CI
+/// (`CI=true`) a missing spec fails the test instead, so CI never skips silently.
+pub fn official_spec() -> Option<PathBuf> {
+    const MARK: &str = "SubmitEvents-unresolved.yaml";
+    if let Some(p) = std::env::var_os("MHHS_QUAL_SPEC").filter(|p| !p.is_empty()) {
+        let p = PathBuf::from(p);
+        assert!(
+            p.join(MARK).is_file(),
+            "MHHS_QUAL_SPEC={} is not a checkout of elexon-data/dip-api-documentation (no {MARK})",
+            p.display()
+        );
+        return Some(p);
+    }
+    let p = shared().join("dip-api-documentation");
+    if p.join(MARK).is_file() {
+        return Some(p);
+    }
+    assert!(
+        !in_ci(),
+        "the official DIP spec was not found at {}, and CI must not skip the tests that use \
+         it: set MHHS_QUAL_SPEC=/path/to/dip-api-documentation",
+        p.display()
+    );
+    say_skipped(
+        "the official DIP spec was not found; set MHHS_QUAL_SPEC=/path/to/dip-api-documentation \
+         (a checkout of elexon-data/dip-api-documentation) to run this test",
+    );
+    None
+}
+
+/// What JUnit readers saw in a file (`ci/read_junit.py`).
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct JunitRead {
+    pub tests: usize,
+    pub failures: usize,
+    pub errors: usize,
+    pub skipped: usize,
+    /// The testcase names, in order.
+    pub names: Vec<String>,
+    /// Each failure's or error's `message` attribute.
+    pub messages: Vec<String>,
+}
+
+/// Checks a JUnit file as its consumers read it, and returns what they saw:
+/// - libxml2's `xmllint` validates it against our JUnit schema (`ci/junit.xsd`) and, when the
+///   shared folder has it, against the Jenkins JUnit schema;
+/// - `ci/read_junit.py` reads it with junitparser (the parser of publish-unit-test-result)
+///   and junit2html, which must agree with each other and with the declared counts.
+pub fn assert_valid_junit(path: &Path) -> JunitRead {
+    let ours = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/junit.xsd");
+    let jenkins = shared().join("junit/jenkins-junit.xsd");
+    for xsd in std::iter::once(ours).chain(jenkins.is_file().then_some(jenkins)) {
+        let out = Command::new("xmllint")
+            .args(["--noout", "--schema"])
+            .arg(&xsd)
+            .arg(path)
+            .output()
+            .expect("xmllint (Debian libxml2-utils) is installed: bash ci/setup.sh");
+        assert!(
+            out.status.success(),
+            "{} against {}: {}",
+            path.display(),
+            xsd.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/read_junit.py"))
         .arg(path)
         .output()
-        .expect("xmllint (Debian libxml2-utils) is installed");
+        .expect("python3 runs");
     assert!(
         out.status.success(),
-        "{}",
+        "ci/read_junit.py {} (bash ci/setup.sh installs its readers): {}{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
+    serde_json::from_slice(&out.stdout).expect("ci/read_junit.py prints JSON")
 }
 
 /// Certificates and keys made once per test binary (at test time, never committed).

@@ -5,28 +5,28 @@ use std::sync::OnceLock;
 use mhhs_qual::schema::SchemaSet;
 use mhhs_qual::schema::import::{ImportSummary, import};
 
-pub use crate::harness_common::shared;
-
-pub fn spec_dir() -> PathBuf {
-    shared().join("dip-api-documentation")
+/// The official spec, or `None` after saying the test is skipped (see
+/// `harness_common::official_spec`).
+pub fn spec_dir() -> Option<PathBuf> {
+    crate::harness_common::official_spec()
 }
 
 pub fn manifest() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The spec v2.1.0 imported once per test binary.
+/// The spec v2.1.0 imported once per test binary, from [`spec_dir`].
 pub struct Imported {
     pub dir: tempfile::TempDir,
     pub summary: ImportSummary,
     pub set: SchemaSet,
 }
 
-pub fn imported() -> &'static Imported {
+pub fn imported(spec: &Path) -> &'static Imported {
     static IMPORTED: OnceLock<Imported> = OnceLock::new();
     IMPORTED.get_or_init(|| {
         let dir = tempfile::tempdir().expect("temp dir");
-        let summary = import(&spec_dir(), dir.path()).expect("the official spec imports");
+        let summary = import(spec, dir.path()).expect("the official spec imports");
         let set = SchemaSet::from_dir(dir.path()).expect("the imported set compiles");
         Imported { dir, summary, set }
     })
@@ -45,12 +45,9 @@ pub fn mhhs_qual(args: &[&str]) -> Output {
 }
 
 /// A copy of the spec folder (its YAML files) to alter.
-pub fn spec_copy() -> tempfile::TempDir {
+pub fn spec_copy(spec: &Path) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("temp dir");
-    for entry in std::fs::read_dir(spec_dir())
-        .expect("spec folder")
-        .flatten()
-    {
+    for entry in std::fs::read_dir(spec).expect("spec folder").flatten() {
         let p = entry.path();
         if p.is_file() {
             std::fs::copy(&p, dir.path().join(entry.file_name())).expect("copy");

@@ -137,8 +137,9 @@ const REASONS: &[(&str, &str)] = &[
 
 #[test]
 fn the_spec_examples_get_the_pinned_verdicts() {
-    let set = &imported().set;
-    let doc = load_yaml(&spec_dir().join("Examples-unresolved.yaml")).unwrap();
+    let Some(spec) = spec_dir() else { return };
+    let set = &imported(&spec).set;
+    let doc = load_yaml(&spec.join("Examples-unresolved.yaml")).unwrap();
     let examples = doc["components"]["examples"].as_object().unwrap();
     let mut got = Vec::new();
     for (name, example) in examples {
