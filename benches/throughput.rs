@@ -128,12 +128,12 @@ fn main() {
             let (c, schemas) = (c.clone(), schemas.clone());
             async move {
                 let listeners = StubDip::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
-                let parties = Arc::new(mhhs_qual::party::Parties::from_config(&c));
-                StubDip::start(listeners, c, schemas, Arc::new(Journal::new()), Arc::new(Ids::new()), parties, None, security).await
+                StubDip::start(listeners, c, schemas, Arc::new(Journal::new()), Arc::new(Ids::new()), None, security).await
             }
         };
-        let plain = stub(IngressSecurity::default()).await;
-        let verifying = stub(IngressSecurity { verifiers: [(c.participant().dip_id.clone(), verifier.clone())].into(), tls: None }).await;
+        let parties = Arc::new(mhhs_qual::party::Parties::from_config(&c));
+        let plain = stub(IngressSecurity { parties: parties.clone(), ..IngressSecurity::default() }).await;
+        let verifying = stub(IngressSecurity { parties: parties.clone(), verifiers: [(c.participant().dip_id.clone(), verifier.clone())].into(), tls: None }).await;
         let verifying_url = format!("{}/dip-channel/IF-031", verifying.uri());
         let mut rates: [Vec<f64>; 3] = Default::default();
         for round in 0..3 {

@@ -558,15 +558,14 @@ async fn reference(args: ReferenceArgs) -> u8 {
             return exit::MISCONFIGURED;
         }
     };
-    let participant = match &args.dip_id {
-        Some(id) => match config.participants.iter().find(|p| &p.dip_id == id) {
-            Some(p) => p.clone(),
-            None => {
-                eprintln!("error: --dip-id {id}: no [[participant]] of the configuration has it");
-                return exit::MISCONFIGURED;
-            }
-        },
-        None => config.participant().clone(),
+    let participant = if let Some(id) = &args.dip_id {
+        let Some(p) = config.participants.iter().find(|p| &p.dip_id == id) else {
+            eprintln!("error: --dip-id {id}: no [[participant]] of the configuration has it");
+            return exit::MISCONFIGURED;
+        };
+        p.clone()
+    } else {
+        config.participant().clone()
     };
     if participant.role != args.role {
         eprintln!(

@@ -355,6 +355,8 @@ impl Checker<'_> {
     fn locate(&self, section: &str, index: usize, key: &str) -> String {
         let mut seen = 0usize;
         let mut in_target = section.is_empty();
+        // A key that is missing is located at its table's header.
+        let mut header = None;
         for (i, line) in self.text.lines().enumerate() {
             let t = line.trim();
             if t.starts_with('[') {
@@ -363,13 +365,16 @@ impl Checker<'_> {
                     seen += 1;
                     seen == index + 1
                 };
+                if in_target {
+                    header = Some(i + 1);
+                }
                 continue;
             }
             if in_target && t.split('=').next().map(str::trim) == Some(key) && t.contains('=') {
                 return format!("{}:{}", self.name, i + 1);
             }
         }
-        self.name.to_owned()
+        header.map_or_else(|| self.name.to_owned(), |l| format!("{}:{l}", self.name))
     }
 
     fn problem(&mut self, section: &str, index: usize, key: &str, message: impl Into<String>) {
@@ -1050,25 +1055,25 @@ mpid = "REGA"
         assert_eq!(
             problems(&TWO.replace("2300000002", "2300000001")),
             [
-                "error: two.toml:15: `participant.dip_id`: \"2300000001\" is another participant's DIP ID too; every party needs its own"
+                "error: two.toml:12: `participant.dip_id`: \"2300000001\" is another participant's DIP ID too; every party needs its own"
             ]
         );
         assert_eq!(
             problems(&TWO.replace("key-b", "key-a")),
             [
-                "error: two.toml:17: `participant.api_key`: is another participant's API key too; the DIP tells participants apart by it"
+                "error: two.toml:14: `participant.api_key`: is another participant's API key too; the DIP tells participants apart by it"
             ]
         );
         assert_eq!(
             problems(&TWO.replace("api_key = \"key-b\"\n", "")),
             [
-                "error: two.toml:12: `participant.api_key`: missing: with several [[participant]] each needs its own API key, so the DIP knows who submits"
+                "error: two.toml:10: `participant.api_key`: missing: with several [[participant]] each needs its own API key, so the DIP knows who submits"
             ]
         );
         assert_eq!(
             problems(&TWO.replace("2300000002", "2200000001")),
             [
-                "error: two.toml:15: `participant.dip_id`: is also a counterparty's DIP ID; every party needs its own"
+                "error: two.toml:12: `participant.dip_id`: is also a counterparty's DIP ID; every party needs its own"
             ]
         );
     }

@@ -706,7 +706,7 @@ fn a_webhook_answering_hostile_text_leaves_the_junit_file_readable() {
     let m = &read.messages[0];
     assert!(!m.contains('\n'), "{m}");
     assert!(
-        m.starts_with("step \"Then the supplier answers 201 with RCP0000\" failed: "),
+        m.starts_with("step \"Then the system answers 201 with RCP0000\" failed: "),
         "{m}"
     );
     assert!(

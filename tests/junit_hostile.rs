@@ -114,7 +114,8 @@ fn scenarios(journal: &Journal) -> Vec<ScenarioResult> {
         }
         let mut e = Entry::new(Direction::Egress, "https://sut.invalid/webhook");
         e.scenario = Some(r.key.clone());
-        e.party = Some("REGS".into());
+        e.from = Some("REGS 2200000001".into());
+        e.to = vec!["SUP 2300000001".into()];
         e.status = Some(400);
         e.response = Body::Text(answer.clone());
         e.outcome.clone_from(&answer);

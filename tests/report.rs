@@ -17,7 +17,7 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     let outcome = run(RunOptions {
         pack: Some("supplier".into()),
         report_dir: dir.path().to_owned(),
-        faults: vec!["smart-services-only".parse().unwrap()],
+        faults: vec!["smart-services-only".into()],
         ..RunOptions::default()
     })
     .await
@@ -30,9 +30,9 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     let read = common::assert_valid_junit(&junit_path);
     assert_eq!(
         (read.tests, read.failures, read.errors, read.skipped),
-        (31, 2, 0, 0)
+        (37, 4, 0, 0)
     );
-    assert_eq!(read.messages.len(), 2);
+    assert_eq!(read.messages.len(), 4);
     for m in &read.messages {
         assert!(!m.contains('\n'), "{m}");
         assert!(m.starts_with("step \"And the ["), "{m}");
@@ -53,13 +53,13 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         .arg(&junit_path)
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "31");
+    assert_eq!(String::from_utf8_lossy(&count.stdout).trim(), "37");
     let failures = Command::new("xmllint")
         .args(["--xpath", "count(//testcase[failure])"])
         .arg(&junit_path)
         .output()
         .unwrap();
-    assert_eq!(String::from_utf8_lossy(&failures.stdout).trim(), "2");
+    assert_eq!(String::from_utf8_lossy(&failures.stdout).trim(), "4");
 
     let xml = std::fs::read_to_string(&junit_path).unwrap();
     let names: Vec<&str> = xml
@@ -67,10 +67,10 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         .skip(1)
         .map(|s| s.split('"').next().unwrap())
         .collect();
-    assert_eq!(names.len(), 31);
+    assert_eq!(names.len(), 37);
     assert_eq!(
         names.iter().collect::<BTreeSet<_>>().len(),
-        31,
+        37,
         "testcase names are unique"
     );
     assert!(names.iter().all(|n| n.starts_with("QT-SUP-")), "{names:?}");
@@ -79,7 +79,7 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     assert!(xml.contains("package=\"qualification.supplier\""));
     assert!(!xml.contains("package=\"testsuite/"));
     assert!(
-        xml.contains("<testsuites name=\"mhhs-qual\" tests=\"31\" failures=\"2\" errors=\"0\"")
+        xml.contains("<testsuites name=\"mhhs-qual\" tests=\"37\" failures=\"4\" errors=\"0\"")
     );
     // The failure quotes the expectation, what arrived, and the journal entry.
     let failure = xml.split("<failure").nth(1).unwrap();
@@ -88,10 +88,15 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         "{failure}"
     );
     assert!(failure.contains("arrived instead:"), "{failure}");
-    assert!(failure.contains("SUT→DIP"), "{failure}");
+    assert!(
+        failure.contains(
+            "SUP 2300000001→DIP (for REGS 2200000001) /dip-channel/IF-031 IF-031 [MSApp]"
+        ),
+        "{failure}"
+    );
     // The message sequence is in system-out.
     assert!(xml.contains("message sequence:"));
-    assert!(xml.contains("DIP→SUT (REGS)"));
+    assert!(xml.contains("DIP→SUP 2300000001 (from REGS 2200000001)"));
 
     // results.json against its schema.
     let results: Value =
@@ -108,7 +113,7 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     assert!(errors.is_empty(), "{errors:?}");
     assert_eq!(
         results["totals"],
-        serde_json::json!({"scenarios": 31, "passed": 29, "failed": 2, "errors": 0})
+        serde_json::json!({"scenarios": 37, "passed": 33, "failed": 4, "errors": 0})
     );
     assert_eq!(results["exit_code"], 1);
     let failed: BTreeSet<&str> = results["scenarios"]
@@ -147,10 +152,10 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     // The page for people: every scenario, its failure, and escaped message bodies.
     let html = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
     assert!(
-        html.contains("31 scenarios: 29 passed, 2 failed, 0 errors."),
+        html.contains("37 scenarios: 33 passed, 4 failed, 0 errors."),
         "{html}"
     );
-    assert_eq!(html.matches("<h2 id=").count(), 31);
+    assert_eq!(html.matches("<h2 id=").count(), 37);
     assert!(html.contains("expected: [MSApp] proposes a MSA counterparty"));
     assert!(html.contains("&quot;interfaceID&quot;: &quot;IF-031&quot;"));
     assert!(!html.contains("<script"));

@@ -452,8 +452,8 @@ async fn the_foreign_certificate_has_the_dips_names_and_serial_and_another_key()
     let (config, _) = mhhs_qual::config::load_str(&text, "test.toml", Vec::new()).unwrap();
     let h = Harness::start(
         config,
-        mhhs_qual::runner::HarnessOptions {
-            participant: mhhs_qual::runner::Participant::External,
+        mhhs_qual::session::HarnessOptions {
+            systems: mhhs_qual::session::SystemUnderTest::External,
             schemas_dir: None,
             stubs_dir: None,
             reference_tls: false,
@@ -465,6 +465,7 @@ async fn the_foreign_certificate_has_the_dips_names_and_serial_and_another_key()
     let deliver = |signing| Delivery {
         scenario: None,
         from: from.clone(),
+        to: h.system().clone(),
         body: DeliveryBody::Raw {
             bytes: body(62),
             content_type: "application/json".into(),

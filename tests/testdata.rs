@@ -146,12 +146,12 @@ fn the_configuration_section_makes_scenarios_use_the_generated_mpans() {
         })
         .collect();
     assert_eq!(rows.len(), 30);
-    let first_of = |segment: &str| {
-        let (mpan, _) = rows
-            .iter()
-            .find(|(_, s)| s == segment)
-            .unwrap_or_else(|| panic!("the data has segment {segment}"));
-        mpan.clone()
+    let first_of = |segment: &str, n: usize| -> BTreeSet<String> {
+        rows.iter()
+            .filter(|(_, s)| s == segment)
+            .take(n)
+            .map(|(m, _)| m.clone())
+            .collect()
     };
 
     // Every MPAN in the journal, by scenario (named by its feature file and line).
@@ -166,14 +166,43 @@ fn the_configuration_section_makes_scenarios_use_the_generated_mpans() {
                 .insert(m.to_owned());
         }
     }
-    let expected: BTreeMap<String, BTreeSet<String>> = [
-        // QT-SUP-030, QT-SUP-031 and QT-SUP-032: a smart, an advanced, an unmetered MPAN.
-        ("features/qualification/supplier/appoint.feature:8", "S"),
-        ("features/qualification/supplier/appoint.feature:24", "A"),
-        ("features/qualification/supplier/appoint.feature:36", "U"),
-    ]
-    .into_iter()
-    .map(|(scenario, segment)| (scenario.to_owned(), BTreeSet::from([first_of(segment)])))
-    .collect();
-    assert_eq!(used, expected);
+    // QT-SUP-030, QT-SUP-031 and QT-SUP-032: two examples each (the metering and the data
+    // service request), each on one MPAN of its segment; together the first two rows of
+    // that segment in the file.
+    let file = "features/qualification/supplier/appoint.feature";
+    let features = mhhs_qual::runner::Features::of_packs(&[mhhs_qual::runner::Pack::find(
+        "supplier",
+    )
+    .unwrap()])
+    .unwrap();
+    let mut by_segment: BTreeMap<&str, BTreeSet<String>> = BTreeMap::new();
+    let mut scenarios = 0;
+    for (f, s) in features.scenarios() {
+        let segment = match s
+            .tags
+            .iter()
+            .find(|t| t.starts_with("QT-SUP-03"))
+            .map(String::as_str)
+        {
+            Some("QT-SUP-030") => "S",
+            Some("QT-SUP-031") => "A",
+            Some("QT-SUP-032") => "U",
+            _ => continue,
+        };
+        assert_eq!(f.path.as_ref().unwrap().display().to_string(), file);
+        let key = format!("{file}:{}", s.position.line);
+        let mpans = used.remove(&key).unwrap_or_default();
+        assert_eq!(mpans.len(), 1, "{key} works on one MPAN: {mpans:?}");
+        by_segment.entry(segment).or_default().extend(mpans);
+        scenarios += 1;
+    }
+    assert_eq!(scenarios, 6);
+    assert!(used.is_empty(), "MPANs of no selected scenario: {used:?}");
+    for segment in ["S", "A", "U"] {
+        assert_eq!(
+            by_segment[segment],
+            first_of(segment, 2),
+            "segment {segment}"
+        );
+    }
 }

@@ -180,7 +180,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     if let Some(role) = roles.first() {
         if options.config.is_none() {
             // The built-in reference participant plays the role the packs qualify.
-            config.participants[0].role = (*role).to_owned();
+            (*role).clone_into(&mut config.participants[0].role);
         }
         check_packs(&packs, &config, options.stubs_dir.as_deref())?;
     }

@@ -397,6 +397,10 @@ impl<'a> Presented<'a> {
 /// Checks a [`Verifier`] leaves out, each on purpose: the fault switches of a reference
 /// participant that verifies less than the contract asks.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[expect(
+    clippy::struct_excessive_bools,
+    reason = "one switch per check a verifier can leave out"
+)]
 pub struct Leniency {
     /// A message without `X-DIP-Signature-Date` is taken unverified.
     pub missing_date: bool,

@@ -316,9 +316,9 @@ impl Harness {
             schemas.clone(),
             journal.clone(),
             ids,
-            parties.clone(),
             Some(router),
             IngressSecurity {
+                parties: parties.clone(),
                 verifiers: keys.verifiers.clone(),
                 tls: keys.ingress_tls.clone(),
             },

@@ -217,8 +217,9 @@ impl Egress {
 
     /// Delivers to the SUT, retrying as the DIP does. Returns the journal entry of the last
     /// attempt.
-    pub async fn deliver(&self, delivery: Delivery) -> Arc<Entry> {
-        let (bytes, content_type) = match delivery.body {
+    pub async fn deliver(&self, mut delivery: Delivery) -> Arc<Entry> {
+        let body = std::mem::replace(&mut delivery.body, DeliveryBody::Batch(Vec::new()));
+        let (bytes, content_type) = match body {
             DeliveryBody::Batch(mut payloads) => {
                 self.stamp(&mut payloads, &delivery.from, &delivery.to.dip_id);
                 let body: Vec<Value> = payloads
@@ -238,15 +239,7 @@ impl Egress {
         let mut attempt = 1;
         loop {
             let entry = self
-                .attempt(
-                    delivery.scenario.as_ref(),
-                    &delivery.from,
-                    &delivery.to,
-                    &bytes,
-                    &content_type,
-                    delivery.signing,
-                    attempt,
-                )
+                .attempt(&delivery, &bytes, &content_type, attempt)
                 .await;
             // Answers asking for a retry, and a webhook that cannot be reached at all, are
             // tried again; anything else (an answer, or none within `ack`) is final.
@@ -284,14 +277,17 @@ impl Egress {
 
     async fn attempt(
         &self,
-        scenario: Option<&String>,
-        from: &Counterparty,
-        to: &Party,
+        delivery: &Delivery,
         bytes: &[u8],
         content_type: &str,
-        signing: Signing,
         attempt: u32,
     ) -> Arc<Entry> {
+        let (scenario, from, to, signing) = (
+            delivery.scenario.as_ref(),
+            &delivery.from,
+            &delivery.to,
+            delivery.signing,
+        );
         let Some(system) = to.system() else {
             let mut entry = Entry::new(Direction::Note, "");
             entry.scenario = scenario.cloned();

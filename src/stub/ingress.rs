@@ -67,9 +67,13 @@ struct Shared {
     scheme: &'static str,
 }
 
-/// How the stub DIP checks who is submitting, besides the API key.
+/// How the stub DIP tells who is submitting: the parties (each system by its API key), their
+/// signatures, and TLS.
 #[derive(Debug, Clone, Default)]
 pub struct IngressSecurity {
+    /// The registry: a submission's API key names its system, and its recipients must be
+    /// parties.
+    pub parties: Arc<Parties>,
     /// Verify each system's submissions against its certificate (by DIP ID).
     pub verifiers: HashMap<String, Arc<Verifier>>,
     /// Serve HTTPS (and mutual TLS when the configuration requires client certificates).
@@ -178,7 +182,6 @@ impl StubDip {
         schemas: Arc<SchemaSet>,
         journal: Arc<Journal>,
         ids: Arc<Ids>,
-        parties: Arc<Parties>,
         on_accept: Option<UnboundedSender<Accepted>>,
         security: IngressSecurity,
     ) -> Self {
@@ -193,7 +196,7 @@ impl StubDip {
             faults: Mutex::new(Vec::new()),
             accepted: Mutex::new(HashSet::new()),
             recorder: recorder_tx,
-            parties,
+            parties: security.parties,
             verifiers: security.verifiers,
             scheme: if security.tls.is_some() {
                 "https"
@@ -407,7 +410,7 @@ impl Respond for Ingress {
                 }
                 items.push(ResponseItem {
                     transaction_id: (answer.status == 201)
-                        .then(|| sender.as_ref())
+                        .then_some(sender.as_ref())
                         .flatten()
                         .map(|p| shared.ids.transaction_id(&channel, &p.dip_id, &p.role)),
                     sender_unique_reference: h.reference,

@@ -165,7 +165,7 @@ impl Reactions {
         for spanned in file.reaction {
             let at = format!("{name}:{}", line(spanned.span().start) + 1);
             let mut r = spanned.into_inner();
-            r.source = at.clone();
+            r.source.clone_from(&at);
             check(&r, schemas).map_err(|message| ReactionError::Invalid {
                 location: at,
                 message: format!("reaction {:?}: {message}", r.name),
@@ -195,6 +195,9 @@ pub fn request_pointer(recipient: &str) -> Option<&str> {
         .strip_prefix("${request:")
         .and_then(|r| r.strip_suffix('}'))
 }
+
+/// One message of a reaction's chain: its recipients, what it sends, and what follows.
+type Step<'a> = (&'a Option<Vec<String>>, &'a Reply, Option<&'a FollowOn>);
 
 /// A reaction makes sense: its roles exist, its recipients are DIP IDs or pointers that the
 /// trigger's schema defines, its condition points into the trigger, and its replies are
@@ -233,8 +236,7 @@ fn check(r: &Reaction, schemas: &SchemaSet) -> Result<(), String> {
     if let Some(c) = &r.condition {
         in_trigger("`if`", &c.pointer)?;
     }
-    let mut step: Option<(&Option<Vec<String>>, &Reply, Option<&FollowOn>)> =
-        Some((&r.to, &r.send, r.then.as_deref()));
+    let mut step: Option<Step<'_>> = Some((&r.to, &r.send, r.then.as_deref()));
     while let Some((to, send, then)) = step {
         for recipient in to.iter().flatten() {
             match request_pointer(recipient) {
