@@ -24,7 +24,9 @@ use mhhs_qual::journal::Journal;
 use mhhs_qual::runner::{RunOptions, run};
 use mhhs_qual::schema::{SchemaSet, rules};
 use mhhs_qual::security::signature::{Presented, Signed, Signer, Verifier};
-use mhhs_qual::stub::{IngressSecurity, StubDip};
+use mhhs_qual::dip::{Builder, Templates};
+use mhhs_qual::party::Parties;
+use mhhs_qual::stub::{Egress, IngressSecurity, Reactions, Router, StubDip};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -32,13 +34,13 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 const CLIENTS: usize = 32;
 const TIME_LIMIT: Duration = Duration::from_secs(20);
 
-fn submission(i: usize) -> Vec<u8> {
+fn submission(i: usize, recipient: &str) -> Vec<u8> {
     let body = json!([{"payload": {"CommonBlock": {
         "S0": {"interfaceID": "IF-031", "schemaVersion": "011", "eventCode": "[MSApp]"},
         "S1": {"environmentTag": "UIT", "subText": null, "senderUniqueReference": format!("S-IF-031-2300000001-SUP-20260321-{i}"),
                "senderTimestamp": "2026-03-21T19:05:00+00:00", "senderDIPID": "2300000001", "senderRoleID": "SUP",
                "senderCorrelationID": null, "DIPConnectionProviderID": null},
-        "A0": {"primaryRecipients": ["2200000001"], "secondaryRecipients": [], "always": []},
+        "A0": {"primaryRecipients": [recipient], "secondaryRecipients": [], "always": []},
         "M0": {"MPANCore": "2000056535971", "distributorDIPID": "2500000020", "GSPGroupID": "_H"}},
       "CustomBlock": {"B070": {"proposedMeteringServiceDIPID": "1200000001", "proposedMeteringServiceMPID": "MSSA",
           "proposedMeteringServiceDIPEffectiveFromDate": "2026-03-21T19:05:00+00:00", "contractReferenceMeteringService": null,
@@ -47,8 +49,8 @@ fn submission(i: usize) -> Vec<u8> {
 }
 
 /// Posts `bodies` (with their signature headers) to `url` from `CLIENTS` concurrent clients;
-/// returns (accepted, seconds).
-async fn load(url: String, bodies: Arc<Vec<(Vec<u8>, Signed)>>) -> (usize, f64) {
+/// returns how many were accepted.
+async fn load(url: String, bodies: Arc<Vec<(Vec<u8>, Signed)>>) -> usize {
     let client = reqwest::Client::builder()
         .pool_max_idle_per_host(CLIENTS)
         .build()
@@ -85,7 +87,50 @@ async fn load(url: String, bodies: Arc<Vec<(Vec<u8>, Signed)>>) -> (usize, f64) 
     for t in tasks {
         accepted += t.await.expect("task");
     }
-    (accepted, started.elapsed().as_secs_f64())
+    accepted
+}
+
+/// A second participant's webhook: answers 201 and counts what it received.
+struct Counter {
+    uri: String,
+    received: Arc<std::sync::atomic::AtomicUsize>,
+    notify: Arc<tokio::sync::Notify>,
+    _server: MockServer,
+}
+
+struct Counting(Arc<std::sync::atomic::AtomicUsize>, Arc<tokio::sync::Notify>);
+
+impl wiremock::Respond for Counting {
+    fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        self.1.notify_waiters();
+        ResponseTemplate::new(201).set_body_json(json!({"messageArray": [], "timestamp": "2026-01-01T00:00:00Z"}))
+    }
+}
+
+impl Counter {
+    async fn start() -> Self {
+        let server = MockServer::builder().disable_request_recording().start().await;
+        let received = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let notify = Arc::new(tokio::sync::Notify::new());
+        Mock::given(method("POST")).respond_with(Counting(received.clone(), notify.clone())).mount(&server).await;
+        Self { uri: server.uri(), received, notify, _server: server }
+    }
+
+    fn count(&self) -> usize {
+        self.received.load(std::sync::atomic::Ordering::SeqCst)
+    }
+
+    /// Waits until `n` deliveries have arrived, or `limit` passes.
+    async fn wait_for(&self, n: usize, limit: Duration) {
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            let notified = self.notify.notified();
+            if self.count() >= n || tokio::time::timeout_at(deadline, notified).await.is_err() {
+                return;
+            }
+        }
+    }
 }
 
 fn main() {
@@ -98,6 +143,7 @@ fn main() {
 
         // 1. The pack at concurrency 8, three times.
         let mut walls = Vec::new();
+        let mut scenarios = 0;
         for _ in 0..3 {
             let dir = tempfile::tempdir().expect("tempdir");
             let started = Instant::now();
@@ -106,69 +152,134 @@ fn main() {
                 .expect("the pack runs");
             assert_eq!(outcome.exit, 0, "the reference passes");
             walls.push(started.elapsed().as_secs_f64());
+            scenarios = outcome.scenarios.len();
         }
         walls.sort_by(f64::total_cmp);
-        println!("supplier pack, 31 scenarios, mutual TLS and signatures, concurrency 8: median {:.2} s (runs: {walls:.2?})", walls[1]);
+        println!("supplier pack, {scenarios} scenarios, mutual TLS and signatures, concurrency 8: median {:.2} s (runs: {walls:.2?})", walls[1]);
 
-        // 2. Ingress throughput: the stub DIP with level-1 validation, without and with
-        // signature verification, beside bare wiremock; three rounds, alternating, so that all
-        // see the same machine. Every body is signed (signing is the client's cost, done
-        // before the clock starts), so each server receives the same bytes and headers.
-        let bare = MockServer::builder().disable_request_recording().start().await;
-        Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).mount(&bare).await;
-        let text = mhhs_qual::embedded::file("config/reference.toml")
-            .expect("ships")
-            .replace("reference-key", "bench-key");
-        let (c, _) = config::load_str(&text, "bench.toml", Vec::new()).expect("config");
-        let c = Arc::new(c);
+        // 2. Ingress throughput, in rounds, the order rotated every round. Four servers get the
+        // same work: the same bodies, signed before the clock starts, from the same clients.
+        // - bare: wiremock answering 201, on as many listeners (SO_REUSEPORT) as the stub DIP;
+        // - plain: the stub DIP, signatures not verified, the message routed to a stubbed party
+        //   that does not react;
+        // - single: the same with every signature verified (today's single-system ingress);
+        // - routed: verified, and each message routed to a second participant's webhook
+        //   through egress (signed, D0 filled). The clock stops when every routed message was
+        //   delivered.
+        // The stub DIP's clock stops only once its deferred work (rules, journal) is flushed.
+        let text = mhhs_qual::embedded::file("config/reference.toml").expect("ships");
+        let head = &text[..text.find("[participant]").expect("a participant")];
+        let tail = &text[text.find("[timeouts]").expect("timeouts")..];
         let schemas = SchemaSet::embedded().expect("schemas");
         let (sut, material) = Signer::generate("bench SUT").expect("keys");
+        let (dip_signer, _) = Signer::generate("bench DIP").expect("keys");
+        let dip_signer = Arc::new(dip_signer);
+        let receiver = Counter::start().await;
+        let config_text = format!(
+            "{head}[[participant]]\nrole = \"SUP\"\ndip_id = \"2300000001\"\nmpid = \"SUPA\"\napi_key = \"bench-key\"\nwebhook_url = \"http://127.0.0.1:9/webhook\"\n\n[[participant]]\nrole = \"SUP\"\ndip_id = \"2300000002\"\nmpid = \"SUPB\"\napi_key = \"receiver-key\"\nwebhook_url = \"{}/webhook\"\n\n{tail}",
+            receiver.uri
+        );
+        let (c, _) = config::load_str(&config_text, "bench.toml", Vec::new()).expect("config");
+        let c = Arc::new(c);
+        let parties = Arc::new(Parties::from_config(&c));
         let verifier = Arc::new(Verifier::new(material.cert_pem.as_bytes(), "bench", c.dip.clock_skew).expect("verifier"));
-        let stub = |security: IngressSecurity| {
-            let (c, schemas) = (c.clone(), schemas.clone());
+        let journal = Arc::new(Journal::new());
+        let ids = Arc::new(Ids::new());
+        let stub = |verify: bool, route: bool| {
+            let (c, schemas, parties, verifier, journal, ids, dip_signer) = (c.clone(), schemas.clone(), parties.clone(), verifier.clone(), journal.clone(), ids.clone(), dip_signer.clone());
             async move {
                 let listeners = StubDip::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
-                StubDip::start(listeners, c, schemas, Arc::new(Journal::new()), Arc::new(Ids::new()), None, security).await
+                let router = route.then(|| {
+                    let egress = Egress::new(c.clone(), schemas.clone(), journal.clone(), ids.clone(), Egress::client_builder(&c).build().expect("client"), dip_signer);
+                    Router {
+                        parties: parties.clone(),
+                        egress,
+                        builder: Builder { templates: Templates { dir: None }, schemas: schemas.clone(), config: c.clone(), ids: ids.clone() },
+                        reactions: Arc::new(Reactions::default()),
+                        journal: journal.clone(),
+                    }
+                    .start()
+                });
+                let verifiers = if verify { [("2300000001".to_owned(), verifier)].into() } else { std::collections::HashMap::default() };
+                StubDip::start(listeners, c, schemas, journal, ids, router, IngressSecurity { parties, verifiers, tls: None }).await
             }
         };
-        let parties = Arc::new(mhhs_qual::party::Parties::from_config(&c));
-        let plain = stub(IngressSecurity { parties: parties.clone(), ..IngressSecurity::default() }).await;
-        let verifying = stub(IngressSecurity { parties: parties.clone(), verifiers: [(c.participant().dip_id.clone(), verifier.clone())].into(), tls: None }).await;
-        let verifying_url = format!("{}/dip-channel/IF-031", verifying.uri());
-        let mut rates: [Vec<f64>; 3] = Default::default();
-        for round in 0..3 {
-            // Distinct references in every round: a reference the DIP accepted is refused after.
+        let bare_listeners = StubDip::bind("127.0.0.1:0".parse().expect("addr")).expect("bind");
+        let listener_count = bare_listeners.len();
+        let mut bare_servers = Vec::new();
+        for l in bare_listeners {
+            let server = MockServer::builder().listener(l).disable_request_recording().start().await;
+            Mock::given(method("POST")).respond_with(ResponseTemplate::new(201)).mount(&server).await;
+            bare_servers.push(server);
+        }
+        let bare_uri = bare_servers[0].uri();
+        let plain = stub(false, true).await;
+        let single = stub(true, true).await;
+        let routed = stub(true, true).await;
+        let names = ["bare wiremock", "stub DIP, not verified", "stub DIP, verified (single system)", "stub DIP, verified, routed to a second system"];
+        let mut rates: [Vec<f64>; 4] = Default::default();
+        let rounds = 4;
+        for round in 0..rounds {
+            // Distinct references in every round and server: the DIP refuses one it accepted.
             let now = time::OffsetDateTime::now_utc();
-            let bodies = Arc::new(
-                (round * n..(round + 1) * n)
-                    .map(|i| {
-                        let b = submission(i);
-                        let s = sut.sign("POST", &verifying_url, &b, now);
-                        (b, s)
-                    })
-                    .collect::<Vec<_>>(),
-            );
-            let (bare_ok, bare_secs) = load(format!("{}/dip-channel/IF-031", bare.uri()), bodies.clone()).await;
-            let (plain_ok, plain_secs) = load(format!("{}/dip-channel/IF-031", plain.uri()), bodies.clone()).await;
-            let (verified_ok, verified_secs) = load(verifying_url.clone(), bodies).await;
-            assert_eq!(plain_ok, n, "every distinct submission is accepted");
-            assert_eq!(verified_ok, n, "every signed submission verifies");
-            let (b, p, v) = (bare_ok as f64 / bare_secs, plain_ok as f64 / plain_secs, verified_ok as f64 / verified_secs);
-            println!("round {round}: bare wiremock {b:.0} msg/s, stub DIP {p:.0} msg/s, stub DIP verifying signatures {v:.0} msg/s (verified/unverified {:.2}, stub/bare {:.2})", v / p, p / b);
-            rates[0].push(b);
-            rates[1].push(p);
-            rates[2].push(v);
+            let mut order: Vec<usize> = (0..4).collect();
+            order.rotate_left(round % 4);
+            let mut line = Vec::new();
+            for server in order {
+                let (url, recipient) = match server {
+                    0 => (format!("{bare_uri}/dip-channel/IF-031"), "1200000001"),
+                    1 => (format!("{}/dip-channel/IF-031", plain.uri()), "1200000001"),
+                    2 => (format!("{}/dip-channel/IF-031", single.uri()), "1200000001"),
+                    _ => (format!("{}/dip-channel/IF-031", routed.uri()), "2300000002"),
+                };
+                let signed = Arc::new(
+                    (0..n)
+                        .map(|i| {
+                            let b = submission((round * 4 + server) * n + i, recipient);
+                            let s = sut.sign("POST", &url, &b, now);
+                            (b, s)
+                        })
+                        .collect::<Vec<_>>(),
+                );
+                let delivered_before = receiver.count();
+                let started = Instant::now();
+                let ok = load(url, signed).await;
+                match server {
+                    1 => plain.flush().await,
+                    2 => single.flush().await,
+                    3 => {
+                        routed.flush().await;
+                        receiver.wait_for(delivered_before + ok, TIME_LIMIT).await;
+                    }
+                    _ => {}
+                }
+                let secs = started.elapsed().as_secs_f64();
+                assert_eq!(ok, n, "{}: every submission is accepted", names[server]);
+                if server == 3 {
+                    assert_eq!(receiver.count() - delivered_before, n, "every routed message is delivered");
+                }
+                let rate = ok as f64 / secs;
+                rates[server].push(rate);
+                line.push(format!("{} {rate:.0}", names[server]));
+            }
+            println!("round {round} ({n} messages each, {CLIENTS} clients, {listener_count} listeners per server): {} msg/s", line.join(", "));
         }
-        for v in &mut rates {
+        let median = |v: &mut Vec<f64>| {
             v.sort_by(f64::total_cmp);
+            v[v.len() / 2]
+        };
+        let m: Vec<f64> = rates.iter_mut().map(median).collect();
+        for (name, rate) in names.iter().zip(&m) {
+            println!("{name}: median {rate:.0} msg/s over {rounds} rounds");
         }
-        println!("bare wiremock: median {:.0} msg/s", rates[0][1]);
-        println!("stub DIP with level-1 validation, signatures not verified: median {:.0} msg/s", rates[1][1]);
-        println!("stub DIP with level-1 validation and signature verification: median {:.0} msg/s (target >= 5000)", rates[2][1]);
-        println!("ratio stub/bare: {:.2}; verified/unverified: {:.2} (medians)", rates[1][1] / rates[0][1], rates[2][1] / rates[1][1]);
+        println!(
+            "ratios of medians: stub DIP (verified) / bare {:.2}; not verified / bare {:.2}; verified / not verified {:.2}; routed / single system {:.2}",
+            m[2] / m[0], m[1] / m[0], m[2] / m[1], m[3] / m[2]
+        );
+        let verifying_url = format!("{}/dip-channel/IF-031", single.uri());
 
         // 4. Signing and verification per message.
-        let body = submission(0);
+        let body = submission(0, "1200000001");
         let iterations = 2_000u32;
         let started = Instant::now();
         let mut last = None;
@@ -198,7 +309,7 @@ fn main() {
         );
 
         // 3. Validation per message.
-        let body: Value = serde_json::from_slice(&submission(1)).expect("json");
+        let body: Value = serde_json::from_slice(&submission(1, "1200000001")).expect("json");
         let iterations = 20_000u32;
         let started = Instant::now();
         for _ in 0..iterations {
