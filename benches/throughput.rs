@@ -20,13 +20,13 @@ use std::time::{Duration, Instant};
 
 use mhhs_qual::config;
 use mhhs_qual::dip::Ids;
+use mhhs_qual::dip::{Builder, Templates};
 use mhhs_qual::journal::Journal;
+use mhhs_qual::party::Parties;
 use mhhs_qual::runner::{RunOptions, run};
 use mhhs_qual::schema::{SchemaSet, rules};
 use mhhs_qual::security::signature::{Presented, Signed, Signer, Verifier};
-use mhhs_qual::dip::{Builder, Templates};
-use mhhs_qual::party::Parties;
-use mhhs_qual::stub::{Egress, IngressSecurity, Reactions, Router, StubDip};
+use mhhs_qual::stub::{Egress, IngressSecurity, Reactions, Router, Routing, StubDip};
 use serde_json::{Value, json};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -98,23 +98,38 @@ struct Counter {
     _server: MockServer,
 }
 
-struct Counting(Arc<std::sync::atomic::AtomicUsize>, Arc<tokio::sync::Notify>);
+struct Counting(
+    Arc<std::sync::atomic::AtomicUsize>,
+    Arc<tokio::sync::Notify>,
+);
 
 impl wiremock::Respond for Counting {
     fn respond(&self, _: &wiremock::Request) -> ResponseTemplate {
         self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         self.1.notify_waiters();
-        ResponseTemplate::new(201).set_body_json(json!({"messageArray": [], "timestamp": "2026-01-01T00:00:00Z"}))
+        ResponseTemplate::new(201)
+            .set_body_json(json!({"messageArray": [], "timestamp": "2026-01-01T00:00:00Z"}))
     }
 }
 
 impl Counter {
     async fn start() -> Self {
-        let server = MockServer::builder().disable_request_recording().start().await;
+        let server = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
         let received = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let notify = Arc::new(tokio::sync::Notify::new());
-        Mock::given(method("POST")).respond_with(Counting(received.clone(), notify.clone())).mount(&server).await;
-        Self { uri: server.uri(), received, notify, _server: server }
+        Mock::given(method("POST"))
+            .respond_with(Counting(received.clone(), notify.clone()))
+            .mount(&server)
+            .await;
+        Self {
+            uri: server.uri(),
+            received,
+            notify,
+            _server: server,
+        }
     }
 
     fn count(&self) -> usize {
@@ -196,6 +211,8 @@ fn main() {
                         egress,
                         builder: Builder { templates: Templates { dir: None }, schemas: schemas.clone(), config: c.clone(), ids: ids.clone() },
                         reactions: Arc::new(Reactions::default()),
+                        routing: Arc::new(Routing::default()),
+                        appointments: Arc::default(),
                         journal: journal.clone(),
                     }
                     .start()

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use crate::config::{Config, Counterparty, Secret};
 use crate::journal::party_label;
@@ -131,5 +131,46 @@ impl Parties {
     /// Every party.
     pub fn iter(&self) -> impl Iterator<Item = &Arc<Party>> {
         self.all.iter()
+    }
+}
+
+/// Who is appointed to which MPAN, as the DIP looks it up to add recipients (DI-981): for each
+/// MPAN, the DIP ID of its supplier (`SUP`), metering service (`MS`), data service (`DS`) and
+/// meter data retriever (`MDR`).
+#[derive(Debug, Default)]
+pub struct Appointments(Mutex<HashMap<String, HashMap<&'static str, String>>>);
+
+impl Appointments {
+    /// Records `dip_id` as the party of `role` (a role, or its family `MS`/`DS`) for `mpan`.
+    pub fn appoint(&self, mpan: &str, role: &str, dip_id: &str) {
+        self.0
+            .lock()
+            .expect("appointments lock")
+            .entry(mpan.to_owned())
+            .or_default()
+            .insert(family(role), dip_id.to_owned());
+    }
+
+    /// The party of `role` (or its family) appointed for `mpan`.
+    pub fn appointed(&self, mpan: &str, role: &str) -> Option<String> {
+        self.0
+            .lock()
+            .expect("appointments lock")
+            .get(mpan)
+            .and_then(|m| m.get(family(role)))
+            .cloned()
+    }
+}
+
+/// The family a role is appointed as: `MS` for a metering service (MSS, MSA, UMSO), `DS` for
+/// a data service (SDS, ADS, UMSDS), the role itself otherwise.
+pub fn family(role: &str) -> &'static str {
+    match role {
+        "MS" | "MSS" | "MSA" | "UMSO" => "MS",
+        "DS" | "SDS" | "ADS" | "UMSDS" => "DS",
+        "SUP" => "SUP",
+        "MDR" => "MDR",
+        "LDSO" => "LDSO",
+        _ => "OTHER",
     }
 }

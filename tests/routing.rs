@@ -340,3 +340,161 @@ async fn a_wrong_sender_an_unknown_recipient_and_a_recipient_that_is_down() {
         .collect();
     assert_eq!(attempts, [1, 2, 3]);
 }
+
+/// The DIP adds recipients by its routing rules (`stubs/routing.toml`): a PUB-036 the
+/// Registration Service sends to the supplier also reaches the metering service appointed to
+/// the MPAN, which finds itself among `A0.secondaryRecipients`, beside the central MDS.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dip_adds_the_appointed_metering_service_to_an_activation() {
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+    let k = keys();
+    let (hook_a, hook_b) = (MockServer::start().await, MockServer::start().await);
+    for hook in [&hook_a, &hook_b] {
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(201))
+            .mount(hook)
+            .await;
+    }
+    let stubs = tempfile::tempdir().unwrap();
+    std::fs::write(
+        stubs.path().join("counterparties.toml"),
+        r#"[[reaction]]
+name = "Registration Service activates the metering service at once"
+when = { interface = "IF-031", event = "[MSApp]" }
+from = "REGS"
+to = ["${request:/CommonBlock/S1/senderDIPID}"]
+send = { interface = "IF-036", event = "[MSAppActive]" }
+"#,
+    )
+    .unwrap();
+    let dip = free_port();
+    let text = format!(
+        r#"environment = "UIT"
+[dip]
+listen = "127.0.0.1:{dip}"
+signing_certificate = {dip_cert}
+signing_key = {dip_key}
+[[participant]]
+role = "SUP"
+dip_id = "{A}"
+mpid = "SUPA"
+api_key = "{KEY_A}"
+webhook_url = "{a}/webhook"
+certificate = {cert}
+[[participant]]
+role = "MSS"
+dip_id = "1200000009"
+mpid = "MSSB"
+api_key = "{KEY_B}"
+webhook_url = "{b}/webhook"
+certificate = {cert}
+[timeouts]
+ack = "1s"
+response = "3s"
+retry = "3s"
+quiet = "400ms"
+[[counterparty]]
+role = "REGS"
+dip_id = "2200000001"
+mpid = "REGA"
+[[counterparty]]
+role = "MDS"
+dip_id = "2100000001"
+mpid = "MDSA"
+[[counterparty]]
+role = "MSS"
+dip_id = "1200000001"
+mpid = "MSSA"
+"#,
+        dip_cert = toml_path(&k.dip_signing.0),
+        dip_key = toml_path(&k.dip_signing.1),
+        cert = toml_path(&k.sut_signing.0),
+        a = hook_a.uri(),
+        b = hook_b.uri(),
+    );
+    let (config, _) = mhhs_qual::config::load_str(&text, "routes.toml", Vec::new()).unwrap();
+    let harness = Harness::start(
+        config,
+        HarnessOptions {
+            systems: SystemUnderTest::External,
+            schemas_dir: None,
+            stubs_dir: Some(stubs.path().to_owned()),
+            reference_tls: false,
+        },
+    )
+    .await
+    .unwrap();
+    let mpan = harness
+        .mpans
+        .next_for(mhhs_qual::market::Segment::Smart)
+        .to_string();
+    harness.journal.bind_mpan(&mpan, SCENARIO);
+    harness.appointments.appoint(&mpan, "MSS", "1200000009");
+    let rig = Rig {
+        harness,
+        dip: format!("http://127.0.0.1:{dip}"),
+        signer_a: k.sut_signer(),
+        b: None,
+        _a: Process(Command::new("true").spawn().unwrap()),
+        _dir: stubs,
+    };
+    let (status, answer) = submit_as_a(&rig, &request(&mpan, A, "2200000001", "2a")).await;
+    assert_eq!(status, 201, "{answer}");
+    let delivered = wait(
+        &rig,
+        "PUB-036 delivered to the appointed metering service",
+        |e| {
+            e.direction == Direction::Egress
+                && e.event.as_deref() == Some("[MSAppActive]")
+                && e.to == ["MSS 1200000009"]
+                && e.status.is_some()
+        },
+    )
+    .await;
+    assert_eq!(delivered.from.as_deref(), Some("REGS 2200000001"));
+    assert_eq!(delivered.status, Some(201));
+    let payload = delivered
+        .body
+        .json()
+        .unwrap()
+        .pointer("/0/payload")
+        .unwrap();
+    assert_eq!(
+        payload.pointer("/CommonBlock/A0/primaryRecipients"),
+        Some(&json!([A]))
+    );
+    assert_eq!(
+        payload.pointer("/CommonBlock/A0/secondaryRecipients"),
+        Some(&json!(["1200000009", "2100000001"])),
+        "the appointed metering service, then the MDS, in the order of the route"
+    );
+    assert_eq!(
+        payload.pointer("/CommonBlock/D0/publicationID"),
+        Some(&json!("PUB-036"))
+    );
+    // The supplier, its primary recipient, gets the same message.
+    let to_a = wait(&rig, "PUB-036 delivered to the supplier", |e| {
+        e.direction == Direction::Egress
+            && e.event.as_deref() == Some("[MSAppActive]")
+            && e.to == ["SUP 2300000001"]
+    })
+    .await;
+    assert_eq!(
+        to_a.body
+            .json()
+            .unwrap()
+            .pointer("/0/payload/CommonBlock/A0/secondaryRecipients"),
+        Some(&json!(["1200000009", "2100000001"]))
+    );
+    // Nothing went to the unappointed MSS counterparty.
+    assert!(
+        !rig.harness
+            .journal
+            .of_scenario(SCENARIO)
+            .iter()
+            .any(|e| e.to.iter().any(|t| t.contains("1200000001"))),
+        "{}",
+        mhhs_qual::journal::summaries(&rig.harness.journal.of_scenario(SCENARIO))
+    );
+}

@@ -11,11 +11,11 @@ use crate::config::{Config, Participant};
 use crate::dip::{Builder, Ids, Templates};
 use crate::journal::Journal;
 use crate::market::{MpanAllocator, Plan};
-use crate::party::{Parties, Party};
+use crate::party::{Appointments, Parties, Party};
 use crate::schema::SchemaSet;
 use crate::security::signature::{Signer, Verifier};
 use crate::security::tls;
-use crate::stub::{Egress, IngressSecurity, Reactions, Router, StubDip};
+use crate::stub::{Egress, IngressSecurity, Reactions, Router, Routing, StubDip};
 use crate::sut::{Reference, ReferenceSettings};
 
 /// Which systems the run drives.
@@ -229,6 +229,8 @@ pub struct Harness {
     pub schemas: Arc<SchemaSet>,
     pub journal: Arc<Journal>,
     pub parties: Arc<Parties>,
+    /// Who is appointed to which MPAN, for the recipients the DIP adds.
+    pub appointments: Arc<Appointments>,
     pub builder: Builder,
     pub egress: Egress,
     pub stub: StubDip,
@@ -248,6 +250,7 @@ impl Harness {
             None => SchemaSet::embedded()?,
         };
         let reactions = Arc::new(Reactions::load(options.stubs_dir.as_deref(), &schemas)?);
+        let routing = Arc::new(Routing::load(options.stubs_dir.as_deref())?);
         let port = |addr: String| move |source| HarnessError::Port { addr, source };
         let dip_listeners =
             StubDip::bind(config.dip.listen).map_err(port(config.dip.listen.to_string()))?;
@@ -282,6 +285,7 @@ impl Harness {
         };
         let config = Arc::new(config);
         let parties = Arc::new(Parties::from_config(&config));
+        let appointments = Arc::new(Appointments::default());
         let journal = Arc::new(Journal::new());
         let ids = Arc::new(Ids::new());
         let templates = Templates {
@@ -307,6 +311,8 @@ impl Harness {
             egress: egress.clone(),
             builder: builder.clone(),
             reactions,
+            routing,
+            appointments: appointments.clone(),
             journal: journal.clone(),
         }
         .start();
@@ -361,6 +367,7 @@ impl Harness {
             schemas,
             journal,
             parties,
+            appointments,
             builder,
             egress,
             stub,

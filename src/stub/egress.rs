@@ -192,24 +192,24 @@ impl Egress {
                     "serviceTicketURL": null,
                 }),
             );
-            let sut = to.to_owned();
             let a0 = common
                 .entry("A0")
                 .or_insert_with(|| json!({"primaryRecipients": []}));
-            let primary_has_sut = a0
-                .get("primaryRecipients")
-                .and_then(Value::as_array)
-                .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(&sut)));
             if let Some(a0) = a0.as_object_mut() {
+                let listed = |key: &str| {
+                    a0.get(key)
+                        .and_then(Value::as_array)
+                        .is_some_and(|a| a.iter().any(|v| v.as_str() == Some(to)))
+                };
+                let named = listed("primaryRecipients") || listed("secondaryRecipients");
                 a0.entry("primaryRecipients").or_insert_with(|| json!([]));
-                a0.insert(
-                    "secondaryRecipients".into(),
-                    if primary_has_sut {
-                        json!([])
-                    } else {
-                        json!([sut])
-                    },
-                );
+                let secondary = a0.entry("secondaryRecipients").or_insert_with(|| json!([]));
+                if !secondary.is_array() {
+                    *secondary = json!([]);
+                }
+                if !named && let Some(list) = secondary.as_array_mut() {
+                    list.push(json!(to));
+                }
                 a0.insert("always".into(), json!([]));
             }
         }

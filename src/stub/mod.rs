@@ -7,8 +7,10 @@ mod egress;
 mod ingress;
 mod reactions;
 mod router;
+mod routing;
 
 pub use egress::{Delivery, DeliveryBody, Egress, Signing};
 pub use ingress::{Accepted, Fault, IngressSecurity, StubDip};
 pub use reactions::{Condition, FollowOn, Reaction, ReactionError, Reactions, Reply, Trigger};
 pub use router::Router;
+pub use routing::{Route, Routing};

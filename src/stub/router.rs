@@ -9,11 +9,11 @@ use serde_json::Value;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 
 use super::reactions::{FollowOn, Reaction, Reply, request_pointer};
-use super::{Accepted, Delivery, DeliveryBody, Egress, Reactions, Signing};
+use super::{Accepted, Delivery, DeliveryBody, Egress, Reactions, Routing, Signing};
 use crate::dip::{Builder, Header, Subject};
 use crate::journal::{Direction, Entry, Journal};
 use crate::market::Segment;
-use crate::party::{Parties, Party};
+use crate::party::{Appointments, Parties, Party};
 
 /// Routes accepted messages and runs the stubs' reactions.
 #[derive(Debug, Clone)]
@@ -22,6 +22,9 @@ pub struct Router {
     pub egress: Egress,
     pub builder: Builder,
     pub reactions: Arc<Reactions>,
+    /// The recipients the DIP adds, and the appointments they are looked up in.
+    pub routing: Arc<Routing>,
+    pub appointments: Arc<Appointments>,
     pub journal: Arc<Journal>,
 }
 
@@ -52,13 +55,36 @@ impl Router {
         }
     }
 
-    /// Sends a message to each of its primary recipients (the sender never gets its own).
-    fn route(&self, m: Routed) {
-        let recipients: Vec<String> = crate::stub::ingress::primary_recipients(&m.payload)
+    /// Sends a message to each of its primary recipients and to those the DIP adds by its
+    /// routing rules (`A0.secondaryRecipients`); the sender never gets its own.
+    fn route(&self, mut m: Routed) {
+        let primary: Vec<String> = crate::stub::ingress::primary_recipients(&m.payload)
             .map(str::to_owned)
             .collect();
+        let interface = Header::of(&m.payload).interface.unwrap_or_default();
+        let publication = self
+            .builder
+            .schemas
+            .catalogue()
+            .get(&interface)
+            .and_then(|i| i.publication.clone())
+            .unwrap_or_default();
+        let added: Vec<String> = self
+            .routing
+            .added(&publication, &m.payload, &self.parties, &self.appointments)
+            .into_iter()
+            .filter(|id| !primary.contains(id) && *id != m.sender.dip_id)
+            .collect();
+        if !added.is_empty()
+            && let Some(a0) = m
+                .payload
+                .pointer_mut("/CommonBlock/A0")
+                .and_then(Value::as_object_mut)
+        {
+            a0.insert("secondaryRecipients".into(), Value::from(added.clone()));
+        }
         let mut done: Vec<&str> = Vec::new();
-        for r in &recipients {
+        for r in primary.iter().chain(&added) {
             if done.contains(&r.as_str()) || *r == m.sender.dip_id {
                 continue;
             }
