@@ -272,7 +272,7 @@ mod tests {
     fn the_shipped_reactions_load() {
         let r = Reactions::load(None, &schemas()).unwrap();
         assert_eq!(r.0.len(), 2);
-        assert_eq!(r.0[0].source, "stubs/counterparties.toml:13");
+        assert_eq!(r.0[0].source, "stubs/counterparties.toml:17");
     }
 
     #[test]
