@@ -499,7 +499,8 @@ fn reference_settings(
             config.dip.listen
         ),
         args.faults.iter().cloned().collect(),
-    )?;
+    )
+    .map_err(|e| e.to_string())?;
     settings.signer = match (&args.signing_key, &participant.certificate) {
         (Some(key), Some(cert)) => Some(std::sync::Arc::new(
             Signer::load(cert, key).map_err(|e| e.to_string())?,

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use serde_json::{Value, json};
 
-use super::{Ids, Templates, Vars, fill, now_dt003};
+use super::{Ids, TemplateError, Templates, Vars, fill, now_dt003};
 use crate::config::{Config, Counterparty};
 use crate::market::{Segment, distributor_dip_id, gsp_group_for};
 use crate::schema::SchemaSet;
@@ -66,7 +66,7 @@ impl Builder {
         event: &str,
         subject: &Subject,
         vars: Vars,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, TemplateError> {
         self.payload_from(None, from, interface, event, subject, vars)
     }
 
@@ -79,7 +79,7 @@ impl Builder {
         event: &str,
         subject: &Subject,
         vars: Vars,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, TemplateError> {
         let template = self.templates.payload(interface, event, template)?;
         let mut payload = fill(&template, &vars);
         let version = self
@@ -95,12 +95,20 @@ impl Builder {
             .unwrap_or(10);
         let common = payload
             .as_object_mut()
-            .ok_or_else(|| format!("template of {interface} {event} is not a JSON object"))?
+            .ok_or_else(|| TemplateError::NotAnObject {
+                interface: interface.to_owned(),
+                event: event.to_owned(),
+                what: "the template",
+            })?
             .entry("CommonBlock")
             .or_insert_with(|| json!({}));
-        let common = common.as_object_mut().ok_or_else(|| {
-            format!("template of {interface} {event}: CommonBlock is not an object")
-        })?;
+        let common = common
+            .as_object_mut()
+            .ok_or_else(|| TemplateError::NotAnObject {
+                interface: interface.to_owned(),
+                event: event.to_owned(),
+                what: "CommonBlock",
+            })?;
         common.insert(
             "S0".into(),
             json!({"interfaceID": interface, "schemaVersion": version, "eventCode": event}),

@@ -11,4 +11,4 @@ pub use builder::{Builder, Subject};
 pub use header::{Header, payloads};
 pub use ids::{Ids, now_dt003, today_yyyymmdd};
 pub use response::{ResponseItem, response_text, standard_response, standard_response_bytes};
-pub use template::{Templates, Vars, fill};
+pub use template::{TemplateError, Templates, Vars, fill};

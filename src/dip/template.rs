@@ -95,6 +95,33 @@ fn fill_str(s: &str, vars: &Vars) -> Value {
     Value::String(out)
 }
 
+/// Why a message could not be built from its template.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateError {
+    #[error("cannot read {path}: {reason}")]
+    Read { path: String, reason: String },
+    #[error("{path}:{line}: not valid JSON: {reason}")]
+    Json {
+        path: String,
+        line: usize,
+        reason: String,
+    },
+    #[error("{0} has no /0/payload")]
+    NoPayload(String),
+    #[error("no template for {interface} {event} (looked for stubs/templates/{name})")]
+    Missing {
+        interface: String,
+        event: String,
+        name: String,
+    },
+    #[error("template of {interface} {event}: {what} is not a JSON object")]
+    NotAnObject {
+        interface: String,
+        event: String,
+        what: &'static str,
+    },
+}
+
 /// Where templates come from: a folder of one's own, then the shipped `stubs/templates/`,
 /// then the valid examples of the shipped schemas.
 #[derive(Debug, Clone, Default)]
@@ -109,7 +136,7 @@ impl Templates {
         interface: &str,
         event: &str,
         named: Option<&str>,
-    ) -> Result<Value, String> {
+    ) -> Result<Value, TemplateError> {
         let name = match named {
             Some(n) => format!("{n}.json"),
             None => format!(
@@ -120,8 +147,10 @@ impl Templates {
         if let Some(dir) = &self.dir {
             let path = dir.join(&name);
             if path.exists() {
-                let text = std::fs::read_to_string(&path)
-                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                let text = std::fs::read_to_string(&path).map_err(|e| TemplateError::Read {
+                    path: path.display().to_string(),
+                    reason: e.to_string(),
+                })?;
                 return parse(&text, &path.display().to_string());
             }
         }
@@ -133,16 +162,22 @@ impl Templates {
             return example
                 .pointer("/0/payload")
                 .cloned()
-                .ok_or_else(|| format!("schemas/examples/valid/{name} has no /0/payload"));
+                .ok_or_else(|| TemplateError::NoPayload(format!("schemas/examples/valid/{name}")));
         }
-        Err(format!(
-            "no template for {interface} {event} (looked for stubs/templates/{name})"
-        ))
+        Err(TemplateError::Missing {
+            interface: interface.to_owned(),
+            event: event.to_owned(),
+            name,
+        })
     }
 }
 
-fn parse(text: &str, name: &str) -> Result<Value, String> {
-    serde_json::from_str(text).map_err(|e| format!("{name}:{}: not valid JSON: {e}", e.line()))
+fn parse(text: &str, name: &str) -> Result<Value, TemplateError> {
+    serde_json::from_str(text).map_err(|e| TemplateError::Json {
+        path: name.to_owned(),
+        line: e.line(),
+        reason: e.to_string(),
+    })
 }
 
 #[cfg(test)]

@@ -48,7 +48,8 @@ impl Session {
                     "a submission of {interface} answered {status} by the scripted fault within {}",
                     humantime::format_duration(timeout)
                 ),
-                refusals(&entries, Some(interface)).unwrap_or_else(|| "no submission".to_owned()),
+                refusals(&entries, Some(interface), None)
+                    .unwrap_or_else(|| "no submission".to_owned()),
                 &entries,
             )),
         }
@@ -94,7 +95,7 @@ impl Session {
                     .collect();
                 Err(fail(
                     expected,
-                    refusals(&after, interface.as_deref()).map_or_else(
+                    refusals(&after, interface.as_deref(), event.as_deref()).map_or_else(
                         || "no accepted resubmission".to_owned(),
                         |r| format!("no accepted resubmission: {r}"),
                     ),

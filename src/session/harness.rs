@@ -43,7 +43,9 @@ pub enum HarnessError {
     #[error("message security: {0}")]
     Security(String),
     #[error("the reference participant: {0}")]
-    Reference(String),
+    Reference(#[from] crate::sut::ReferenceError),
+    #[error("the reference participant's webhook: {0}")]
+    Webhook(std::io::Error),
 }
 
 /// What a harness is built from besides the configuration.
@@ -332,8 +334,8 @@ impl Harness {
         .await;
         let reference = match (reference_listener, &options.systems) {
             (Some(l), SystemUnderTest::Reference(faults)) => {
-                let mut settings = ReferenceSettings::from_config(&config, dip_uri, faults.clone())
-                    .map_err(HarnessError::Reference)?;
+                let mut settings =
+                    ReferenceSettings::from_config(&config, dip_uri, faults.clone())?;
                 settings.signer.clone_from(&keys.reference);
                 settings.dip_verifier = Some(Arc::new(
                     Verifier::new(
@@ -353,7 +355,7 @@ impl Harness {
                 Some(
                     Reference::start(l, settings, schemas.clone(), tls)
                         .await
-                        .map_err(|e| HarnessError::Reference(format!("its webhook: {e}")))?,
+                        .map_err(HarnessError::Webhook)?,
                 )
             }
             _ => None,

@@ -113,7 +113,7 @@ impl Session {
         let b = &self.harness.builder;
         let mut payload = b
             .payload(&from, interface, event, &subject, b.vars(&from, &subject))
-            .map_err(StepFailure::setup)?;
+            .map_err(|e| StepFailure::setup(e.to_string()))?;
         for m in mutations {
             apply(&mut payload, m)?;
         }
@@ -131,13 +131,18 @@ impl Session {
 /// What became of the submissions among `entries` that the DIP did not accept, one line
 /// each (`IF-031 [MSApp] refused 400: MSG1007 ...: /0/payload/...: why`); `None` when there
 /// are none.
-pub(super) fn refusals(entries: &[Arc<Entry>], interface: Option<&str>) -> Option<String> {
+pub(super) fn refusals(
+    entries: &[Arc<Entry>],
+    interface: Option<&str>,
+    event: Option<&str>,
+) -> Option<String> {
     let lines: Vec<String> = entries
         .iter()
         .filter(|e| {
             e.direction == crate::journal::Direction::Ingress
                 && e.status.is_some_and(|s| s != 201)
                 && interface.is_none_or(|i| e.interface.as_deref() == Some(i))
+                && event.is_none_or(|v| e.event.as_deref() == Some(v))
         })
         .map(|e| {
             let why = e

@@ -85,7 +85,7 @@ impl Session {
                     "the system submits {interface} {event} for MPAN {mpan}, accepted by the DIP, within {}",
                     humantime::format_duration(timeout)
                 ),
-                refusals(&entries, Some(interface)).unwrap_or_else(|| {
+                refusals(&entries, Some(interface), Some(event)).unwrap_or_else(|| {
                     if entries.iter().any(|e| e.direction == Direction::Ingress) {
                         "other submissions only (below)".to_owned()
                     } else {

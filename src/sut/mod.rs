@@ -11,7 +11,7 @@ mod supplier;
 
 pub use behaviour::{Behaviour, Context, Submission, for_role};
 pub use fault::Fault;
-pub use reference::{Reference, ReferenceSettings};
+pub use reference::{Reference, ReferenceError, ReferenceSettings};
 
 /// Every fault switch of the reference participant of `role`: the shell's, then the role's.
 pub fn faults_of(role: &str) -> Option<Vec<Fault>> {

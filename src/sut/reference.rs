@@ -31,6 +31,19 @@ use crate::security::signature::{Leniency, Presented, Signer, Verifier};
 /// Submissions give up after this many attempts.
 const MAX_ATTEMPTS: u32 = 40;
 
+/// Why a reference participant cannot be set up.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ReferenceError {
+    #[error("no reference participant plays the role {0} yet")]
+    NoBehaviour(String),
+    #[error("unknown fault {fault:?} for the {role} reference participant; known: {known}")]
+    UnknownFault {
+        fault: String,
+        role: String,
+        known: String,
+    },
+}
+
 /// What the reference participant needs to know.
 #[derive(Clone)]
 pub struct ReferenceSettings {
@@ -77,7 +90,7 @@ impl ReferenceSettings {
         config: &Config,
         dip_base_url: String,
         faults: HashSet<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ReferenceError> {
         Self::for_participant(config, config.participant(), dip_base_url, faults)
     }
 
@@ -87,20 +100,21 @@ impl ReferenceSettings {
         participant: &crate::config::Participant,
         dip_base_url: String,
         faults: HashSet<String>,
-    ) -> Result<Self, String> {
+    ) -> Result<Self, ReferenceError> {
         let role = participant.role.as_str();
         let behaviour: Arc<dyn Behaviour> = for_role(role)
-            .ok_or_else(|| format!("no reference participant plays the role {role} yet"))?
+            .ok_or_else(|| ReferenceError::NoBehaviour(role.to_owned()))?
             .into();
         let known = super::faults_of(role).unwrap_or_default();
         if let Some(unknown) = faults
             .iter()
             .find(|f| !known.iter().any(|k| k.name == f.as_str()))
         {
-            return Err(format!(
-                "unknown fault {unknown:?} for the {role} reference participant; known: {}",
-                known.iter().map(|k| k.name).collect::<Vec<_>>().join(", ")
-            ));
+            return Err(ReferenceError::UnknownFault {
+                fault: unknown.clone(),
+                role: role.to_owned(),
+                known: known.iter().map(|k| k.name).collect::<Vec<_>>().join(", "),
+            });
         }
         Ok(Self {
             dip_base_url,
