@@ -21,6 +21,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use super::router::RouterHandle;
 use crate::config::Config;
 use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response_bytes};
 use crate::journal::{Body, Direction, Entry, Journal, Verdict};
@@ -101,7 +102,7 @@ enum Record {
 async fn recorder(
     journal: Arc<Journal>,
     mut rx: tokio::sync::mpsc::UnboundedReceiver<Record>,
-    on_accept: Option<UnboundedSender<Accepted>>,
+    on_accept: Option<RouterHandle>,
 ) {
     while let Some(record) = rx.recv().await {
         let pending = match record {
@@ -127,7 +128,9 @@ async fn recorder(
                         detail: f.to_string(),
                     });
                 }
-                if accepted.is_some() && on_accept.is_some() {
+                if let (Some(sender), Some(router)) = (&accepted, &on_accept)
+                    && router.wants(&sender.dip_id, p)
+                {
                     reactions.push(p.clone());
                 }
             }
@@ -140,9 +143,9 @@ async fn recorder(
             entry.response = Body::Text(String::from_utf8(r).unwrap_or_default());
         }
         let entry = journal.record(entry);
-        if let (Some(tx), Some(sender)) = (&on_accept, accepted) {
+        if let (Some(router), Some(sender)) = (&on_accept, accepted) {
             for payload in reactions {
-                let _ = tx.send(Accepted {
+                router.send(Accepted {
                     scenario: entry.scenario.clone(),
                     sender: sender.clone(),
                     payload,
@@ -182,7 +185,7 @@ impl StubDip {
         schemas: Arc<SchemaSet>,
         journal: Arc<Journal>,
         ids: Arc<Ids>,
-        on_accept: Option<UnboundedSender<Accepted>>,
+        on_accept: Option<RouterHandle>,
         security: IngressSecurity,
     ) -> Self {
         let tls = security.tls.clone();

@@ -12,5 +12,5 @@ mod routing;
 pub use egress::{Delivery, DeliveryBody, Egress, Signing};
 pub use ingress::{Accepted, Fault, IngressSecurity, StubDip};
 pub use reactions::{Condition, FollowOn, Reaction, ReactionError, Reactions, Reply, Trigger};
-pub use router::Router;
+pub use router::{Router, RouterHandle};
 pub use routing::{Route, Routing};

@@ -28,6 +28,25 @@ pub struct Router {
     pub journal: Arc<Journal>,
 }
 
+/// Where the stub DIP hands accepted messages to the router.
+#[derive(Debug, Clone)]
+pub struct RouterHandle {
+    tx: UnboundedSender<Accepted>,
+    router: Router,
+}
+
+impl RouterHandle {
+    /// Routes `accepted` when routing it does anything ([`Router::wants`]).
+    pub fn send(&self, accepted: Accepted) {
+        let _ = self.tx.send(accepted);
+    }
+
+    /// Whether routing `payload` from `sender` does anything.
+    pub fn wants(&self, sender: &str, payload: &Value) -> bool {
+        self.router.wants(sender, payload)
+    }
+}
+
 /// One message on its way: who sent it, about which scenario, and the payload.
 #[derive(Debug, Clone)]
 struct Routed {
@@ -37,12 +56,46 @@ struct Routed {
 }
 
 impl Router {
-    /// Starts routing what the stub DIP accepts; the sender is handed to
+    /// Starts routing what the stub DIP accepts; the handle goes to
     /// [`super::StubDip::start`].
-    pub fn start(self) -> UnboundedSender<Accepted> {
+    pub fn start(self) -> RouterHandle {
         let (tx, rx) = unbounded_channel();
+        let handle = RouterHandle {
+            tx,
+            router: self.clone(),
+        };
         tokio::spawn(self.run(rx));
-        tx
+        handle
+    }
+
+    /// Whether routing `payload` from `sender` does anything: a recipient (primary, or added
+    /// by a routing rule) that is a system, or a stub with a reaction to it. The stub DIP
+    /// hands on only such messages, so that a message to a silent stub costs no copy.
+    pub fn wants(&self, sender: &str, payload: &Value) -> bool {
+        let h = Header::of(payload);
+        let (interface, event) = (
+            h.interface.as_deref().unwrap_or_default(),
+            h.event.as_deref().unwrap_or_default(),
+        );
+        let has_route = self
+            .builder
+            .schemas
+            .catalogue()
+            .get(interface)
+            .and_then(|i| i.publication.as_deref())
+            .is_some_and(|p| self.routing.0.iter().any(|r| r.publication == p));
+        has_route
+            || crate::stub::ingress::primary_recipients(payload).any(|r| {
+                r != sender
+                    && self.parties.get(r).is_some_and(|p| {
+                        p.system().is_some()
+                            || self
+                                .reactions
+                                .triggered_by(&p.role, interface, event, payload)
+                                .next()
+                                .is_some()
+                    })
+            })
     }
 
     async fn run(self, mut rx: UnboundedReceiver<Accepted>) {
