@@ -162,3 +162,35 @@ fn a_pack_needs_its_counterparties_in_the_configuration() {
         text(&o)
     );
 }
+
+#[test]
+fn a_reaction_addressed_through_a_pointer_the_trigger_lacks_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let stubs = dir.path().join("stubs");
+    std::fs::create_dir_all(&stubs).unwrap();
+    std::fs::write(
+        stubs.join("counterparties.toml"),
+        r#"# mine
+[[reaction]]
+name = "answers the proposed service"
+when = { interface = "IF-031", event = "[MSApp]" }
+from = "REGS"
+to = ["${request:/CustomBlock/B070/proposedMeteringServiceDIPIDs}"]
+send = { interface = "IF-032", event = "[MSAppInitialResp]" }
+"#,
+    )
+    .unwrap();
+    let o = mhhs_qual(
+        dir.path(),
+        &["run", "--pack", "supplier", "--stubs", stubs.to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains(&format!(
+            "error: stubs: {}:2: reaction \"answers the proposed service\": `to` names /CustomBlock/B070/proposedMeteringServiceDIPIDs, which IF-031 [MSApp] does not have",
+            stubs.join("counterparties.toml").display()
+        )),
+        "{}",
+        text(&o)
+    );
+}
