@@ -75,7 +75,7 @@ fn scenarios(journal: &Journal) -> Vec<ScenarioResult> {
     feature.path = Some(PathBuf::from("features/hostile/hostile.feature"));
     let mut out = Vec::new();
     for scenario in &feature.scenarios {
-        let mut r = ScenarioResult::pending(&feature, scenario);
+        let mut r = mhhs_qual::runner::pending(&feature, scenario);
         let id = r.qt_id().unwrap().to_owned();
         r.duration = Duration::from_millis(250);
         let step = |s: &gherkin::Step, status, message: Option<String>| StepResult {

@@ -182,7 +182,13 @@ send = { interface = "IF-032", event = "[MSAppInitialResp]" }
     .unwrap();
     let o = mhhs_qual(
         dir.path(),
-        &["run", "--pack", "supplier", "--stubs", stubs.to_str().unwrap()],
+        &[
+            "run",
+            "--pack",
+            "supplier",
+            "--stubs",
+            stubs.to_str().unwrap(),
+        ],
     );
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(

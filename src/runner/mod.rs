@@ -1,10 +1,12 @@
 //! Cucumber glue: packs and their features, and the run itself (cucumber with our collector,
 //! the harness of the session layer, the reports and the exit status).
 
+mod collector;
 mod features;
 mod packs;
 mod run;
 
+pub use collector::{Collected, Collector, pending, scenario_key};
 pub use cucumber::gherkin::StepType;
 pub use features::{Catch, FeatureError, FeatureSource, Features, catches};
 pub use packs::{Manifest, Pack};

@@ -14,10 +14,11 @@ use cucumber::tag::Ext as _;
 use cucumber::{World as _, gherkin};
 use futures::FutureExt as _;
 
+use super::{Collector, pending};
 use super::{FeatureError, Features, Pack};
 use crate::config::{self, ConfigError};
 use crate::exit;
-use crate::report::{Collector, ScenarioResult, results::Totals};
+use crate::report::{ScenarioResult, results::Totals};
 use crate::session::{Harness, HarnessError, HarnessOptions, SystemUnderTest};
 use crate::steps::QualWorld;
 
@@ -137,10 +138,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         Features::paths(&options.paths)?
     };
     let features = select(features, options.tags.as_deref())?;
-    let expected: Vec<ScenarioResult> = features
-        .scenarios()
-        .map(|(f, s)| ScenarioResult::pending(f, s))
-        .collect();
+    let expected: Vec<ScenarioResult> = features.scenarios().map(|(f, s)| pending(f, s)).collect();
     if expected.is_empty() {
         let why = options
             .tags
@@ -213,7 +211,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         .with_default_cli()
         .max_concurrent_scenarios(concurrency.max(1))
         .before(|feature, _rule, scenario, world: &mut QualWorld| {
-            let key = crate::report::collector_key(feature, scenario);
+            let key = super::scenario_key(feature, scenario);
             async move { world.begin(key) }.boxed_local()
         });
     let stop = options.stop.take().unwrap_or_else(|| {

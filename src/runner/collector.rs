@@ -7,86 +7,29 @@ use std::time::{Duration, Instant};
 use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, Writer, cli, gherkin, parser};
 use indicatif::{ProgressBar, ProgressStyle};
-use serde::Serialize;
 
-/// A scenario's outcome.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Status {
-    Passed,
-    Failed,
-    /// Could not be judged: a hook failed, a step is undefined, or the run was interrupted.
-    Error,
-    /// Started but not finished (only seen when a run is interrupted).
-    Running,
-    /// Selected but never started (only seen when a run is interrupted).
-    NotRun,
-}
+use crate::report::{ScenarioResult, Status, StepResult};
 
-/// One step's outcome.
-#[derive(Debug, Clone, Serialize)]
-pub struct StepResult {
-    pub keyword: String,
-    pub text: String,
-    pub line: usize,
-    pub status: Status,
-    pub message: Option<String>,
-}
-
-/// One scenario's outcome.
-#[derive(Debug, Clone, Serialize)]
-pub struct ScenarioResult {
-    /// `path:line`, the scenario's journal key.
-    pub key: String,
-    pub feature_path: String,
-    pub feature: String,
-    /// The scenario's name; for an outline row, the name with the row's values substituted,
-    /// then the values themselves: `Registration notifications are acknowledged
-    /// [publication=PUB-001, event=[ChangeOfSupplier]]`. The row's line is left out so that
-    /// editing the feature file does not rename it.
-    pub name: String,
-    pub tags: Vec<String>,
-    pub line: usize,
-    pub status: Status,
-    pub steps: Vec<StepResult>,
-    pub duration: Duration,
-    pub failure: Option<String>,
-    /// Attempts beyond the first.
-    pub retries: usize,
-    #[serde(skip)]
-    started: Option<Instant>,
-}
-
-impl ScenarioResult {
-    /// A scenario that was selected, before it runs.
-    pub fn pending(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Self {
-        let path = feature
-            .path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
-        Self {
-            key: scenario_key(feature, scenario),
-            feature_path: path,
-            feature: feature.name.clone(),
-            name: display_name(scenario),
-            tags: scenario.tags.iter().chain(&feature.tags).cloned().collect(),
-            line: scenario.position.line,
-            status: Status::NotRun,
-            steps: Vec::new(),
-            duration: Duration::ZERO,
-            failure: None,
-            retries: 0,
-            started: None,
-        }
-    }
-
-    /// The scenario's qualification id (`QT-SUP-001`), from its tags.
-    pub fn qt_id(&self) -> Option<&str> {
-        self.tags
-            .iter()
-            .map(|t| t.trim_start_matches('@'))
-            .find(|t| t.starts_with("QT-"))
+/// A scenario that was selected, before it runs.
+pub fn pending(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioResult {
+    let path = feature
+        .path
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_default();
+    ScenarioResult {
+        key: scenario_key(feature, scenario),
+        feature_path: path,
+        feature: feature.name.clone(),
+        name: display_name(scenario),
+        tags: scenario.tags.iter().chain(&feature.tags).cloned().collect(),
+        line: scenario.position.line,
+        status: Status::NotRun,
+        steps: Vec::new(),
+        duration: Duration::ZERO,
+        failure: None,
+        retries: 0,
+        started: None,
     }
 }
 
@@ -175,7 +118,7 @@ impl Collector {
         let idx = if let Some(i) = c.scenarios.iter().position(|s| s.key == key) {
             i
         } else {
-            c.scenarios.push(ScenarioResult::pending(feature, scenario));
+            c.scenarios.push(pending(feature, scenario));
             c.scenarios.len() - 1
         };
         let mut undefined = None;

@@ -1,0 +1,64 @@
+//! What happened to each scenario and step, as the report writers read it.
+
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+/// A scenario's outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Passed,
+    Failed,
+    /// Could not be judged: a hook failed, a step is undefined, or the run was interrupted.
+    Error,
+    /// Started but not finished (only seen when a run is interrupted).
+    Running,
+    /// Selected but never started (only seen when a run is interrupted).
+    NotRun,
+}
+
+/// One step's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct StepResult {
+    pub keyword: String,
+    pub text: String,
+    pub line: usize,
+    pub status: Status,
+    pub message: Option<String>,
+}
+
+/// One scenario's outcome.
+#[derive(Debug, Clone, Serialize)]
+pub struct ScenarioResult {
+    /// `path:line`, the scenario's journal key.
+    pub key: String,
+    pub feature_path: String,
+    pub feature: String,
+    /// The scenario's name; for an outline row, the name with the row's values substituted,
+    /// then the values themselves: `Registration notifications are acknowledged
+    /// [publication=PUB-001, event=[ChangeOfSupplier]]`. The row's line is left out so that
+    /// editing the feature file does not rename it.
+    pub name: String,
+    pub tags: Vec<String>,
+    pub line: usize,
+    pub status: Status,
+    pub steps: Vec<StepResult>,
+    pub duration: Duration,
+    pub failure: Option<String>,
+    /// Attempts beyond the first.
+    pub retries: usize,
+    /// When the current attempt started (for its duration).
+    #[serde(skip)]
+    pub started: Option<Instant>,
+}
+
+impl ScenarioResult {
+    /// The scenario's qualification id (`QT-SUP-001`), from its tags.
+    pub fn qt_id(&self) -> Option<&str> {
+        self.tags
+            .iter()
+            .map(|t| t.trim_start_matches('@'))
+            .find(|t| t.starts_with("QT-"))
+    }
+}
