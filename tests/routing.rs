@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use common::{free_port, keys, toml_path};
 use mhhs_qual::journal::{Direction, Entry};
 use mhhs_qual::security::signature::{Signer, generate_material};
-use mhhs_qual::session::{Harness, HarnessOptions, SystemUnderTest};
+use mhhs_qual::session::Harness;
 use mhhs_qual::stub::{Delivery, DeliveryBody, Signing};
 use serde_json::{Value, json};
 
@@ -116,17 +116,7 @@ quiet = "400ms"
     std::fs::write(&both_file, &both).unwrap();
     std::fs::write(&a_file, &only_a).unwrap();
     let (config, _) = mhhs_qual::config::load(&both_file).unwrap();
-    let harness = Harness::start(
-        config,
-        HarnessOptions {
-            systems: SystemUnderTest::External,
-            schemas_dir: None,
-            stubs_dir: None,
-            reference_tls: false,
-        },
-    )
-    .await
-    .unwrap();
+    let harness = common::harness_for(config, None).await;
     let a = start(&a_file, A, &k.sut_signing.1, hook_a);
     let b = start(&both_file, B, &key_b, hook_b);
     Rig {
@@ -414,17 +404,7 @@ mpid = "MSSA"
         b = hook_b.uri(),
     );
     let (config, _) = mhhs_qual::config::load_str(&text, "routes.toml", Vec::new()).unwrap();
-    let harness = Harness::start(
-        config,
-        HarnessOptions {
-            systems: SystemUnderTest::External,
-            schemas_dir: None,
-            stubs_dir: Some(stubs.path().to_owned()),
-            reference_tls: false,
-        },
-    )
-    .await
-    .unwrap();
+    let harness = common::harness_for(config, Some(stubs.path())).await;
     let mpan = harness
         .mpans
         .next_for(mhhs_qual::market::Segment::Smart)

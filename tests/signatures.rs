@@ -450,17 +450,7 @@ async fn the_foreign_certificate_has_the_dips_names_and_serial_and_another_key()
             &common::toml_path(&dip_key),
         );
     let (config, _) = mhhs_qual::config::load_str(&text, "test.toml", Vec::new()).unwrap();
-    let h = Harness::start(
-        config,
-        mhhs_qual::session::HarnessOptions {
-            systems: mhhs_qual::session::SystemUnderTest::External,
-            schemas_dir: None,
-            stubs_dir: None,
-            reference_tls: false,
-        },
-    )
-    .await
-    .unwrap();
+    let h = common::harness_for(config, None).await;
     let from = h.config.counterparties[0].clone();
     let deliver = |signing| Delivery {
         scenario: None,

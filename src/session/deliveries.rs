@@ -41,6 +41,18 @@ impl Session {
         payloads: Vec<Value>,
         signing: Signing,
     ) -> Result<Arc<Entry>, StepFailure> {
+        self.send(from_role, DeliveryBody::Batch(payloads), signing)
+            .await
+    }
+
+    /// Delivers `body` from the counterparty of `from_role` to the system; the entry becomes
+    /// the latest delivery.
+    async fn send(
+        &mut self,
+        from_role: &str,
+        body: DeliveryBody,
+        signing: Signing,
+    ) -> Result<Arc<Entry>, StepFailure> {
         let from = self.counterparty(from_role)?;
         self.delivery_mark = self.harness.journal.last_seq();
         let entry = self
@@ -50,7 +62,7 @@ impl Session {
                 scenario: Some(self.key.clone()),
                 from,
                 to: self.harness.system().clone(),
-                body: DeliveryBody::Batch(payloads),
+                body,
                 signing,
             })
             .await;
@@ -65,25 +77,11 @@ impl Session {
         bytes: Vec<u8>,
         content_type: &str,
     ) -> Result<Arc<Entry>, StepFailure> {
-        let from = self.counterparty(from_role)?;
-        self.delivery_mark = self.harness.journal.last_seq();
         let body = DeliveryBody::Raw {
             bytes,
             content_type: content_type.to_owned(),
         };
-        let entry = self
-            .harness
-            .egress
-            .deliver(Delivery {
-                scenario: Some(self.key.clone()),
-                from,
-                to: self.harness.system().clone(),
-                body,
-                signing: Signing::Correct,
-            })
-            .await;
-        self.delivery = Some(entry.clone());
-        Ok(entry)
+        self.send(from_role, body, Signing::Correct).await
     }
 
     /// Delivers the latest delivery again, byte for byte as the journal recorded it.

@@ -28,31 +28,16 @@ impl Session {
         status: u16,
     ) -> Result<Arc<Entry>, StepFailure> {
         let timeout = self.harness.config.timeouts.response;
-        let got = self
-            .harness
-            .journal
-            .wait_for(&self.key, 0, timeout, |e| {
-                e.direction == Direction::Ingress
-                    && e.status == Some(status)
-                    && e.interface.as_deref() == Some(interface)
-                    && e.verdicts.iter().any(|v| v.check == "fault")
-            })
-            .await;
-        match got {
-            Ok(e) => {
-                self.focus = Some(e.clone());
-                Ok(e)
-            }
-            Err(entries) => Err(fail(
-                format!(
-                    "a submission of {interface} answered {status} by the scripted fault within {}",
-                    humantime::format_duration(timeout)
-                ),
-                refusals(&entries, Some(interface), None)
-                    .unwrap_or_else(|| "no submission".to_owned()),
-                &entries,
-            )),
-        }
+        let expected = format!(
+            "a submission of {interface} answered {status} by the scripted fault within {}",
+            humantime::format_duration(timeout)
+        );
+        self.await_focus(timeout, &expected, (Some(interface), None), |e| {
+            e.status == Some(status)
+                && e.interface.as_deref() == Some(interface)
+                && e.verdicts.iter().any(|v| v.check == "fault")
+        })
+        .await
     }
 
     /// After the focused faulted submission, the same message (same event, same reference) is

@@ -56,8 +56,8 @@ impl Session {
         Ok(())
     }
 
-    /// Waits for the system to submit `interface`/`event` about the latest MPAN, accepted by the
-    /// DIP, within `timeout`; the entry becomes the focus.
+    /// Waits for the system to submit `interface`/`event` about the latest MPAN, accepted by
+    /// the DIP, within `timeout`; the entry becomes the focus.
     pub async fn await_submission(
         &mut self,
         interface: &str,
@@ -65,36 +65,16 @@ impl Session {
         timeout: Duration,
     ) -> Result<Arc<Entry>, StepFailure> {
         let mpan = self.subject()?.mpan.clone();
-        let got = self
-            .harness
-            .journal
-            .wait_for(&self.key, 0, timeout, |e| {
-                e.direction == Direction::Ingress
-                    && e.status == Some(201)
-                    && e.mpan.as_deref() == Some(&mpan)
-                    && batch_has(e, interface, event)
-            })
-            .await;
-        match got {
-            Ok(e) => {
-                self.focus = Some(e.clone());
-                Ok(e)
-            }
-            Err(entries) => Err(fail(
-                format!(
-                    "the system submits {interface} {event} for MPAN {mpan}, accepted by the DIP, within {}",
-                    humantime::format_duration(timeout)
-                ),
-                refusals(&entries, Some(interface), Some(event)).unwrap_or_else(|| {
-                    if entries.iter().any(|e| e.direction == Direction::Ingress) {
-                        "other submissions only (below)".to_owned()
-                    } else {
-                        "no submission".to_owned()
-                    }
-                }),
-                &entries,
-            )),
-        }
+        let expected = format!(
+            "the system submits {interface} {event} for MPAN {mpan}, accepted by the DIP, within {}",
+            humantime::format_duration(timeout)
+        );
+        self.await_focus(timeout, &expected, (Some(interface), Some(event)), |e| {
+            e.status == Some(201)
+                && e.mpan.as_deref() == Some(&mpan)
+                && batch_has(e, interface, event)
+        })
+        .await
     }
 
     /// Waits for the system to submit `interface`/`event` about the latest MPAN, whatever the
@@ -106,14 +86,31 @@ impl Session {
         timeout: Duration,
     ) -> Result<Arc<Entry>, StepFailure> {
         let mpan = self.subject()?.mpan.clone();
+        let expected = format!(
+            "the system submits {interface} {event} for MPAN {mpan} within {}",
+            humantime::format_duration(timeout)
+        );
+        self.await_focus(timeout, &expected, (None, None), |e| {
+            e.status.is_some() && e.mpan.as_deref() == Some(&mpan) && batch_has(e, interface, event)
+        })
+        .await
+    }
+
+    /// Waits within `timeout` for a submission of this scenario that `pred` accepts; it
+    /// becomes the focus. Otherwise fails expecting `expected`, quoting the refused
+    /// submissions (of the interface and event when given), or saying that none came.
+    pub(super) async fn await_focus(
+        &mut self,
+        timeout: Duration,
+        expected: &str,
+        (interface, event): (Option<&str>, Option<&str>),
+        pred: impl Fn(&Entry) -> bool,
+    ) -> Result<Arc<Entry>, StepFailure> {
         let got = self
             .harness
             .journal
             .wait_for(&self.key, 0, timeout, |e| {
-                e.direction == Direction::Ingress
-                    && e.status.is_some()
-                    && e.mpan.as_deref() == Some(&mpan)
-                    && batch_has(e, interface, event)
+                e.direction == Direction::Ingress && pred(e)
             })
             .await;
         match got {
@@ -121,14 +118,17 @@ impl Session {
                 self.focus = Some(e.clone());
                 Ok(e)
             }
-            Err(entries) => Err(fail(
-                format!(
-                    "the system submits {interface} {event} for MPAN {mpan} within {}",
-                    humantime::format_duration(timeout)
-                ),
-                "no submission",
-                &entries,
-            )),
+            Err(entries) => {
+                let other = entries.iter().any(|e| e.direction == Direction::Ingress);
+                let arrived = refusals(&entries, interface, event).unwrap_or_else(|| {
+                    if other && event.is_some() {
+                        "other submissions only (below)".to_owned()
+                    } else {
+                        "no submission".to_owned()
+                    }
+                });
+                Err(fail(expected, arrived, &entries))
+            }
         }
     }
 

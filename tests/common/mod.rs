@@ -217,19 +217,28 @@ pub fn tls_lines() -> String {
 /// A harness for an external system at a dead webhook, from [`config`] with `extra_dip` lines
 /// added to its `[dip]` section.
 pub async fn external_harness(extra_dip: &str) -> std::sync::Arc<mhhs_qual::session::Harness> {
-    use mhhs_qual::session::{Harness, HarnessOptions, SystemUnderTest};
     let text = config(0, "http://127.0.0.1:9/webhook", "1s").replacen(
         "[participant]",
         &format!("{extra_dip}[participant]"),
         1,
     );
     let (c, _) = mhhs_qual::config::load_str(&text, "test.toml", Vec::new()).unwrap();
+    harness_for(c, None).await
+}
+
+/// A harness for the external systems of `config`, with the stubs of `stubs_dir` (or the
+/// shipped ones).
+pub async fn harness_for(
+    config: mhhs_qual::config::Config,
+    stubs_dir: Option<&Path>,
+) -> std::sync::Arc<mhhs_qual::session::Harness> {
+    use mhhs_qual::session::{Harness, HarnessOptions, SystemUnderTest};
     Harness::start(
-        c,
+        config,
         HarnessOptions {
             systems: SystemUnderTest::External,
             schemas_dir: None,
-            stubs_dir: None,
+            stubs_dir: stubs_dir.map(Path::to_path_buf),
             reference_tls: false,
         },
     )
