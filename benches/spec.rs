@@ -7,7 +7,7 @@
 //! same message (when python3 with jsonschema and referencing is available) twice: with a
 //! `referencing` registry of the imported files, which resolves `$ref`s at each use (slow), and
 //! the fair figure, the official YAML's IF-021 schema resolved into one document with the
-//! validator built once and only `validate` timed. Bounded: about 15 s in all.
+//! validator built once and only `validate` timed. Bounded: about 10 s in all.
 #![expect(clippy::print_stdout, reason = "a benchmark prints its figures")]
 
 use std::path::PathBuf;
