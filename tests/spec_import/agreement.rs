@@ -1,5 +1,6 @@
 //! Our schemas and the imported official ones give the same verdict on a generated corpus:
-//! each valid example of ours and systematic mutants of it.
+//! each valid example of ours and systematic mutants of it. Both verdicts come from our own
+//! engine; `independent.rs` has python-jsonschema judge the same corpus on the official YAML.
 #![expect(
     clippy::print_stdout,
     reason = "the agreement matrix is printed to be quoted"
@@ -11,7 +12,7 @@ use mhhs_qual::schema::SchemaSet;
 use mhhs_qual::schema::diff::{FieldFacts, Folder};
 use serde_json::{Value, json};
 
-use crate::common::{imported, manifest, ours, spec_dir};
+use crate::common::{Imported, imported, manifest, ours, spec_dir};
 
 const KINDS: [&str; 8] = [
     "valid",
@@ -124,10 +125,21 @@ fn verdict(set: &SchemaSet, payload: &Value, interface: &str, event: &str) -> bo
     set.check_variant(payload, "", interface, event).is_empty()
 }
 
-#[test]
-fn our_schemas_and_the_official_ones_agree_on_every_mutant() {
-    let Some(spec) = spec_dir() else { return };
-    let imp = imported(&spec);
+/// One message of the corpus: a payload to be judged against `interface` `event`.
+pub struct Case {
+    /// The valid example it comes from (file stem).
+    pub source: String,
+    pub kind: &'static str,
+    /// Where the mutant was made (empty for the example itself).
+    pub mutated: String,
+    pub interface: String,
+    pub event: String,
+    pub payload: Value,
+}
+
+/// Every valid example of ours, and each of its mutants, in a stable order. The fields
+/// constrained by either our schema or the imported official one get their mutants.
+pub fn corpus(imp: &Imported) -> Vec<Case> {
     let ours = ours();
     let official = Folder::read(imp.dir.path()).unwrap();
     let ours_folder = Folder::read(&manifest().join("schemas")).unwrap();
@@ -137,9 +149,7 @@ fn our_schemas_and_the_official_ones_agree_on_every_mutant() {
         .map(|e| e.path())
         .collect();
     examples.sort();
-    let mut matrix: BTreeMap<String, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
-    let mut disagreements = Vec::new();
-    let (mut both_valid, mut all) = (0usize, 0usize);
+    let mut cases = Vec::new();
     for path in &examples {
         let body: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
         let payload = &body[0]["payload"];
@@ -161,23 +171,54 @@ fn our_schemas_and_the_official_ones_agree_on_every_mutant() {
             e.max_length = e.max_length.or(f.max_length);
             e.min_length = e.min_length.or(f.min_length);
         }
+        cases.extend(
+            mutants(payload, &facts)
+                .into_iter()
+                .map(|(kind, mutated, payload)| Case {
+                    source: name.clone(),
+                    kind,
+                    mutated,
+                    interface: interface.to_owned(),
+                    event: event.to_owned(),
+                    payload,
+                }),
+        );
+    }
+    cases
+}
+
+#[test]
+fn our_schemas_and_the_official_ones_agree_on_every_mutant() {
+    let Some(spec) = spec_dir() else { return };
+    let imp = imported(&spec);
+    let ours = ours();
+    let mut matrix: BTreeMap<String, BTreeMap<&str, (usize, usize)>> = BTreeMap::new();
+    let mut disagreements = Vec::new();
+    let (mut both_valid, mut all) = (0usize, 0usize);
+    for case in corpus(imp) {
+        let Case {
+            source: name,
+            kind,
+            mutated: pointer,
+            interface,
+            event,
+            payload: mutant,
+        } = case;
         let row = matrix.entry(name.clone()).or_default();
-        for (kind, pointer, mutant) in mutants(payload, &facts) {
-            let a = verdict(ours, &mutant, interface, event);
-            let b = verdict(&imp.set, &mutant, interface, event);
-            all += 1;
-            both_valid += usize::from(a && b);
-            let cell = row.entry(kind).or_default();
-            cell.1 += 1;
-            if a == b {
-                cell.0 += 1;
-            } else {
-                disagreements.push(format!(
-                    "{name} {kind} at {pointer}: ours {}, official {}",
-                    if a { "valid" } else { "invalid" },
-                    if b { "valid" } else { "invalid" }
-                ));
-            }
+        let a = verdict(ours, &mutant, &interface, &event);
+        let b = verdict(&imp.set, &mutant, &interface, &event);
+        all += 1;
+        both_valid += usize::from(a && b);
+        let cell = row.entry(kind).or_default();
+        cell.1 += 1;
+        if a == b {
+            cell.0 += 1;
+        } else {
+            disagreements.push(format!(
+                "{name} {kind} at {pointer}: ours {}, official {}",
+                if a { "valid" } else { "invalid" },
+                if b { "valid" } else { "invalid" }
+            ));
         }
     }
     println!("| variant | {} |", KINDS.join(" | "));
