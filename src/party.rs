@@ -8,6 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::config::{Config, Counterparty, Secret};
 use crate::journal::party_label;
+use crate::market::roles::family;
 
 /// What a party is to the harness.
 #[derive(Debug, Clone)]
@@ -138,7 +139,7 @@ impl Parties {
 /// MPAN, the DIP ID of its supplier (`SUP`), metering service (`MS`), data service (`DS`) and
 /// meter data retriever (`MDR`).
 #[derive(Debug, Default)]
-pub struct Appointments(Mutex<HashMap<String, HashMap<&'static str, String>>>);
+pub struct Appointments(Mutex<HashMap<String, HashMap<String, String>>>);
 
 impl Appointments {
     /// Records `dip_id` as the party of `role` (a role, or its family `MS`/`DS`) for `mpan`.
@@ -148,7 +149,7 @@ impl Appointments {
             .expect("appointments lock")
             .entry(mpan.to_owned())
             .or_default()
-            .insert(family(role), dip_id.to_owned());
+            .insert(family(role).to_owned(), dip_id.to_owned());
     }
 
     /// The party of `role` (or its family) appointed for `mpan`.
@@ -159,18 +160,5 @@ impl Appointments {
             .get(mpan)
             .and_then(|m| m.get(family(role)))
             .cloned()
-    }
-}
-
-/// The family a role is appointed as: `MS` for a metering service (MSS, MSA, UMSO), `DS` for
-/// a data service (SDS, ADS, UMSDS), the role itself otherwise.
-pub fn family(role: &str) -> &'static str {
-    match role {
-        "MS" | "MSS" | "MSA" | "UMSO" => "MS",
-        "DS" | "SDS" | "ADS" | "UMSDS" => "DS",
-        "SUP" => "SUP",
-        "MDR" => "MDR",
-        "LDSO" => "LDSO",
-        _ => "OTHER",
     }
 }

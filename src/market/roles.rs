@@ -15,6 +15,9 @@ pub struct Role {
     pub name: String,
     /// Whether a participant's system may qualify in this role (a central service may not).
     pub qualifies: bool,
+    /// The service it is appointed as, when several roles share one (`MS`, `DS`).
+    #[serde(default)]
+    pub family: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -49,6 +52,16 @@ pub fn qualifying() -> impl Iterator<Item = &'static str> {
         .map(|r| r.code.as_str())
 }
 
+/// The family a role is appointed as: `MS` for a metering service, `DS` for a data service
+/// (as `schemas/roles.json` groups them), the role itself otherwise; a family is its own.
+pub fn family(role: &str) -> &str {
+    roles()
+        .iter()
+        .find(|r| r.code == role)
+        .and_then(|r| r.family.as_deref())
+        .unwrap_or(role)
+}
+
 /// Every role code.
 pub fn codes() -> impl Iterator<Item = &'static str> {
     roles().iter().map(|r| r.code.as_str())
@@ -70,5 +83,9 @@ mod tests {
             ["SUP", "MSS", "MSA", "UMSO", "SDS", "ADS", "UMSDS", "LDSO"]
         );
         assert!(!role("REGS").unwrap().qualifies);
+        assert_eq!(
+            ["MSS", "MSA", "UMSO", "SDS", "ADS", "UMSDS", "SUP", "MS"].map(family),
+            ["MS", "MS", "MS", "DS", "DS", "DS", "SUP", "MS"]
+        );
     }
 }
