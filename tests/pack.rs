@@ -163,10 +163,22 @@ async fn check(fault: &str) -> Result<(), String> {
         .shows;
     let want = expected().remove(fault).unwrap_or_default();
     let (exit, scenarios) = run_with(vec![fault.to_owned()]).await;
+    compare(fault, shows, &want, exit, &scenarios)
+}
+
+/// What the pack did under `fault` against what its tags say: exactly the sites of `want`
+/// failed, each as a failure whose reason shows `shows`, and the run failed.
+fn compare(
+    fault: &str,
+    shows: &str,
+    want: &BTreeSet<Site>,
+    exit: u8,
+    scenarios: &[ScenarioResult],
+) -> Result<(), String> {
     let mut got = BTreeSet::new();
     let mut table = Vec::new();
     let mut bad = false;
-    for s in &scenarios {
+    for s in scenarios {
         if s.status == Status::Passed {
             continue;
         }
@@ -198,7 +210,7 @@ async fn check(fault: &str) -> Result<(), String> {
         bad |= !problems.is_empty();
         got.insert((s.qt_id().unwrap_or_default().to_owned(), s.line, step));
     }
-    if got != want {
+    if got != *want {
         return Err(format!(
             "{fault}: the scenarios and steps that failed are not those the tags name\n  tagged: {want:?}\n  failed: {got:?}\nwhat failed:\n{}",
             table.join("\n")
@@ -216,6 +228,78 @@ async fn check(fault: &str) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+/// The comparison is strict: a step that stops checking, a fault that crashes the
+/// reference, an error instead of a failure or a reason that names something else are each
+/// reported, not counted as caught.
+#[test]
+fn the_comparison_refuses_what_proves_nothing() {
+    use mhhs_qual::report::StepResult;
+    let step = |text: &str, status: Status, message: Option<&str>| StepResult {
+        keyword: "Then ".into(),
+        text: text.into(),
+        line: 0,
+        status,
+        message: message.map(str::to_owned),
+    };
+    let scenario = |line: usize, status: Status, steps: Vec<StepResult>| ScenarioResult {
+        key: format!("f.feature:{line}"),
+        feature_path: "f.feature".into(),
+        feature: "F".into(),
+        name: "S".into(),
+        tags: vec!["QT-X-001".into()],
+        line,
+        status,
+        steps,
+        duration: std::time::Duration::ZERO,
+        failure: None,
+        retries: 0,
+        started: None,
+    };
+    let unsigned = "expected: every submission signed / arrived instead: X-DIP-Signature missing";
+    let good = |line| {
+        scenario(
+            line,
+            Status::Failed,
+            vec![
+                step("a", Status::Passed, None),
+                step(
+                    "signed",
+                    Status::Failed,
+                    Some(&unsigned.replace(" / ", "\n")),
+                ),
+            ],
+        )
+    };
+    let want: BTreeSet<Site> = [("QT-X-001".to_owned(), 7, 2)].into();
+    assert_eq!(
+        compare("f", "X-DIP-Signature", &want, 1, &[good(7)]),
+        Ok(())
+    );
+    // The checking step was weakened: the scenario passes.
+    let weakened = scenario(7, Status::Passed, vec![step("a", Status::Passed, None)]);
+    assert!(compare("f", "X-DIP-Signature", &want, 1, &[weakened]).is_err());
+    // The reference crashed: the scenario fails earlier, and so does another.
+    let crashed = |line| {
+        scenario(
+            line,
+            Status::Failed,
+            vec![step(
+                "a",
+                Status::Failed,
+                Some("expected: 201\narrived instead: no answer"),
+            )],
+        )
+    };
+    assert!(compare("f", "X-DIP-Signature", &want, 1, &[crashed(7), crashed(9)]).is_err());
+    // An error is not a failure; a reason naming something else proves nothing.
+    let mut error = good(7);
+    error.status = Status::Error;
+    assert!(compare("f", "X-DIP-Signature", &want, 1, &[error]).is_err());
+    assert!(compare("f", "transactionID", &want, 1, &[good(7)]).is_err());
+    // One more failing scenario than tagged is a mismatch too.
+    assert!(compare("f", "X-DIP-Signature", &want, 1, &[good(7), good(9)]).is_err());
 }
 
 macro_rules! fault_tests {
