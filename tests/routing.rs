@@ -352,9 +352,18 @@ async fn the_dip_adds_the_appointed_metering_service_to_an_activation() {
         r#"[[reaction]]
 name = "Registration Service activates the metering service at once"
 when = { interface = "IF-031", event = "[MSApp]" }
+if = { pointer = "/CustomBlock/B070/appointmentScenario", equals = "COS" }
 from = "REGS"
 to = ["${request:/CommonBlock/S1/senderDIPID}"]
 send = { interface = "IF-036", event = "[MSAppActive]" }
+then = { after = "20ms", send = { interface = "IF-037", event = "[MSDeApp]" } }
+
+[[reaction]]
+name = "Registration Service rejects a change of service provider"
+when = { interface = "IF-031", event = "[MSApp]" }
+if = { pointer = "/CustomBlock/B070/appointmentScenario", equals = "CSP" }
+from = "REGS"
+send = { interface = "IF-035", event = "[MSAppRejected]" }
 "#,
     )
     .unwrap();
@@ -466,6 +475,28 @@ mpid = "MSSA"
             .unwrap()
             .pointer("/0/payload/CommonBlock/A0/secondaryRecipients"),
         Some(&json!(["1200000009", "2100000001"]))
+    );
+    // The follow-on comes after, to the same recipients, and the reaction whose condition the
+    // request does not meet never runs.
+    let follow_on = wait(
+        &rig,
+        "the follow-on PUB-037 delivered to the supplier",
+        |e| {
+            e.direction == Direction::Egress
+                && e.event.as_deref() == Some("[MSDeApp]")
+                && e.to == ["SUP 2300000001"]
+        },
+    )
+    .await;
+    assert_eq!(follow_on.from.as_deref(), Some("REGS 2200000001"));
+    assert!(follow_on.seq > to_a.seq);
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let all = rig.harness.journal.of_scenario(SCENARIO);
+    assert!(
+        !all.iter()
+            .any(|e| e.event.as_deref() == Some("[MSAppRejected]")),
+        "{}",
+        mhhs_qual::journal::summaries(&all)
     );
     // Nothing went to the unappointed MSS counterparty.
     assert!(
