@@ -84,6 +84,6 @@ fn refuses(w: &mut QualWorld) -> Result<(), StepFailure> {
 }
 
 #[then(expr = "every submission is signed with the system's certificate and verifies")]
-fn submissions_signed(w: &mut QualWorld) -> Result<(), StepFailure> {
-    w.session()?.expect_signed_submissions()
+async fn submissions_signed(w: &mut QualWorld) -> Result<(), StepFailure> {
+    w.session()?.expect_signed_submissions().await
 }

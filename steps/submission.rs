@@ -52,6 +52,6 @@ async fn at_most_once(
 }
 
 #[then(expr = "every submission passes the DIP's checks and the market rules")]
-fn clean(w: &mut QualWorld) -> Result<(), StepFailure> {
-    w.session()?.expect_clean_submissions()
+async fn clean(w: &mut QualWorld) -> Result<(), StepFailure> {
+    w.session()?.expect_clean_submissions().await
 }

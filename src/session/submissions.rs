@@ -10,6 +10,33 @@ use super::{Session, StepFailure};
 use crate::journal::{Direction, Entry};
 
 impl Session {
+    /// Waits until the system has submitted nothing new for this scenario for the quiet
+    /// period (at most the response timeout), so that a check of every submission sees them
+    /// all.
+    async fn settle(&self) {
+        let journal = &self.harness.journal;
+        let timeouts = &self.harness.config.timeouts;
+        let deadline = tokio::time::Instant::now() + timeouts.response;
+        let mut last = journal
+            .of_scenario(&self.key)
+            .iter()
+            .filter(|e| e.direction == Direction::Ingress)
+            .map(|e| e.seq)
+            .max()
+            .unwrap_or(0);
+        while tokio::time::Instant::now() < deadline {
+            match journal
+                .wait_for(&self.key, last, timeouts.quiet, |e| {
+                    e.direction == Direction::Ingress
+                })
+                .await
+            {
+                Ok(e) => last = e.seq,
+                Err(_) => return,
+            }
+        }
+    }
+
     /// This scenario's journal and its submissions among it; a failure expecting `what` when
     /// there are none.
     #[expect(
@@ -31,7 +58,8 @@ impl Session {
 
     /// Every submission of this scenario carried a signature that verified against the
     /// participant's certificate.
-    pub fn expect_signed_submissions(&self) -> Result<(), StepFailure> {
+    pub async fn expect_signed_submissions(&self) -> Result<(), StepFailure> {
+        self.settle().await;
         let (all, ingress) = self.submissions("signed submissions to check")?;
         for e in ingress {
             let verdict = e.verdicts.iter().find(|v| v.check == "signature");
@@ -224,7 +252,8 @@ impl Session {
     }
 
     /// Every submission of this scenario passed the DIP's checks and the market rules.
-    pub fn expect_clean_submissions(&self) -> Result<(), StepFailure> {
+    pub async fn expect_clean_submissions(&self) -> Result<(), StepFailure> {
+        self.settle().await;
         let (all, ingress) = self.submissions("submissions to check")?;
         if let Some(bad) = ingress.iter().find(|e| !e.clean()) {
             let broken: Vec<String> = bad

@@ -121,7 +121,7 @@ pub const GENERIC: &[Fault] = &[
     fault(
         "reuse-reference",
         "S5",
-        "reuses one senderUniqueReference for every submission",
+        "reuses one senderUniqueReference for every submission about an MPAN",
         "already accepted",
     ),
     fault(

@@ -9,7 +9,7 @@
 //!
 //! [`fault::GENERIC`]: super::fault::GENERIC
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -164,8 +164,9 @@ struct Inner {
     verifier: Option<Arc<Verifier>>,
     lenient: Leniency,
     /// The reference every submission reuses (fault `reuse-reference`).
-    reused: Mutex<Option<String>>,
-    jobs: mpsc::UnboundedSender<Submission>,
+    reused: Mutex<HashMap<String, String>>,
+    /// What to submit in reaction to one delivery, in order.
+    jobs: mpsc::UnboundedSender<Vec<Submission>>,
 }
 
 impl Reference {
@@ -197,7 +198,7 @@ impl Reference {
             seen: Mutex::new(HashSet::new()),
             verifier,
             lenient,
-            reused: Mutex::new(None),
+            reused: Mutex::new(HashMap::new()),
             jobs: tx,
         });
         tokio::spawn(submitter(inner.clone(), rx));
@@ -402,8 +403,9 @@ impl Inner {
         {
             return;
         }
-        for s in self.settings.behaviour.react(&self.context(), payload) {
-            let _ = self.jobs.send(s);
+        let submissions = self.settings.behaviour.react(&self.context(), payload);
+        if !submissions.is_empty() {
+            let _ = self.jobs.send(submissions);
         }
     }
 
@@ -447,6 +449,12 @@ impl Inner {
             .get(s.interface)
             .and_then(|i| i.current_version().map(str::to_owned))
             .unwrap_or_else(|| "011".into());
+        let mpan =
+            s.m0.pointer("/MPANCore")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+        let reference = self.reference(s.interface, &mpan);
         let mut m0 = s.m0;
         if self.has("m0-not-as-delivered")
             && let Some(m0) = m0.as_object_mut()
@@ -463,7 +471,7 @@ impl Inner {
                 "S1": {
                     "environmentTag": if self.has("wrong-environment-tag") { "DEV" } else { self.settings.environment.as_str() },
                     "subText": null,
-                    "senderUniqueReference": self.reference(s.interface),
+                    "senderUniqueReference": reference,
                     "senderTimestamp": self.timestamp(),
                     "senderDIPID": self.settings.dip_id,
                     "senderRoleID": self.settings.role,
@@ -495,7 +503,8 @@ impl Inner {
             .collect()
     }
 
-    fn reference(&self, interface: &str) -> String {
+    /// A fresh `senderUniqueReference` for a submission of `interface` about `mpan`.
+    fn reference(&self, interface: &str, mpan: &str) -> String {
         let role = if self.has("reference-mismatch") {
             if self.settings.role == "MSS" {
                 "SUP"
@@ -513,7 +522,8 @@ impl Inner {
             self.reused
                 .lock()
                 .expect("reused lock")
-                .get_or_insert_with(fresh)
+                .entry(mpan.to_owned())
+                .or_insert_with(fresh)
                 .clone()
         } else {
             fresh()
@@ -530,24 +540,31 @@ impl Inner {
     }
 }
 
-async fn submitter(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Submission>) {
+async fn submitter(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Vec<Submission>>) {
     let client = inner.settings.client.clone().unwrap_or_else(|| {
         reqwest::Client::builder()
             .timeout(Duration::from_secs(10))
             .build()
             .expect("HTTP client builds")
     });
-    while let Some(submission) = rx.recv().await {
-        let payload = inner.payload(submission);
+    // The submissions of one reaction go one after the other, in order; reactions to
+    // different deliveries go side by side.
+    while let Some(submissions) = rx.recv().await {
         let inner = inner.clone();
         let client = client.clone();
-        tokio::spawn(async move { submit(&inner, &client, payload).await });
+        tokio::spawn(async move {
+            for submission in submissions {
+                let payload = inner.payload(submission);
+                submit(&inner, &client, payload).await;
+            }
+        });
     }
 }
 
 /// Submits one message, resubmitting through outages as S6 asks.
 async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
-    let interface = Header::of(&payload).interface.unwrap_or_default();
+    let h = Header::of(&payload);
+    let (interface, mpan) = (h.interface.unwrap_or_default(), h.mpan.unwrap_or_default());
     let url = format!("{}/dip-channel/{interface}", inner.settings.dip_base_url);
     let mut resubmitted_400 = false;
     for attempt in 1..=MAX_ATTEMPTS {
@@ -602,7 +619,7 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
             if inner.has("retry-new-reference") {
                 s1.insert(
                     "senderUniqueReference".into(),
-                    Value::String(inner.reference(&interface)),
+                    Value::String(inner.reference(&interface, &mpan)),
                 );
             }
         }

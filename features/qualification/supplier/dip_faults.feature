@@ -6,7 +6,7 @@ Feature: Survive DIP faults
 
   @QT-SUP-050
   @catches:no-appointment:4 @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
-  @catches:bad-timestamp @catches:no-retry @catches:retry-new-reference @catches:reuse-reference
+  @catches:bad-timestamp @catches:no-retry @catches:retry-new-reference
   Scenario: An outage (503) is ridden out
     Given a smart MPAN
     And the DIP answers the next 1 submission of IF-031 with 503
@@ -16,7 +16,7 @@ Feature: Survive DIP faults
 
   @QT-SUP-051
   @catches:no-appointment:4 @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
-  @catches:bad-timestamp @catches:no-retry @catches:retry-new-reference @catches:reuse-reference
+  @catches:bad-timestamp @catches:no-retry @catches:retry-new-reference
   Scenario: Throttling (429) is ridden out
     Given a smart MPAN
     And the DIP answers the next 2 submissions of IF-031 with 429
