@@ -440,13 +440,11 @@ fn a_bundle_of_folders_of_ones_own_lists_their_files() {
         names.contains(&"features/supplier/pack.toml".to_owned()),
         "{names:?}"
     );
-    assert!(names.iter().all(|n| {
-        !n.starts_with("schemas/")
-            || Path::new(root)
-                .join("schemas/interfaces")
-                .join(&n["schemas/".len()..])
-                .is_file()
-    }));
+    // The schemas are exactly those of the folder given.
+    for n in names.iter().filter_map(|n| n.strip_prefix("schemas/")) {
+        assert!(root.join("schemas/interfaces").join(n).is_file(), "{n}");
+    }
+    assert!(names.iter().any(|n| n.starts_with("schemas/")), "{names:?}");
 }
 
 #[test]
@@ -499,4 +497,55 @@ fn a_report_folder_that_cannot_be_written_stops_the_run_before_anything_runs() {
         text(&o),
         "error: cannot write the report to blocker/report: Not a directory (os error 20)\n"
     );
+}
+
+#[test]
+fn a_report_of_another_version_needs_the_features_and_schemas_that_ran() {
+    let f = fixture();
+    let dir = tempfile::tempdir().unwrap();
+    let r = dir.path().join("old");
+    std::fs::create_dir(&r).unwrap();
+    for name in ["junit.xml", "journal.ndjson", "index.html"] {
+        std::fs::copy(f.dir.join("r").join(name), r.join(name)).unwrap();
+    }
+    let mut results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(f.dir.join("r/results.json")).unwrap()).unwrap();
+    results["version"] = "0.0.1".into();
+    std::fs::write(r.join("results.json"), results.to_string()).unwrap();
+    let (cert, key) = &keys().sut_signing;
+    let bundle = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "bundle",
+            "old",
+            "--out",
+            "old.zip",
+            "--signing-key",
+            key.to_str().unwrap(),
+            "--certificate",
+            cert.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        mhhs_qual(dir.path(), &args)
+    };
+    let o = bundle(&[]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert_eq!(
+        text(&o),
+        format!(
+            "error: the report was written by mhhs-qual 0.0.1, this is {}: its shipped features \
+             and schemas may not be the ones that ran (give --features and --schemas)\n",
+            env!("CARGO_PKG_VERSION")
+        )
+    );
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let o = bundle(&[
+        "--features",
+        root.join("features").to_str().unwrap(),
+        "--schemas",
+        root.join("schemas").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let (code, out) = verify(&dir.path().join("old.zip"), trusted());
+    assert_eq!(code, Some(0), "{out}");
 }
