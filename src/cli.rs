@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod certs;
 mod data;
+mod report;
 
 use crate::config::{self, Problem};
 use crate::exit;
@@ -72,6 +73,9 @@ enum Command {
     /// system must trust, a signing key pair for the system, and a test CA with TLS
     /// certificates for both sides.
     Certs(certs::CertsArgs),
+    /// Evidence for an assessor: bundle a report folder into a signed zip, or verify one.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -187,6 +191,7 @@ pub fn main() -> ExitCode {
             Some(Command::Testdata(c)) => data::testdata(c),
             Some(Command::Data(c)) => data::data(c),
             Some(Command::Certs(args)) => certs::certs(&args),
+            Some(Command::Report(c)) => report::report(c),
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));

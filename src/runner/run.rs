@@ -182,10 +182,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         }
         check_packs(&packs, &config, options.stubs_dir.as_deref())?;
     }
-    std::fs::create_dir_all(&options.report_dir).map_err(|source| RunError::Report {
-        path: options.report_dir.display().to_string(),
-        source,
-    })?;
+    check_report_dir(&options.report_dir)?;
     let participant_json = serde_json::json!({
         "role": config.participant().role,
         "dip_id": config.participant().dip_id,
@@ -281,6 +278,19 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         interrupted,
         report_dir: options.report_dir,
     })
+}
+
+/// The report folder exists (made if need be) and takes files, checked before the harness
+/// starts: a run whose report cannot be written has run for nothing.
+fn check_report_dir(dir: &std::path::Path) -> Result<(), RunError> {
+    let err = |source| RunError::Report {
+        path: dir.display().to_string(),
+        source,
+    };
+    std::fs::create_dir_all(dir).map_err(err)?;
+    let probe = dir.join(format!(".mhhs-qual-write-check-{}", std::process::id()));
+    std::fs::write(&probe, b"").map_err(err)?;
+    std::fs::remove_file(&probe).map_err(err)
 }
 
 /// The packs fit the configuration: each qualifies the role of its first participant, and

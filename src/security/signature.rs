@@ -259,11 +259,17 @@ impl Signer {
 
     /// base64 of the RSA PKCS#1 v1.5 SHA-256 signature of `text`.
     pub fn sign_string(&self, text: &str) -> String {
+        B64.encode(self.sign_bytes(text.as_bytes()))
+    }
+
+    /// The RSA PKCS#1 v1.5 SHA-256 signature of `data`, as raw bytes (what `openssl dgst
+    /// -sha256 -sign` writes).
+    pub fn sign_bytes(&self, data: &[u8]) -> Vec<u8> {
         let mut sig = vec![0; self.key.public_modulus_len()];
         self.key
-            .sign(&RSA_PKCS1_SHA256, &self.rng, text.as_bytes(), &mut sig)
+            .sign(&RSA_PKCS1_SHA256, &self.rng, data, &mut sig)
             .expect("an RSA key of a parsed key pair signs");
-        B64.encode(sig)
+        sig
     }
 
     /// Signs a request to `url` with `body`, dated `at`.
@@ -322,6 +328,12 @@ impl Certificate {
     pub fn verifies(&self, text: &str, signature: &str) -> bool {
         B64.decode(signature)
             .is_ok_and(|sig| self.key.verify_sig(text.as_bytes(), &sig).is_ok())
+    }
+
+    /// Whether `signature` (raw bytes) is this certificate's key's RSA PKCS#1 v1.5 SHA-256
+    /// signature of `data`.
+    pub fn verifies_bytes(&self, data: &[u8], signature: &[u8]) -> bool {
+        self.key.verify_sig(data, signature).is_ok()
     }
 
     /// A certificate from PEM text; `what` names it in errors.
