@@ -16,6 +16,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod certs;
 mod data;
+mod report;
 
 use crate::config::{self, Problem};
 use crate::exit;
@@ -72,6 +73,9 @@ enum Command {
     /// system must trust, a signing key pair for the system, and a test CA with TLS
     /// certificates for both sides.
     Certs(certs::CertsArgs),
+    /// Work on report folders: merge the reports of sharded runs.
+    #[command(subcommand)]
+    Report(report::ReportCommand),
 }
 
 #[derive(Debug, Args)]
@@ -88,6 +92,10 @@ struct RunArgs {
     /// A tag expression selecting scenarios, e.g. "@QT-SUP-030 or @S6".
     #[arg(long)]
     tags: Option<String>,
+    /// Run only shard K of N of the selected scenarios (K/N, 1 <= K <= N), e.g. 2/4; merge
+    /// the shards' reports with `mhhs-qual report merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<runner::Shard>,
     /// Where junit.xml, results.json, journal.ndjson and index.html are written.
     #[arg(long, default_value = "report")]
     report_dir: PathBuf,
@@ -166,6 +174,7 @@ pub fn main() -> ExitCode {
                     pack: None,
                     features: Vec::new(),
                     tags: None,
+                    shard: None,
                     report_dir: PathBuf::from("report"),
                     concurrency: None,
                     schemas: None,
@@ -187,6 +196,7 @@ pub fn main() -> ExitCode {
             Some(Command::Testdata(c)) => data::testdata(c),
             Some(Command::Data(c)) => data::data(c),
             Some(Command::Certs(args)) => certs::certs(&args),
+            Some(Command::Report(c)) => report::report(c),
         }
     });
     runtime.shutdown_timeout(Duration::from_millis(200));
@@ -237,6 +247,7 @@ async fn run(args: RunArgs) -> u8 {
         pack: args.pack,
         paths: args.features,
         tags: args.tags,
+        shard: args.shard,
         report_dir: args.report_dir,
         concurrency: args.concurrency,
         schemas_dir: args.schemas,
@@ -272,6 +283,19 @@ async fn run(args: RunArgs) -> u8 {
                 }
             }
             let t = outcome.totals;
+            if let Some(shard) = outcome.shard {
+                if t.scenarios == 0 {
+                    eprintln!(
+                        "shard {shard}: none of the {} selected scenarios falls in this shard; nothing ran, and an empty report was written (exit 0)",
+                        outcome.selected
+                    );
+                } else {
+                    eprintln!(
+                        "shard {shard}: {} of the {} selected scenarios",
+                        t.scenarios, outcome.selected
+                    );
+                }
+            }
             eprintln!(
                 "\n{} scenarios: {} passed, {} failed, {} errors{}; report in {}",
                 t.scenarios,
