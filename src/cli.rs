@@ -73,7 +73,8 @@ enum Command {
     /// system must trust, a signing key pair for the system, and a test CA with TLS
     /// certificates for both sides.
     Certs(certs::CertsArgs),
-    /// Evidence for an assessor: bundle a report folder into a signed zip, or verify one.
+    /// Work on report folders: merge the reports of sharded runs, bundle a report as signed
+    /// evidence for an assessor, or verify a bundle.
     #[command(subcommand)]
     Report(report::ReportCommand),
 }
@@ -92,6 +93,10 @@ struct RunArgs {
     /// A tag expression selecting scenarios, e.g. "@QT-SUP-030 or @S6".
     #[arg(long)]
     tags: Option<String>,
+    /// Run only shard K of N of the selected scenarios (K/N, 1 <= K <= N), e.g. 2/4; merge
+    /// the shards' reports with `mhhs-qual report merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<runner::Shard>,
     /// Where junit.xml, results.json, journal.ndjson and index.html are written.
     #[arg(long, default_value = "report")]
     report_dir: PathBuf,
@@ -170,6 +175,7 @@ pub fn main() -> ExitCode {
                     pack: None,
                     features: Vec::new(),
                     tags: None,
+                    shard: None,
                     report_dir: PathBuf::from("report"),
                     concurrency: None,
                     schemas: None,
@@ -242,6 +248,7 @@ async fn run(args: RunArgs) -> u8 {
         pack: args.pack,
         paths: args.features,
         tags: args.tags,
+        shard: args.shard,
         report_dir: args.report_dir,
         concurrency: args.concurrency,
         schemas_dir: args.schemas,
@@ -277,6 +284,19 @@ async fn run(args: RunArgs) -> u8 {
                 }
             }
             let t = outcome.totals;
+            if let Some(shard) = outcome.shard {
+                if t.scenarios == 0 {
+                    eprintln!(
+                        "shard {shard}: none of the {} selected scenarios falls in this shard; nothing ran, and an empty report was written (exit 0)",
+                        outcome.selected
+                    );
+                } else {
+                    eprintln!(
+                        "shard {shard}: {} of the {} selected scenarios",
+                        t.scenarios, outcome.selected
+                    );
+                }
+            }
             eprintln!(
                 "\n{} scenarios: {} passed, {} failed, {} errors{}; report in {}",
                 t.scenarios,

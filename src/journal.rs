@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use tokio::sync::Notify;
 
@@ -23,7 +23,7 @@ pub const MAX_JOURNAL_BODY: usize = 256 * 1024;
 const SECRET_HEADERS: [&str; 3] = ["x-api-key", "authorization", "proxy-authorization"];
 
 /// Which side of the DIP an exchange was on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Direction {
     /// A system submitted to the DIP.
@@ -35,7 +35,7 @@ pub enum Direction {
 }
 
 /// A message body as recorded.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "form", content = "value", rename_all = "lowercase")]
 pub enum Body {
     Json(Value),
@@ -71,7 +71,7 @@ impl Body {
 }
 
 /// The outcome of one check made on an exchange.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Verdict {
     /// `schema`, `rule:<id>`, `l1`, `fault` ...
     pub check: String,
@@ -80,7 +80,7 @@ pub struct Verdict {
 }
 
 /// One exchange.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Entry {
     pub seq: u64,
     /// Milliseconds since the run started.
@@ -284,6 +284,20 @@ impl Journal {
             notify: Notify::new(),
             waiting: AtomicUsize::new(0),
         }
+    }
+
+    /// A journal holding recorded entries (read back from `journal.ndjson` files), numbered
+    /// afresh in the order given; each keeps its scenario key and time.
+    pub fn from_entries(entries: impl IntoIterator<Item = Entry>) -> Self {
+        let journal = Self::new();
+        {
+            let mut all = journal.entries.lock().expect("journal lock");
+            for mut e in entries {
+                e.seq = all.len() as u64 + 1;
+                all.push(Arc::new(e));
+            }
+        }
+        journal
     }
 
     /// Ties an MPAN to a scenario, so that what the SUT submits about it is filed there.

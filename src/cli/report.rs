@@ -1,4 +1,5 @@
-//! `mhhs-qual report bundle` and `mhhs-qual report verify`: evidence an assessor can check.
+//! `mhhs-qual report`: work on report folders after a run: merge the reports of sharded runs,
+//! bundle a report as evidence an assessor can check, and verify such a bundle.
 #![expect(
     clippy::print_stderr,
     clippy::print_stdout,
@@ -11,10 +12,16 @@ use clap::{Args, Subcommand};
 
 use crate::exit;
 use crate::report::bundle::{self, BundleError, Sources};
+use crate::report::merge::{self, MergeError};
 use crate::security::signature::{Certificate, Signer};
 
 #[derive(Debug, Subcommand)]
 pub(super) enum ReportCommand {
+    /// Merge the report folders of sharded runs (`run --shard K/N`) into the one a single run
+    /// would have written. Exit 0 the merged run passed, 1 it failed, 2 the reports cannot be
+    /// merged (different packs, versions, participants or environments, a shard twice or
+    /// missing, a scenario in two reports).
+    Merge(MergeArgs),
     /// Pack a report folder, the features and schemas that ran and a signed manifest of
     /// their SHA-256 hashes into one zip an assessor can verify.
     Bundle(BundleArgs),
@@ -22,6 +29,16 @@ pub(super) enum ReportCommand {
     /// that it holds exactly the files its manifest lists. Exit 0 verified, 1 not, 2
     /// unreadable input.
     Verify(VerifyArgs),
+}
+
+#[derive(Debug, Args)]
+pub(super) struct MergeArgs {
+    /// The report folders (each with results.json and journal.ndjson).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Where the merged junit.xml, results.json, journal.ndjson and index.html are written.
+    #[arg(long)]
+    out: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -57,6 +74,7 @@ pub(super) struct VerifyArgs {
 
 pub(super) fn report(command: ReportCommand) -> u8 {
     match command {
+        ReportCommand::Merge(args) => merge_reports(&args),
         ReportCommand::Bundle(args) => make(&args),
         ReportCommand::Verify(args) => verify(&args),
     }
@@ -152,4 +170,45 @@ fn participant(p: &serde_json::Value) -> String {
         field("dip_id"),
         if reference { " (reference)" } else { "" }
     )
+}
+
+fn merge_reports(args: &MergeArgs) -> u8 {
+    match merge::merge_folders(&args.dirs, &args.out) {
+        Ok(m) => {
+            let t = m.totals;
+            eprintln!(
+                "merged {} reports: {} scenarios: {} passed, {} failed, {} errors; report in {}",
+                m.reports,
+                t.scenarios,
+                t.passed,
+                t.failed,
+                t.errors,
+                args.out.display()
+            );
+            println!("{} passed, {} failed", t.passed, t.failed + t.errors);
+            m.exit
+        }
+        Err(e) => {
+            eprintln!("error: cannot {e}");
+            if let Some(hint) = hint(&e) {
+                eprintln!("hint: {hint}");
+            }
+            exit::MISCONFIGURED
+        }
+    }
+}
+
+fn hint(e: &MergeError) -> Option<&'static str> {
+    match e {
+        MergeError::Differ { .. } => Some(
+            "merge only the shards of one pipeline: the same mhhs-qual, --pack, --tags and configuration with --shard 1/N .. N/N",
+        ),
+        MergeError::ShardTwice { .. } | MergeError::ScenarioTwice { .. } => {
+            Some("give each shard's report folder once")
+        }
+        MergeError::ShardMissing { .. } => {
+            Some("wait for every shard's job and give all N report folders")
+        }
+        _ => None,
+    }
 }

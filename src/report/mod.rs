@@ -1,13 +1,17 @@
 //! Results: what happened to each scenario ([`ScenarioResult`], gathered by the runner's
 //! cucumber writer); [`junit`] writes JUnit XML from it and the journal, [`results`] a
-//! machine-readable summary, [`html`] a page for people; [`bundle`] packs a report folder into
-//! a signed zip for an assessor and verifies one.
+//! machine-readable summary, [`html`] a page for people; [`merge`] puts the report folders of
+//! sharded runs back together; [`bundle`] packs a report folder into a signed zip for an
+//! assessor and verifies one.
 
 pub mod bundle;
+mod folder;
 pub mod html;
 pub mod junit;
+pub mod merge;
 pub mod results;
 mod scenario;
 mod xml;
 
+pub use folder::{TITLE, write_folder};
 pub use scenario::{ScenarioResult, Status, StepResult};

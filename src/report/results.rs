@@ -1,12 +1,16 @@
 //! `results.json`: the machine-readable summary of a run, validated in tests against
-//! `schemas/report/results.schema.json`.
+//! `schemas/report/results.schema.json`. It holds everything the JUnit file and the page are
+//! written from (each scenario's steps included), so that `mhhs-qual report merge` can read
+//! it back into [`ScenarioResult`]s and rewrite them for sharded runs put together.
 
-use serde::Serialize;
+use std::time::Duration;
 
-use super::{ScenarioResult, Status};
+use serde::{Deserialize, Serialize};
+
+use super::{ScenarioResult, Status, StepResult};
 
 /// Totals of a run.
-#[derive(Debug, Clone, Copy, Default, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Totals {
     pub scenarios: usize,
     pub passed: usize,
@@ -31,68 +35,142 @@ impl Totals {
     }
 }
 
-#[derive(Debug, Serialize)]
-struct ScenarioJson<'a> {
-    id: Option<&'a str>,
-    name: &'a str,
-    pack: String,
-    feature: &'a str,
-    file: &'a str,
-    line: usize,
-    status: Status,
-    duration_ms: u64,
-    retries: usize,
-    failure: Option<&'a str>,
-    tags: &'a [String],
+/// The system the run qualified.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Participant {
+    pub role: String,
+    pub dip_id: String,
+    pub mpid: String,
+    /// Whether it was the built-in reference participant.
+    pub reference: bool,
+    /// The reference participant's faults switched on.
+    pub faults: Vec<String>,
+}
+
+/// Which share of the selection a run ran (`--shard K/N`).
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+pub struct ShardOf {
+    pub index: u32,
+    pub total: u32,
+}
+
+/// What the run selected.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Selection {
+    /// The packs run, by name (empty when feature paths were given).
+    pub packs: Vec<String>,
+    /// The feature paths given instead of packs.
+    pub features: Vec<String>,
+    pub tags: Option<String>,
+    /// The share this run ran, or none for a whole run.
+    pub shard: Option<ShardOf>,
+    /// Scenarios selected before sharding.
+    pub selected: usize,
+}
+
+/// One scenario's record.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct ScenarioRecord {
+    /// `path:line`, the scenario's key in `journal.ndjson`.
+    pub key: String,
+    pub id: Option<String>,
+    pub name: String,
+    pub pack: String,
+    pub feature: String,
+    pub file: String,
+    pub line: usize,
+    pub status: Status,
+    pub duration_ms: u64,
+    pub retries: usize,
+    pub failure: Option<String>,
+    pub tags: Vec<String>,
+    pub steps: Vec<StepResult>,
+}
+
+impl ScenarioRecord {
+    fn of(s: &ScenarioResult) -> Self {
+        Self {
+            key: s.key.clone(),
+            id: s.qt_id().map(str::to_owned),
+            name: s.name.clone(),
+            pack: super::junit::pack_of(&s.feature_path),
+            feature: s.feature.clone(),
+            file: s.feature_path.clone(),
+            line: s.line,
+            status: s.status,
+            duration_ms: millis(s.duration),
+            retries: s.retries,
+            failure: s.failure.clone(),
+            tags: s.tags.clone(),
+            steps: s.steps.clone(),
+        }
+    }
+
+    /// The scenario result the record was written from.
+    pub fn result(&self) -> ScenarioResult {
+        ScenarioResult {
+            key: self.key.clone(),
+            feature_path: self.file.clone(),
+            feature: self.feature.clone(),
+            name: self.name.clone(),
+            tags: self.tags.clone(),
+            line: self.line,
+            status: self.status,
+            steps: self.steps.clone(),
+            duration: Duration::from_millis(self.duration_ms),
+            failure: self.failure.clone(),
+            retries: self.retries,
+            started: None,
+        }
+    }
 }
 
 /// The whole summary.
-#[derive(Debug, Serialize)]
-pub struct Summary<'a> {
-    tool: &'static str,
-    version: &'static str,
-    started: String,
-    duration_ms: u64,
-    participant: serde_json::Value,
-    totals: Totals,
-    exit_code: u8,
-    interrupted: bool,
-    scenarios: Vec<ScenarioJson<'a>>,
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Summary {
+    pub tool: String,
+    pub version: String,
+    pub started: String,
+    pub duration_ms: u64,
+    /// The configuration's `environment` (`S1.environmentTag`).
+    pub environment: String,
+    pub selection: Selection,
+    pub participant: Participant,
+    pub totals: Totals,
+    pub exit_code: u8,
+    pub interrupted: bool,
+    pub scenarios: Vec<ScenarioRecord>,
+}
+
+/// What a run was, beside its scenarios.
+#[derive(Debug, Clone)]
+pub struct RunInfo {
+    pub started: String,
+    pub duration: Duration,
+    pub environment: String,
+    pub selection: Selection,
+    pub participant: Participant,
+    pub exit_code: u8,
+    pub interrupted: bool,
+}
+
+fn millis(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }
 
 /// Builds the summary.
-pub fn summary(
-    scenarios: &[ScenarioResult],
-    started: String,
-    duration: std::time::Duration,
-    participant: serde_json::Value,
-    exit_code: u8,
-    interrupted: bool,
-) -> Summary<'_> {
+pub fn summary(scenarios: &[ScenarioResult], run: RunInfo) -> Summary {
     Summary {
-        tool: "mhhs-qual",
-        version: env!("CARGO_PKG_VERSION"),
-        started,
-        duration_ms: u64::try_from(duration.as_millis()).unwrap_or(u64::MAX),
-        participant,
+        tool: "mhhs-qual".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        started: run.started,
+        duration_ms: millis(run.duration),
+        environment: run.environment,
+        selection: run.selection,
+        participant: run.participant,
         totals: Totals::of(scenarios),
-        exit_code,
-        interrupted,
-        scenarios: scenarios
-            .iter()
-            .map(|s| ScenarioJson {
-                id: s.qt_id(),
-                name: &s.name,
-                pack: super::junit::pack_of(&s.feature_path),
-                feature: &s.feature,
-                file: &s.feature_path,
-                line: s.line,
-                status: s.status,
-                duration_ms: u64::try_from(s.duration.as_millis()).unwrap_or(u64::MAX),
-                retries: s.retries,
-                failure: s.failure.as_deref(),
-                tags: &s.tags,
-            })
-            .collect(),
+        exit_code: run.exit_code,
+        interrupted: run.interrupted,
+        scenarios: scenarios.iter().map(ScenarioRecord::of).collect(),
     }
 }

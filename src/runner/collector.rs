@@ -34,7 +34,7 @@ pub fn pending(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Scen
 }
 
 /// The scenario's name, with the example values of an outline row.
-fn display_name(scenario: &gherkin::Scenario) -> String {
+pub(super) fn display_name(scenario: &gherkin::Scenario) -> String {
     let row = scenario
         .examples
         .first()

@@ -14,11 +14,13 @@ use cucumber::tag::Ext as _;
 use cucumber::{World as _, gherkin};
 use futures::FutureExt as _;
 
-use super::{Collector, pending};
+use super::{Collector, Shard, pending};
 use super::{FeatureError, Features, Pack};
 use crate::config::{self, ConfigError};
 use crate::exit;
-use crate::report::{ScenarioResult, results::Totals};
+use crate::journal::Journal;
+use crate::report::ScenarioResult;
+use crate::report::results::{self, RunInfo, Selection, ShardOf, Totals};
 use crate::session::{Harness, HarnessError, HarnessOptions, SystemUnderTest};
 use crate::steps::QualWorld;
 
@@ -30,6 +32,8 @@ pub struct RunOptions {
     pub pack: Option<String>,
     pub paths: Vec<PathBuf>,
     pub tags: Option<String>,
+    /// Run only this share of the selected scenarios.
+    pub shard: Option<Shard>,
     pub report_dir: PathBuf,
     pub concurrency: Option<usize>,
     pub schemas_dir: Option<PathBuf>,
@@ -52,6 +56,7 @@ impl Default for RunOptions {
             pack: None,
             paths: Vec::new(),
             tags: None,
+            shard: None,
             report_dir: PathBuf::from("report"),
             concurrency: None,
             schemas_dir: None,
@@ -119,6 +124,9 @@ pub struct RunOutcome {
     pub undefined: Vec<String>,
     pub interrupted: bool,
     pub report_dir: PathBuf,
+    /// Scenarios selected before sharding (the same as `totals.scenarios` without a shard).
+    pub selected: usize,
+    pub shard: Option<Shard>,
 }
 
 /// Runs the selected scenarios and writes the report.
@@ -137,9 +145,9 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     } else {
         Features::paths(&options.paths)?
     };
-    let features = select(features, options.tags.as_deref())?;
-    let expected: Vec<ScenarioResult> = features.scenarios().map(|(f, s)| pending(f, s)).collect();
-    if expected.is_empty() {
+    let mut features = select(features, options.tags.as_deref())?;
+    let selected = features.scenarios().count();
+    if selected == 0 {
         let why = options
             .tags
             .as_ref()
@@ -147,6 +155,10 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             .unwrap_or_default();
         return Err(RunError::NoScenarios(why));
     }
+    if let Some(shard) = options.shard {
+        keep_shard(&mut features, &packs, shard);
+    }
+    let expected: Vec<ScenarioResult> = features.scenarios().map(|(f, s)| pending(f, s)).collect();
     let mut roles: Vec<&str> = packs.iter().map(|p| p.manifest.role.as_str()).collect();
     roles.dedup();
     if roles.len() > 1 {
@@ -183,13 +195,49 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         check_packs(&packs, &config, options.stubs_dir.as_deref())?;
     }
     check_report_dir(&options.report_dir)?;
-    let participant_json = serde_json::json!({
-        "role": config.participant().role,
-        "dip_id": config.participant().dip_id,
-        "mpid": config.participant().mpid,
-        "reference": matches!(systems, SystemUnderTest::Reference(_)),
-        "faults": options.faults.clone(),
-    });
+    let mut info = RunInfo {
+        started: started_at,
+        duration: started.elapsed(),
+        environment: config.environment.clone(),
+        selection: Selection {
+            packs: packs.iter().map(|p| p.manifest.name.clone()).collect(),
+            features: options
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect(),
+            tags: options.tags.clone(),
+            shard: options.shard.map(|s| ShardOf {
+                index: s.index,
+                total: s.total,
+            }),
+            selected,
+        },
+        participant: results::Participant {
+            role: config.participant().role.clone(),
+            dip_id: config.participant().dip_id.clone(),
+            mpid: config.participant().mpid.clone(),
+            reference: matches!(systems, SystemUnderTest::Reference(_)),
+            faults: options.faults.clone(),
+        },
+        exit_code: exit::PASSED,
+        interrupted: false,
+    };
+    if expected.is_empty() {
+        // A shard that the hash gave no scenario: nothing to run, and nothing wrong (see
+        // `keep_shard`). Its report is empty but whole, so that merging finds every shard.
+        write_report(&options.report_dir, &[], &Journal::new(), &info)?;
+        return Ok(RunOutcome {
+            exit: exit::PASSED,
+            totals: Totals::default(),
+            scenarios: Vec::new(),
+            undefined: Vec::new(),
+            interrupted: false,
+            report_dir: options.report_dir,
+            selected,
+            shard: options.shard,
+        });
+    }
     let harness = Harness::start(
         config,
         HarnessOptions {
@@ -242,34 +290,10 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     } else {
         exit::PASSED
     };
-    let dir = &options.report_dir;
-    let report_err = |source| RunError::Report {
-        path: dir.display().to_string(),
-        source,
-    };
-    crate::report::junit::write(&dir.join("junit.xml"), &scenarios, &harness.journal)
-        .map_err(report_err)?;
-    let summary = crate::report::results::summary(
-        &scenarios,
-        started_at,
-        started.elapsed(),
-        participant_json,
-        exit,
-        interrupted,
-    );
-    let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
-    std::fs::write(dir.join("results.json"), json).map_err(report_err)?;
-    harness
-        .journal
-        .write_ndjson(&dir.join("journal.ndjson"))
-        .map_err(report_err)?;
-    crate::report::html::write(
-        &dir.join("index.html"),
-        &scenarios,
-        &harness.journal,
-        "mhhs-qual qualification report",
-    )
-    .map_err(report_err)?;
+    info.duration = started.elapsed();
+    info.exit_code = exit;
+    info.interrupted = interrupted;
+    write_report(&options.report_dir, &scenarios, &harness.journal, &info)?;
     Ok(RunOutcome {
         exit,
         totals,
@@ -277,6 +301,8 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         undefined,
         interrupted,
         report_dir: options.report_dir,
+        selected,
+        shard: options.shard,
     })
 }
 
@@ -291,6 +317,56 @@ fn check_report_dir(dir: &std::path::Path) -> Result<(), RunError> {
     let probe = dir.join(format!(".mhhs-qual-write-check-{}", std::process::id()));
     std::fs::write(&probe, b"").map_err(err)?;
     std::fs::remove_file(&probe).map_err(err)
+}
+
+/// Writes the report folder: `junit.xml`, `results.json`, `journal.ndjson`, `index.html`.
+pub fn write_report(
+    dir: &std::path::Path,
+    scenarios: &[ScenarioResult],
+    journal: &Journal,
+    info: &RunInfo,
+) -> Result<(), RunError> {
+    std::fs::create_dir_all(dir).map_err(|source| RunError::Report {
+        path: dir.display().to_string(),
+        source,
+    })?;
+    let report_err = |source| RunError::Report {
+        path: dir.display().to_string(),
+        source,
+    };
+    crate::report::write_folder(dir, scenarios, journal, info).map_err(report_err)
+}
+
+/// Keeps the scenarios of one shard. A scenario's identity is its pack's name and its file
+/// within the pack (or, for feature paths, the path as given: give the same paths in every
+/// shard's job), the feature's name and the scenario's name with an outline row's values;
+/// never a line number, so adding a scenario to a file moves no other scenario.
+fn keep_shard(features: &mut Features, packs: &[Pack], shard: Shard) {
+    for f in &mut features.features {
+        let path = f
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string().replace('\\', "/"))
+            .unwrap_or_default();
+        let (pack, file) = packs
+            .iter()
+            .find_map(|p| {
+                let location = p.location.replace('\\', "/");
+                path.strip_prefix(location.trim_end_matches('/'))
+                    .map(|rest| (p.manifest.name.as_str(), rest.trim_start_matches('/')))
+            })
+            .unwrap_or(("", path.as_str()));
+        let (pack, file) = (pack.to_owned(), file.to_owned());
+        let name = f.name.clone();
+        let holds = |s: &gherkin::Scenario| {
+            let scenario = super::collector::display_name(s);
+            shard.holds(&[&pack, &file, &name, &scenario])
+        };
+        f.scenarios.retain(|s| holds(s));
+        for r in &mut f.rules {
+            r.scenarios.retain(|s| holds(s));
+        }
+    }
 }
 
 /// The packs fit the configuration: each qualifies the role of its first participant, and
