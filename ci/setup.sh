@@ -9,6 +9,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 missing=()
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
@@ -16,4 +17,7 @@ if [ "${#missing[@]}" -gt 0 ]; then
 fi
 if ! python3 -c 'import jsonschema, yaml, referencing, junitparser, junit2htmlreport' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+fi
+if [ ! -d "$here/cucumber-reader/node_modules/multiple-cucumber-html-reporter" ]; then
+  npm ci --prefix "$here/cucumber-reader" --no-audit --no-fund --silent
 fi

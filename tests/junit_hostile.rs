@@ -84,6 +84,7 @@ fn scenarios(journal: &Journal) -> Vec<ScenarioResult> {
             line: s.position.line,
             status,
             message,
+            duration_ns: 1_000_000,
         };
         let answer = hostile_answer(&id);
         let passing = id == "QT-HOS-006" && r.name.contains("Content-Hash");

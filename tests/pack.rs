@@ -242,6 +242,7 @@ fn the_comparison_refuses_what_proves_nothing() {
         line: 0,
         status,
         message: message.map(str::to_owned),
+        duration_ns: 0,
     };
     let scenario = |line: usize, status: Status, steps: Vec<StepResult>| ScenarioResult {
         key: format!("f.feature:{line}"),
@@ -255,7 +256,9 @@ fn the_comparison_refuses_what_proves_nothing() {
         duration: std::time::Duration::ZERO,
         failure: None,
         retries: 0,
+        source: mhhs_qual::report::Source::default(),
         started: None,
+        step_started: None,
     };
     let unsigned = "expected: every submission signed / arrived instead: X-DIP-Signature missing";
     let good = |line| {

@@ -1,7 +1,7 @@
 //! The report folder as its consumers read it: JUnit checked by third-party consumers
 //! (`xmllint` against our JUnit XSD and the Jenkins one, junitparser and junit2html through
-//! `ci/read_junit.py`), `results.json` against its own schema, and the journal as NDJSON with
-//! no secret in it.
+//! `ci/read_junit.py`), `results.json` against its own schema, the journal as NDJSON with
+//! no secret in it, and `cucumber.json` as its readers read it (`ci/read_cucumber_json.py`).
 
 mod common;
 
@@ -159,8 +159,109 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     assert!(html.contains("expected: [MSApp] proposes a MSA counterparty"));
     assert!(html.contains("&quot;interfaceID&quot;: &quot;IF-031&quot;"));
     assert!(!html.contains("<script"));
-    for file in ["junit.xml", "results.json", "journal.ndjson", "index.html"] {
+    cucumber_json_is_what_its_readers_expect(&dir.path().join("cucumber.json"), &read.messages);
+    for file in [
+        "junit.xml",
+        "results.json",
+        "journal.ndjson",
+        "cucumber.json",
+        "index.html",
+    ] {
         let text = std::fs::read_to_string(dir.path().join(file)).unwrap();
         assert!(!text.contains("reference-key"), "{file} leaks the API key");
     }
+}
+
+/// The supplier pack under `smart-services-only`, in Cucumber JSON: valid against the format's
+/// schema and read by multiple-cucumber-html-reporter; 37 scenarios, the 4 failing ones failed
+/// at their fourth step with the JUnit file's one-line reason and the steps after it skipped;
+/// every scenario tagged with its QT id and carrying its journal entries.
+fn cucumber_json_is_what_its_readers_expect(path: &std::path::Path, junit_messages: &[String]) {
+    let doc: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    let seen = common::read_cucumber_json(path);
+    let reader = &seen["reader"];
+    assert_eq!(
+        reader["features"],
+        doc.as_array().unwrap().len(),
+        "{reader}"
+    );
+    assert_eq!(reader["index"], true);
+    assert_eq!(
+        (
+            &reader["scenarios"]["total"],
+            &reader["scenarios"]["passed"],
+            &reader["scenarios"]["failed"]
+        ),
+        (&Value::from(37), &Value::from(33), &Value::from(4)),
+        "{reader}"
+    );
+    let elements: Vec<&Value> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["elements"].as_array().unwrap())
+        .collect();
+    assert_eq!(elements.len(), 37);
+    let mut failed = 0;
+    for e in &elements {
+        let tags: Vec<&str> = e["tags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap())
+            .collect();
+        assert!(tags.iter().any(|t| t.starts_with("@QT-SUP-")), "{tags:?}");
+        let steps = e["steps"].as_array().unwrap();
+        let statuses: Vec<&str> = steps
+            .iter()
+            .map(|s| s["result"]["status"].as_str().unwrap())
+            .collect();
+        if let Some(at) = statuses.iter().position(|s| *s == "failed") {
+            failed += 1;
+            assert_eq!(e["keyword"], "Scenario Outline");
+            assert_eq!(at, 3, "{statuses:?}");
+            assert!(
+                statuses[..at].iter().all(|s| *s == "passed"),
+                "{statuses:?}"
+            );
+            assert!(!statuses[at + 1..].is_empty());
+            assert!(
+                statuses[at + 1..].iter().all(|s| *s == "skipped"),
+                "{statuses:?}"
+            );
+            let message = steps[at]["result"]["error_message"].as_str().unwrap();
+            let reason = message.lines().next().unwrap();
+            assert!(junit_messages.iter().any(|m| m == reason), "{reason}");
+            assert!(reason.contains(" failed: expected: ["), "{reason}");
+        } else {
+            assert!(statuses.iter().all(|s| *s == "passed"), "{statuses:?}");
+        }
+        assert!(steps.iter().all(|s| s["result"]["duration"].is_u64()));
+        // The journal entries, on the last step.
+        let embeddings = steps.last().unwrap()["embeddings"].as_array().unwrap();
+        assert_eq!(embeddings.len(), 1);
+        assert_eq!(embeddings[0]["mime_type"], "application/json");
+        let data = base64::Engine::decode(
+            &base64::engine::general_purpose::STANDARD,
+            embeddings[0]["data"].as_str().unwrap(),
+        )
+        .unwrap();
+        let entries: Vec<Value> = serde_json::from_slice(&data).unwrap();
+        assert!(!entries.is_empty(), "{}", e["name"]);
+        let key = entries[0]["scenario"].as_str().unwrap();
+        assert!(
+            entries
+                .iter()
+                .all(|x| x["scenario"] == key && x["seq"].is_u64())
+        );
+    }
+    assert_eq!(failed, 4);
+    // The reader decoded each scenario's embedding as the same JSON.
+    let each = reader["each"].as_array().unwrap();
+    assert_eq!(each.len(), 37);
+    assert!(each.iter().all(|s| {
+        s["json"]
+            .as_array()
+            .is_some_and(|j| j.len() == 1 && j[0].is_array())
+    }));
 }

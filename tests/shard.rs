@@ -33,6 +33,25 @@ fn assert_valid_results(dir: &Path) -> Value {
     results
 }
 
+/// A Cucumber JSON file without what differs between runs of the same scenarios: durations
+/// and the journal entries embedded.
+fn cucumber_shape(path: &Path) -> Value {
+    fn strip(v: &mut Value) {
+        match v {
+            Value::Object(m) => {
+                m.remove("duration");
+                m.remove("embeddings");
+                m.values_mut().for_each(strip);
+            }
+            Value::Array(a) => a.iter_mut().for_each(strip),
+            _ => {}
+        }
+    }
+    let mut v: Value = serde_json::from_slice(&std::fs::read(path).unwrap()).unwrap();
+    strip(&mut v);
+    v
+}
+
 fn names(results: &Value) -> Vec<String> {
     results["scenarios"]
         .as_array()
@@ -196,6 +215,13 @@ fn shards_run_the_whole_selection_once_and_merge_into_the_whole_run() {
             .contains("37 scenarios: 37 passed")
     );
 
+    // The merge writes the Cucumber JSON the whole run wrote, but for durations and the
+    // journal entries' numbering.
+    assert_eq!(
+        cucumber_shape(&d.join("merged/cucumber.json")),
+        cucumber_shape(&d.join("whole/cucumber.json"))
+    );
+
     // A shard run under a fault makes the merged run fail.
     let catching = (1..=3)
         .find(|k| {
@@ -250,6 +276,24 @@ fn shards_run_the_whole_selection_once_and_merge_into_the_whole_run() {
     );
     let read = assert_valid_junit(&d.join("merged-faulty/junit.xml"));
     assert_eq!(read.tests, 37);
+    // Its Cucumber JSON still has every step: those after a failure, skipped.
+    let faulty = common::read_cucumber_json(&d.join("merged-faulty/cucumber.json"));
+    assert_eq!(
+        faulty["reader"]["scenarios"]["failed"], merged["totals"]["failed"],
+        "{faulty}"
+    );
+    let steps = |v: &Value| -> usize {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .flat_map(|f| f["elements"].as_array().unwrap())
+            .map(|e| e["steps"].as_array().unwrap().len())
+            .sum()
+    };
+    assert_eq!(
+        steps(&cucumber_shape(&d.join("merged-faulty/cucumber.json"))),
+        steps(&cucumber_shape(&d.join("whole/cucumber.json")))
+    );
     assert_eq!(
         read.failures,
         usize::try_from(merged["totals"]["failed"].as_u64().unwrap()).unwrap()

@@ -1,5 +1,6 @@
-//! The report folder of a run: `junit.xml`, `results.json`, `journal.ndjson` and `index.html`,
-//! written together so that a run and a merge of sharded runs write the same four files.
+//! The report folder of a run: `junit.xml`, `results.json`, `journal.ndjson`, `cucumber.json`
+//! and `index.html`, written together so that a run and a merge of sharded runs write the same
+//! five files.
 
 use std::path::Path;
 
@@ -10,7 +11,7 @@ use crate::journal::Journal;
 /// The title of `index.html`.
 pub const TITLE: &str = "mhhs-qual qualification report";
 
-/// Writes the four files into `dir`, which exists.
+/// Writes the five files into `dir`, which exists.
 pub fn write_folder(
     dir: &Path,
     scenarios: &[ScenarioResult],
@@ -22,5 +23,6 @@ pub fn write_folder(
     let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
     std::fs::write(dir.join("results.json"), json)?;
     journal.write_ndjson(&dir.join("journal.ndjson"))?;
+    super::cucumber::write(&dir.join("cucumber.json"), scenarios, journal)?;
     super::html::write(&dir.join("index.html"), scenarios, journal, TITLE)
 }

@@ -5,7 +5,7 @@
 //! scenario's steps for this) and its `journal.ndjson` into journal entries; the merged
 //! scenarios are ordered by feature path and line, the journals are concatenated shard by
 //! shard and numbered afresh (each entry keeps its scenario key, so each testcase still shows
-//! its own message sequence), and the four files are written by the same writers as a run's.
+//! its own message sequence), and the report files are written by the same writers as a run's.
 //!
 //! Reports that did not come from one selection are refused rather than merged into something
 //! no single run could have produced: a different tool version, pack, feature paths, tags,

@@ -1,10 +1,12 @@
 //! Results: what happened to each scenario ([`ScenarioResult`], gathered by the runner's
 //! cucumber writer); [`junit`] writes JUnit XML from it and the journal, [`results`] a
-//! machine-readable summary, [`html`] a page for people; [`merge`] puts the report folders of
+//! machine-readable summary, [`html`] a page for people,
+//! [`cucumber`] Cucumber JSON for test management tools; [`merge`] puts the report folders of
 //! sharded runs back together; [`bundle`] packs a report folder into a signed zip for an
 //! assessor and verifies one.
 
 pub mod bundle;
+pub mod cucumber;
 mod folder;
 pub mod html;
 pub mod junit;
@@ -14,4 +16,4 @@ mod scenario;
 mod xml;
 
 pub use folder::{TITLE, write_folder};
-pub use scenario::{ScenarioResult, Status, StepResult};
+pub use scenario::{PlannedStep, ScenarioResult, Source, Status, StepResult};

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScenarioResult, Status, StepResult};
+use super::{ScenarioResult, Source, Status, StepResult};
 
 /// Totals of a run.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -85,6 +85,10 @@ pub struct ScenarioRecord {
     pub failure: Option<String>,
     pub tags: Vec<String>,
     pub steps: Vec<StepResult>,
+    /// The scenario as written (its keyword, its feature's line and tags, every step), for
+    /// the Cucumber JSON a merge writes.
+    #[serde(default)]
+    pub source: Source,
 }
 
 impl ScenarioRecord {
@@ -103,6 +107,7 @@ impl ScenarioRecord {
             failure: s.failure.clone(),
             tags: s.tags.clone(),
             steps: s.steps.clone(),
+            source: s.source.clone(),
         }
     }
 
@@ -120,7 +125,9 @@ impl ScenarioRecord {
             duration: Duration::from_millis(self.duration_ms),
             failure: self.failure.clone(),
             retries: self.retries,
+            source: self.source.clone(),
             started: None,
+            step_started: None,
         }
     }
 }

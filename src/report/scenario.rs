@@ -26,6 +26,34 @@ pub struct StepResult {
     pub line: usize,
     pub status: Status,
     pub message: Option<String>,
+    /// How long the step ran, in nanoseconds (0 in reports written before it was recorded).
+    #[serde(default)]
+    pub duration_ns: u64,
+}
+
+/// A step as the feature file writes it, before it runs.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlannedStep {
+    pub keyword: String,
+    pub text: String,
+    pub line: usize,
+}
+
+/// Where a scenario stands in its feature file: what the Cucumber JSON report needs beside
+/// the outcome, and what [`ScenarioResult::steps`] leaves out (the steps never reached after
+/// a failure).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Source {
+    /// `Scenario`, `Scenario Outline` or `Example`, as written.
+    pub keyword: String,
+    pub description: String,
+    pub feature_keyword: String,
+    pub feature_line: usize,
+    pub feature_description: String,
+    /// The feature's own tags (the scenario's [`ScenarioResult::tags`] include them too).
+    pub feature_tags: Vec<String>,
+    /// Every step the scenario runs, background steps first.
+    pub steps: Vec<PlannedStep>,
 }
 
 /// One scenario's outcome.
@@ -48,9 +76,13 @@ pub struct ScenarioResult {
     pub failure: Option<String>,
     /// Attempts beyond the first.
     pub retries: usize,
+    pub source: Source,
     /// When the current attempt started (for its duration).
     #[serde(skip)]
     pub started: Option<Instant>,
+    /// When the current step started (for its duration).
+    #[serde(skip)]
+    pub step_started: Option<Instant>,
 }
 
 impl ScenarioResult {

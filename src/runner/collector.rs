@@ -8,7 +8,7 @@ use cucumber::event::{self, Cucumber, Feature, Rule, Scenario, Step, StepError};
 use cucumber::{Event, Writer, cli, gherkin, parser};
 use indicatif::{ProgressBar, ProgressStyle};
 
-use crate::report::{ScenarioResult, Status, StepResult};
+use crate::report::{PlannedStep, ScenarioResult, Source, Status, StepResult};
 
 /// A scenario that was selected, before it runs.
 pub fn pending(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> ScenarioResult {
@@ -29,7 +29,39 @@ pub fn pending(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Scen
         duration: Duration::ZERO,
         failure: None,
         retries: 0,
+        source: source(feature, scenario),
         started: None,
+        step_started: None,
+    }
+}
+
+/// The scenario as written: every step it runs (the feature's background, then its rule's,
+/// then its own), so that the steps a failure left unreached can be reported as skipped.
+fn source(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> Source {
+    let rule = feature
+        .rules
+        .iter()
+        .find(|r| r.scenarios.iter().any(|s| s.position == scenario.position));
+    let steps = feature
+        .background
+        .iter()
+        .chain(rule.and_then(|r| r.background.as_ref()))
+        .flat_map(|b| &b.steps)
+        .chain(&scenario.steps)
+        .map(|s| PlannedStep {
+            keyword: s.keyword.clone(),
+            text: s.value.clone(),
+            line: s.position.line,
+        })
+        .collect();
+    Source {
+        keyword: scenario.keyword.clone(),
+        description: scenario.description.clone().unwrap_or_default(),
+        feature_keyword: feature.keyword.clone(),
+        feature_line: feature.position.line,
+        feature_description: feature.description.clone().unwrap_or_default(),
+        feature_tags: feature.tags.clone(),
+        steps,
     }
 }
 
@@ -137,7 +169,10 @@ impl Collector {
             }
             Scenario::Background(step, ev) | Scenario::Step(step, ev) => {
                 let (status, message) = match ev {
-                    Step::Started => return,
+                    Step::Started => {
+                        r.step_started = Some(Instant::now());
+                        return;
+                    }
                     Step::Passed(..) => (Status::Passed, None),
                     Step::Skipped => (
                         Status::Error,
@@ -186,6 +221,9 @@ impl Collector {
                     line: step.position.line,
                     status,
                     message,
+                    duration_ns: r.step_started.take().map_or(0, |t| {
+                        u64::try_from(t.elapsed().as_nanos()).unwrap_or(u64::MAX)
+                    }),
                 });
             }
             Scenario::Finished => {

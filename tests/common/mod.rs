@@ -112,6 +112,25 @@ pub fn assert_valid_junit(path: &Path) -> JunitRead {
     serde_json::from_slice(&out.stdout).expect("ci/read_junit.py prints JSON")
 }
 
+/// Checks a Cucumber JSON file as its consumers read it (`ci/read_cucumber_json.py`:
+/// python-jsonschema against `ci/cucumber-json.schema.json`, then multiple-cucumber-html-reporter
+/// rendering it), and returns what they saw.
+pub fn read_cucumber_json(path: &Path) -> serde_json::Value {
+    let out = Command::new("python3")
+        .arg(Path::new(env!("CARGO_MANIFEST_DIR")).join("ci/read_cucumber_json.py"))
+        .arg(path)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "ci/read_cucumber_json.py {} (bash ci/setup.sh installs its readers): {}{}",
+        path.display(),
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("ci/read_cucumber_json.py prints JSON")
+}
+
 /// Certificates and keys made once per test binary (at test time, never committed).
 pub struct Keys {
     pub dir: PathBuf,
