@@ -164,6 +164,7 @@ fn a_bundle_verifies_and_holds_the_report_features_schemas_and_manifest() {
         "report/results.json",
         "report/journal.ndjson",
         "report/index.html",
+        "report/cucumber.json",
         "features/qualification/supplier/pack.toml",
         "features/qualification/supplier/acknowledge.feature",
         "schemas/catalogue.json",

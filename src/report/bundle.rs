@@ -36,6 +36,9 @@ pub const CERTIFICATE: &str = "manifest.crt";
 pub const FORMAT: &str = "mhhs-qual evidence bundle 1";
 /// The files of a report folder that go in a bundle, under `report/`.
 pub const REPORT_FILES: [&str; 4] = ["junit.xml", "results.json", "journal.ndjson", "index.html"];
+/// Report files that go in a bundle when the report has them (folders written before they
+/// existed do not).
+pub const OPTIONAL_REPORT_FILES: [&str; 1] = ["cucumber.json"];
 
 /// The most of one file read from a bundle into memory (the envelope files).
 const ENVELOPE_LIMIT: u64 = 64 * 1024 * 1024;
@@ -130,6 +133,21 @@ pub fn bundle(sources: Sources<'_>, signer: &Signer, out: &Path) -> Result<Manif
             }
         };
         files.insert(format!("report/{name}"), bytes);
+    }
+    for name in OPTIONAL_REPORT_FILES {
+        let path = sources.report_dir.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => {
+                files.insert(format!("report/{name}"), bytes);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(source) => {
+                return Err(BundleError::Read {
+                    path: path.display().to_string(),
+                    source,
+                });
+            }
+        }
     }
     let results_path = sources.report_dir.join("results.json");
     let run = RunFacts::read(&files["report/results.json"], &results_path)?;
