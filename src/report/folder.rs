@@ -22,5 +22,5 @@ pub fn write_folder(
     let json = serde_json::to_vec_pretty(&summary).expect("the summary serializes");
     std::fs::write(dir.join("results.json"), json)?;
     journal.write_ndjson(&dir.join("journal.ndjson"))?;
-    super::html::write(&dir.join("index.html"), scenarios, journal, TITLE)
+    super::html::write(&dir.join("index.html"), scenarios, journal, TITLE, info)
 }
