@@ -3,7 +3,8 @@
 # consumer), openssl (an independent implementation the signature interop test signs and
 # verifies with), python-jsonschema with PyYAML (an independent validator for the
 # official-spec agreement test), and junitparser and junit2html (JUnit readers that
-# ci/read_junit.py reads every JUnit file of the tests with). Safe to run again.
+# ci/read_junit.py reads every JUnit file of the tests with), and headless Chromium with
+# playwright-core for the HTML report. Safe to run again.
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 missing=()
@@ -18,6 +19,17 @@ fi
 if ! python3 -c 'import jsonschema, yaml, referencing, junitparser, junit2htmlreport' >/dev/null 2>&1; then
   python3 -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 fi
+# Headless Chromium and its driver for the HTML report test (tests/html.rs): Debian's chromium,
+# driven by playwright-core (pinned in ci/package.json) through ci/html_check.mjs.
+browser=()
+command -v chromium >/dev/null 2>&1 || browser+=(chromium)
+command -v node >/dev/null 2>&1 || browser+=(nodejs npm)
+if [ "${#browser[@]}" -gt 0 ]; then
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq "${browser[@]}" >/dev/null
+fi
+[ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund --silent)
 if [ ! -d "$here/cucumber-reader/node_modules/multiple-cucumber-html-reporter" ]; then
   npm ci --prefix "$here/cucumber-reader" --no-audit --no-fund --silent
 fi

@@ -155,10 +155,16 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
         html.contains("37 scenarios: 33 passed, 4 failed, 0 errors."),
         "{html}"
     );
-    assert_eq!(html.matches("<h2 id=").count(), 37);
+    assert_eq!(html.matches("<section class=\"scenario\"").count(), 37);
     assert!(html.contains("expected: [MSApp] proposes a MSA counterparty"));
-    assert!(html.contains("&quot;interfaceID&quot;: &quot;IF-031&quot;"));
-    assert!(!html.contains("<script"));
+    // Bodies are JSON blocks, turned into text only when asked.
+    assert!(html.contains("\\\"interfaceID\\\": \\\"IF-031\\\""));
+    assert_eq!(
+        html.matches("<script>").count(),
+        1,
+        "one script, the page's own"
+    );
+    assert!(!html.contains("<script src"));
     cucumber_json_is_what_its_readers_expect(&dir.path().join("cucumber.json"), &read.messages);
     for file in [
         "junit.xml",

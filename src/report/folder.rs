@@ -24,5 +24,5 @@ pub fn write_folder(
     std::fs::write(dir.join("results.json"), json)?;
     journal.write_ndjson(&dir.join("journal.ndjson"))?;
     super::cucumber::write(&dir.join("cucumber.json"), scenarios, journal)?;
-    super::html::write(&dir.join("index.html"), scenarios, journal, TITLE)
+    super::html::write(&dir.join("index.html"), scenarios, journal, TITLE, info)
 }

@@ -1,14 +1,74 @@
-//! `index.html`: a page an assessor can read without tools: the totals, then every scenario
-//! with its status, its failure and its message sequence, each message's body a click away.
-//! It is one self-contained file (no scripts, no external styles).
+//! `index.html`: the page an assessor reads. One self-contained file (no network, no
+//! framework, a few lines of plain JavaScript), in this order:
+//!
+//! - the run: date, tool version, pack, participant, environment, exit code;
+//! - the failures, each with the one-line reason `junit.xml` gives ([`super::junit::reason`]);
+//! - a filter: all, failed, warnings (a verdict that is not ok in a scenario that passed), tag;
+//! - every scenario: its steps (status as words, not colour only), its message sequence chart
+//!   (inline SVG: a lane per party, an arrow per message with its verdicts and latency) and
+//!   its messages with every verdict.
+//!
+//! Headers, bodies and answers are the bulk of a report, so they are not markup: each
+//! message's are a JSON block (`<script type="application/json">`) that the page turns into
+//! text only when asked. Failed scenarios' come first, then those with warnings, then the rest,
+//! while what the overview leaves of [`PAGE_BUDGET`] lasts; a message left out says where it
+//! is in `journal.ndjson`. So the page stays under 2 MB at 500 scenarios while a small run
+//! shows everything. (Files beside the page fetched on click would not open from a disk:
+//! browsers refuse `fetch` of `file:` addresses, and `report bundle` takes four files.)
+//!
+//! Everything from the system under test is escaped: markup by [`esc`], and characters that a
+//! page would hide (ESC, NUL, bell) are shown as `\u001b`, here and in the JSON blocks.
 
+use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::Path;
+use std::sync::Arc;
 
+use super::results::{RunInfo, Totals};
 use super::{ScenarioResult, Status};
-use crate::journal::{Body, Journal};
+use crate::journal::{Body, Direction, Entry, Journal};
 
-/// Escapes text for HTML.
+/// The size the page keeps under: what the overview leaves of it goes to message details.
+pub const PAGE_BUDGET: usize = 1800 * 1024;
+/// The markup an embedded message's details add beside their JSON (a button, a box, the
+/// script element), less the note that replaces them when they are left out.
+const EMBED_OVERHEAD: usize = 120;
+/// The most bytes of one body or answer the page embeds.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+const LANE_GAP: usize = 190;
+const ROW: usize = 24;
+
+/// Whether a page would hide `c` or act on it.
+fn hidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}'
+        | '\u{b}'
+        | '\u{c}'
+        | '\u{e}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}'
+        | '\u{fffe}'
+        | '\u{ffff}')
+}
+
+/// `s` with hidden characters written as `\u001b`.
+fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML, showing hidden characters.
 fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -18,6 +78,9 @@ fn esc(s: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&#39;"),
+            c if hidden(c) => {
+                let _ = write!(out, "\\u{:04x}", u32::from(c));
+            }
             c => out.push(c),
         }
     }
@@ -25,87 +88,16 @@ fn esc(s: &str) -> String {
 }
 
 fn body_text(b: &Body) -> String {
-    match b {
+    let text = match b {
         Body::Json(v) => serde_json::to_string_pretty(v).unwrap_or_default(),
         Body::Text(t) => t.clone(),
-        Body::Empty => String::new(),
-    }
-}
-
-/// Writes the page.
-pub fn write(
-    path: &Path,
-    scenarios: &[ScenarioResult],
-    journal: &Journal,
-    title: &str,
-) -> std::io::Result<()> {
-    let totals = super::results::Totals::of(scenarios);
-    let mut h = String::new();
-    let _ = write!(
-        h,
-        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>{}</title>\n<style>\
-         body{{font-family:sans-serif;margin:2em;}} table{{border-collapse:collapse;}} td,th{{padding:.2em .6em;border-bottom:1px solid #ddd;text-align:left;}}\
-         .passed{{color:#176317;}} .failed,.error{{color:#a01010;}} pre{{background:#f6f6f6;padding:.5em;overflow-x:auto;}}</style></head><body>\n\
-         <h1>{}</h1>\n<p>{} scenarios: {} passed, {} failed, {} errors.</p>\n<table><tr><th>id</th><th>scenario</th><th>feature</th><th>status</th><th>time</th></tr>\n",
-        esc(title),
-        esc(title),
-        totals.scenarios,
-        totals.passed,
-        totals.failed,
-        totals.errors
-    );
-    for (i, s) in scenarios.iter().enumerate() {
-        let status = status_word(s.status);
-        let _ = writeln!(
-            h,
-            "<tr><td><a href=\"#s{i}\">{}</a></td><td>{}</td><td>{}</td><td class=\"{status}\">{status}</td><td>{} ms</td></tr>",
-            esc(s.qt_id().unwrap_or("")),
-            esc(&s.name),
-            esc(&format!("{}:{}", s.feature_path, s.line)),
-            s.duration.as_millis()
-        );
-    }
-    h.push_str("</table>\n");
-    for (i, s) in scenarios.iter().enumerate() {
-        let status = status_word(s.status);
-        let _ = writeln!(
-            h,
-            "<h2 id=\"s{i}\">{} {} <span class=\"{status}\">{status}</span></h2>\n<p>{}</p>",
-            esc(s.qt_id().unwrap_or("")),
-            esc(&s.name),
-            esc(&format!("{} — {}:{}", s.feature, s.feature_path, s.line))
-        );
-        h.push_str("<ol>\n");
-        for step in &s.steps {
-            let _ = writeln!(
-                h,
-                "<li class=\"{}\">{}{}</li>",
-                status_word(step.status),
-                esc(&step.keyword),
-                esc(&step.text)
-            );
-        }
-        h.push_str("</ol>\n");
-        if let Some(f) = &s.failure {
-            let _ = writeln!(h, "<pre class=\"failed\">{}</pre>", esc(f));
-        }
-        h.push_str("<h3>Message sequence</h3>\n");
-        let entries = journal.of_scenario(&s.key);
-        if entries.is_empty() {
-            h.push_str("<p>Nothing was exchanged.</p>\n");
-        }
-        for e in entries {
-            let _ = writeln!(
-                h,
-                "<details><summary>{}</summary><p>sent:</p><pre>{}</pre><p>answer:</p><pre>{}</pre></details>",
-                esc(&e.summary()),
-                esc(&body_text(&e.body)),
-                esc(&body_text(&e.response))
-            );
-        }
-    }
-    h.push_str("</body></html>\n");
-    std::fs::write(path, h)
+        Body::Empty => return "(empty)".to_owned(),
+    };
+    visible(&super::xml::cut(
+        &text,
+        MAX_BODY_BYTES,
+        " (journal.ndjson has it whole)",
+    ))
 }
 
 fn status_word(s: Status) -> &'static str {
@@ -116,15 +108,547 @@ fn status_word(s: Status) -> &'static str {
     }
 }
 
+fn step_mark(s: Status) -> &'static str {
+    match s {
+        Status::Passed => "✓ passed",
+        Status::Failed => "✗ failed",
+        Status::Error => "! error",
+        Status::Running => "… unfinished",
+        Status::NotRun => "– not run",
+    }
+}
+
+/// A scenario's tags as the filter offers them (QT ids, S1..S7; not the `@catches:` ones).
+fn filter_tags(s: &ScenarioResult) -> Vec<&str> {
+    s.tags
+        .iter()
+        .map(|t| t.trim_start_matches('@'))
+        .filter(|t| !t.starts_with("catches:"))
+        .collect()
+}
+
+/// How many verdicts are not ok in a scenario that passed.
+fn warnings(s: &ScenarioResult, entries: &[Arc<Entry>]) -> usize {
+    if s.status != Status::Passed {
+        return 0;
+    }
+    entries
+        .iter()
+        .map(|e| e.verdicts.iter().filter(|v| !v.ok).count())
+        .sum()
+}
+
+/// The colour class of a message: `bad` when a verdict is not ok, `warn` when the answer is
+/// not 2xx or nothing arrived, `ok` otherwise.
+fn tone(e: &Entry) -> &'static str {
+    if !e.clean() {
+        "bad"
+    } else if e.direction == Direction::Note || e.status.is_some_and(|s| (200..300).contains(&s)) {
+        "ok"
+    } else {
+        "warn"
+    }
+}
+
+fn tone_mark(tone: &str) -> &'static str {
+    match tone {
+        "bad" => "✗",
+        "warn" => "!",
+        _ => "✓",
+    }
+}
+
+/// The lanes of a chart: the parties that submitted, the DIP, then the parties it delivered to.
+fn lanes(entries: &[Arc<Entry>]) -> Vec<String> {
+    let mut left: Vec<String> = Vec::new();
+    let mut right: Vec<String> = Vec::new();
+    for e in entries {
+        match e.direction {
+            Direction::Ingress => {
+                let from = e.from.clone().unwrap_or_else(|| "?".to_owned());
+                if !left.contains(&from) {
+                    left.push(from);
+                }
+            }
+            Direction::Egress => {
+                for to in &e.to {
+                    if !left.contains(to) && !right.contains(to) {
+                        right.push(to.clone());
+                    }
+                }
+            }
+            Direction::Note => {}
+        }
+    }
+    right.retain(|r| !left.contains(r));
+    left.push("DIP".to_owned());
+    left.extend(right);
+    left
+}
+
+/// The arrow of one message: its label, and the lanes it goes from and to.
+fn arrow(e: &Entry, lanes: &[String]) -> (String, usize, usize) {
+    let dip = lanes.iter().position(|l| l == "DIP").unwrap_or(0);
+    let lane = |label: &str| lanes.iter().position(|l| l == label).unwrap_or(dip);
+    let (from, to) = match e.direction {
+        Direction::Ingress => (lane(e.from.as_deref().unwrap_or("?")), dip),
+        Direction::Egress => (dip, e.to.first().map_or(dip, |t| lane(t))),
+        Direction::Note => (dip, dip),
+    };
+    let mut label = format!("#{} ", e.seq);
+    if e.direction == Direction::Note {
+        label.push_str("note ");
+    }
+    if let Some(i) = &e.interface {
+        let _ = write!(label, "{i} ");
+    }
+    if let Some(ev) = &e.event {
+        let _ = write!(label, "{ev} ");
+    }
+    if let Some(st) = e.status {
+        let _ = write!(label, "→{st} ");
+    } else if !e.outcome.is_empty() {
+        let _ = write!(label, "{} ", e.outcome);
+    }
+    if let Some(l) = e.latency_ms {
+        let _ = write!(label, "{l}ms ");
+    }
+    label.push_str(tone_mark(tone(e)));
+    (label, from, to)
+}
+
+/// The message sequence chart: inline SVG, lanes by party, one arrow per message.
+fn chart(h: &mut String, entries: &[Arc<Entry>]) {
+    let lanes = lanes(entries);
+    let width = LANE_GAP * lanes.len();
+    let height = ROW * (entries.len() + 1) + 8;
+    let x = |lane: usize| LANE_GAP / 2 + lane * LANE_GAP;
+    let _ = write!(
+        h,
+        "<svg class=\"msc\" role=\"img\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"><title>Message sequence: {}</title>",
+        esc(&lanes.join(", "))
+    );
+    for (i, l) in lanes.iter().enumerate() {
+        let _ = write!(
+            h,
+            "<text class=\"lane\" x=\"{}\" y=\"14\">{}</text><line class=\"lane\" x1=\"{0}\" y1=\"20\" x2=\"{0}\" y2=\"{height}\"/>",
+            x(i),
+            esc(l)
+        );
+    }
+    for (row, e) in entries.iter().enumerate() {
+        let (label, from, to) = arrow(e, &lanes);
+        let y = ROW * (row + 1) + 16;
+        let class = tone(e);
+        let (x1, x2) = (x(from), x(to));
+        if x1 == x2 {
+            let _ = write!(
+                h,
+                "<g class=\"{class}\"><circle cx=\"{x1}\" cy=\"{y}\" r=\"4\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+                x1 + 8,
+                y + 4,
+                esc(&label)
+            );
+        } else {
+            let _ = write!(
+                h,
+                "<g class=\"{class}\"><line x1=\"{x1}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" marker-end=\"url(#ah)\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
+                x1.midpoint(x2),
+                y - 4,
+                esc(&label)
+            );
+        }
+    }
+    h.push_str("</svg>\n");
+}
+
+/// One message's headers, body, answer and verdicts, as the JSON block the page reads.
+fn details(e: &Entry) -> String {
+    let mut headers = String::new();
+    for (k, v) in &e.headers {
+        let _ = writeln!(headers, "{}: {}", visible(k), visible(v));
+    }
+    let mut verdicts = String::new();
+    for v in &e.verdicts {
+        let _ = writeln!(
+            verdicts,
+            "{} {}: {}",
+            if v.ok { "✓ ok" } else { "✗ not ok" },
+            visible(&v.check),
+            visible(&v.detail)
+        );
+    }
+    let json = serde_json::json!({
+        "url": visible(&e.url),
+        "headers": headers,
+        "body": body_text(&e.body),
+        "answer": body_text(&e.response),
+        "verdicts": verdicts,
+    });
+    // `<` only occurs inside JSON strings, where `\u003c` means the same and cannot end the
+    // script element.
+    json.to_string().replace('<', "\\u003c")
+}
+
+fn run_header(h: &mut String, info: &RunInfo, totals: Totals) {
+    let pack = if info.selection.packs.is_empty() {
+        info.selection.features.join(", ")
+    } else {
+        info.selection.packs.join(", ")
+    };
+    let p = &info.participant;
+    let mut participant = format!("{} {} (MPID {})", p.role, p.dip_id, p.mpid);
+    if p.reference {
+        participant.push_str(", the built-in reference participant");
+        if !p.faults.is_empty() {
+            let _ = write!(participant, " with faults {}", p.faults.join(", "));
+        }
+    }
+    let exit = match info.exit_code {
+        0 => "0: every selected scenario passed",
+        1 if info.interrupted => "1: the run was interrupted",
+        1 => "1: at least one scenario failed",
+        _ => "2: the run could not start",
+    };
+    let mut selection = String::new();
+    if let Some(t) = &info.selection.tags {
+        let _ = write!(selection, "tags {t}; ");
+    }
+    if let Some(s) = info.selection.shard {
+        let _ = write!(selection, "shard {}/{}; ", s.index, s.total);
+    }
+    let _ = write!(selection, "{} scenarios selected", info.selection.selected);
+    h.push_str("<dl id=\"run\">");
+    for (term, value) in [
+        ("Date", info.started.clone()),
+        ("Duration", format!("{:.1} s", info.duration.as_secs_f64())),
+        ("Tool", format!("mhhs-qual {}", env!("CARGO_PKG_VERSION"))),
+        ("Pack", pack),
+        ("Selection", selection),
+        ("Participant", participant),
+        ("Environment", info.environment.clone()),
+        ("Exit code", exit.to_owned()),
+        (
+            "Configuration",
+            "no digest recorded: the environment and participant above are the configuration \
+             this page shows"
+                .to_owned(),
+        ),
+    ] {
+        let _ = write!(h, "<dt>{term}</dt><dd>{}</dd>", esc(&value));
+    }
+    let _ = writeln!(
+        h,
+        "</dl>\n<p id=\"totals\">{} scenarios: {} passed, {} failed, {} errors.</p>",
+        totals.scenarios, totals.passed, totals.failed, totals.errors
+    );
+}
+
+fn scenario_title(s: &ScenarioResult) -> String {
+    super::junit::testcase_name(s)
+}
+
+const STYLE: &str = "body{font-family:sans-serif;margin:1.5em;color:#222}\
+dl#run{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-weight:bold}dd{margin:0}\
+.passed,.ok{color:#176317}.failed,.error,.bad{color:#a01010}.warn{color:#8a5a00}\
+.st{display:inline-block;min-width:7em;font-weight:bold}\
+#failures li{margin:.3em 0}.reason{font-family:monospace;white-space:pre-wrap}\
+nav#filter{position:sticky;top:0;background:#fff;padding:.5em 0;border-bottom:1px solid #ccc}\
+section.scenario{border-top:1px solid #ddd;margin-top:1em}\
+pre{background:#f6f6f6;padding:.5em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}\
+svg.msc{display:block;margin:.5em 0;font-size:11px}svg.msc text{text-anchor:middle;fill:currentColor}\
+svg.msc text.lane{font-weight:bold}svg.msc line.lane{stroke:#999;stroke-dasharray:3 3}\
+svg.msc g line{stroke:currentColor;stroke-width:1.5}svg.msc g circle{fill:currentColor}\
+svg.msc g.ok text,svg.msc g.ok circle{fill:#176317}svg.msc g.bad text,svg.msc g.bad circle{fill:#a01010}\
+svg.msc g.warn text,svg.msc g.warn circle{fill:#8a5a00}\
+svg.msc g.ok{color:#176317}svg.msc g.bad{color:#a01010}svg.msc g.warn{color:#8a5a00}\
+.msgs li{margin:.3em 0}.v{font-size:90%;margin-right:.6em}";
+
+const SCRIPT: &str = r"(function(){
+var secs=[].slice.call(document.querySelectorAll('section.scenario'));
+var tag=document.getElementById('tag'),shown=document.getElementById('shown');
+function apply(){
+var f=document.querySelector('input[name=f]:checked').value,t=tag.value,n=0;
+secs.forEach(function(s){
+var ok=(f==='all'||(f==='failed'&&s.dataset.status!=='passed')||(f==='warnings'&&s.dataset.warn!=='0'))&&(t===''||s.dataset.tags.split(' ').indexOf(t)>=0);
+s.hidden=!ok;if(ok)n++;});
+shown.textContent=n+' of '+secs.length+' scenarios shown';}
+document.getElementById('filter').addEventListener('change',apply);
+document.addEventListener('click',function(e){
+var b=e.target.closest('button[data-m]');if(!b)return;
+var box=b.nextElementSibling;
+if(box.childNodes.length){box.hidden=!box.hidden;return;}
+var d=JSON.parse(document.getElementById('m'+b.dataset.m).textContent);
+[['URL','url'],['Headers','headers'],['Body','body'],['Answer','answer'],['Verdicts','verdicts']].forEach(function(p){
+var h=document.createElement('h5');h.textContent=p[0];box.appendChild(h);
+var pre=document.createElement('pre');pre.textContent=d[p[1]];box.appendChild(pre);});});
+apply();})();";
+
+/// Writes the page.
+pub fn write(
+    path: &Path,
+    scenarios: &[ScenarioResult],
+    journal: &Journal,
+    title: &str,
+    info: &RunInfo,
+) -> std::io::Result<()> {
+    std::fs::write(path, page(scenarios, journal, title, info))
+}
+
+/// The page.
+pub fn page(
+    scenarios: &[ScenarioResult],
+    journal: &Journal,
+    title: &str,
+    info: &RunInfo,
+) -> String {
+    let entries: Vec<Vec<Arc<Entry>>> = scenarios
+        .iter()
+        .map(|s| journal.of_scenario(&s.key))
+        .collect();
+    let warns: Vec<usize> = scenarios
+        .iter()
+        .zip(&entries)
+        .map(|(s, e)| warnings(s, e))
+        .collect();
+
+    let parts = Parts {
+        scenarios,
+        entries: &entries,
+        warns: &warns,
+        title,
+        info,
+    };
+    // The page without any message details, to know what is left of the budget for them.
+    let bare = render(&parts, &vec![None; scenarios.len()]).len();
+    let mut budget = PAGE_BUDGET.saturating_sub(bare);
+
+    // Which scenarios' message details are embedded: failed first, then warnings, then the
+    // rest, while the budget lasts.
+    let mut order: Vec<usize> = (0..scenarios.len()).collect();
+    order.sort_by_key(|&i| match scenarios[i].status {
+        Status::Passed if warns[i] > 0 => 1,
+        Status::Passed => 2,
+        _ => 0,
+    });
+    let mut embedded: Vec<Option<Vec<String>>> = vec![None; scenarios.len()];
+    for i in order {
+        let blocks: Vec<String> = entries[i].iter().map(|e| details(e)).collect();
+        let size: usize = blocks.iter().map(|b| b.len() + EMBED_OVERHEAD).sum();
+        if size > budget {
+            continue;
+        }
+        budget -= size;
+        embedded[i] = Some(blocks);
+    }
+    render(&parts, &embedded)
+}
+
+/// What a page is written from.
+struct Parts<'a> {
+    scenarios: &'a [ScenarioResult],
+    entries: &'a [Vec<Arc<Entry>>],
+    warns: &'a [usize],
+    title: &'a str,
+    info: &'a RunInfo,
+}
+
+/// The page, with the message details of the scenarios given in `embedded`.
+fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
+    let Parts {
+        scenarios,
+        entries,
+        warns,
+        title,
+        info,
+    } = *parts;
+    let totals = Totals::of(scenarios);
+    let mut h = String::with_capacity(256 * 1024);
+    let _ = write!(
+        h,
+        "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
+         <meta name=\"viewport\" content=\"width=device-width\"><title>{}</title>\n<style>{STYLE}</style></head><body>\n\
+         <svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs><marker id=\"ah\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"context-stroke\"/></marker></defs></svg>\n\
+         <h1>{}</h1>\n",
+        esc(title),
+        esc(title)
+    );
+    run_header(&mut h, info, totals);
+
+    let failed: Vec<usize> = (0..scenarios.len())
+        .filter(|&i| scenarios[i].status != Status::Passed)
+        .collect();
+    let _ = writeln!(
+        h,
+        "<section id=\"failures\"><h2>Failures ({})</h2>",
+        failed.len()
+    );
+    if failed.is_empty() {
+        h.push_str("<p>No scenario failed.</p>\n");
+    } else {
+        h.push_str("<ol>\n");
+        for &i in &failed {
+            let s = &scenarios[i];
+            let _ = writeln!(
+                h,
+                "<li data-s=\"s{i}\"><a href=\"#s{i}\">{}</a> <span class=\"st {}\">{}</span> <span class=\"reason\">{}</span></li>",
+                esc(&scenario_title(s)),
+                status_word(s.status),
+                step_mark(s.status),
+                esc(&super::junit::reason(s))
+            );
+        }
+        h.push_str("</ol>\n");
+    }
+    h.push_str("</section>\n");
+
+    let tags: BTreeSet<&str> = scenarios.iter().flat_map(filter_tags).collect();
+    let with_warnings = warns.iter().filter(|&&w| w > 0).count();
+    let _ = write!(
+        h,
+        "<nav id=\"filter\"><b>Show:</b> \
+         <label><input type=\"radio\" name=\"f\" value=\"all\" checked> all ({})</label> \
+         <label><input type=\"radio\" name=\"f\" value=\"failed\"> failed ({})</label> \
+         <label><input type=\"radio\" name=\"f\" value=\"warnings\"> warnings ({with_warnings})</label> \
+         <label>tag <select id=\"tag\"><option value=\"\">any</option>",
+        scenarios.len(),
+        failed.len()
+    );
+    for t in &tags {
+        let _ = write!(h, "<option>{}</option>", esc(t));
+    }
+    h.push_str("</select></label> <span id=\"shown\"></span></nav>\n");
+
+    for (i, s) in scenarios.iter().enumerate() {
+        let status = status_word(s.status);
+        let _ = write!(
+            h,
+            "<section class=\"scenario\" id=\"s{i}\" data-status=\"{status}\" data-warn=\"{}\" data-tags=\"{}\">\
+             <h3>{} <span class=\"st {status}\">{}</span>",
+            warns[i],
+            esc(&filter_tags(s).join(" ")),
+            esc(&scenario_title(s)),
+            step_mark(s.status)
+        );
+        if warns[i] > 0 {
+            let _ = write!(h, " <span class=\"warn\">! {} warnings</span>", warns[i]);
+        }
+        let _ = write!(
+            h,
+            "</h3><p>{} — {}:{}, {} ms",
+            esc(&s.feature),
+            esc(&s.feature_path),
+            s.line,
+            s.duration.as_millis()
+        );
+        if s.retries > 0 {
+            let _ = write!(h, ", {} retries", s.retries);
+        }
+        h.push_str("</p>\n");
+        if s.status != Status::Passed {
+            let _ = write!(
+                h,
+                "<p class=\"reason {status}\">{}</p>",
+                esc(&super::junit::reason(s))
+            );
+            if let Some(f) = &s.failure {
+                let _ = write!(
+                    h,
+                    "<details><summary>Whole failure</summary><pre>{}</pre></details>",
+                    esc(&super::xml::cut(
+                        f,
+                        MAX_BODY_BYTES,
+                        " (junit.xml has it whole)"
+                    ))
+                );
+            }
+        }
+        h.push_str("<ol class=\"steps\">");
+        for step in &s.steps {
+            let _ = write!(
+                h,
+                "<li><span class=\"st {}\">{}</span> {}{}</li>",
+                status_word(step.status),
+                step_mark(step.status),
+                esc(&step.keyword),
+                esc(&step.text)
+            );
+        }
+        h.push_str("</ol>\n");
+        let es = &entries[i];
+        if es.is_empty() {
+            h.push_str("<p>Nothing was exchanged.</p>\n");
+        } else {
+            chart(&mut h, es);
+            h.push_str("<ol class=\"msgs\">");
+            for (n, e) in es.iter().enumerate() {
+                let t = tone(e);
+                let _ = write!(
+                    h,
+                    "<li class=\"{t}\"><span class=\"st\">{} {}</span> {}<br>",
+                    tone_mark(t),
+                    match t {
+                        "bad" => "not ok",
+                        "warn" => "answered",
+                        _ => "ok",
+                    },
+                    esc(e.summary().lines().next().unwrap_or_default())
+                );
+                let ok: Vec<String> = e
+                    .verdicts
+                    .iter()
+                    .filter(|v| v.ok)
+                    .map(|v| esc(&v.check))
+                    .collect();
+                if !ok.is_empty() {
+                    let _ = write!(h, "<span class=\"v ok\">✓ {}</span>", ok.join(", "));
+                }
+                for v in e.verdicts.iter().filter(|v| !v.ok) {
+                    let _ = write!(
+                        h,
+                        "<span class=\"v bad\">✗ {}: {}</span>",
+                        esc(&v.check),
+                        esc(&v.detail)
+                    );
+                }
+                match &embedded[i] {
+                    Some(blocks) => {
+                        let _ = write!(
+                            h,
+                            "<button type=\"button\" data-m=\"{}\">details</button><div class=\"box\"></div>\
+                             <script type=\"application/json\" id=\"m{0}\">{}</script>",
+                            e.seq, blocks[n]
+                        );
+                    }
+                    None => {
+                        let _ = write!(
+                            h,
+                            " <i>headers, body and answer: journal.ndjson, entry {}</i>",
+                            e.seq
+                        );
+                    }
+                }
+                h.push_str("</li>");
+            }
+            h.push_str("</ol>\n");
+        }
+        h.push_str("</section>\n");
+    }
+    let _ = write!(h, "<script>{SCRIPT}</script>\n</body></html>\n");
+    h
+}
+
 #[cfg(test)]
 mod tests {
-    use super::esc;
+    use super::{esc, visible};
 
     #[test]
-    fn markup_is_escaped() {
+    fn markup_is_escaped_and_hidden_characters_shown() {
         assert_eq!(
             esc("<a href=\"x\">&'"),
             "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
         );
+        assert_eq!(esc("a\u{1b}[31mb\u{0}"), "a\\u001b[31mb\\u0000");
+        assert_eq!(visible("x\u{202e}y\tz"), "x\\u202ey\tz");
     }
 }

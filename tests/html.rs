@@ -1,0 +1,320 @@
+//! `index.html` as an assessor uses it: under 2 MB at 500 scenarios with text from the system
+//! under test escaped, and, in headless Chromium (`ci/html_check.mjs`), free of console errors,
+//! its failures first with their reasons, and its "failed" filter showing exactly those.
+
+#![expect(
+    clippy::print_stdout,
+    reason = "the tests report sizes, times and paths"
+)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use mhhs_qual::journal::{Body, Direction, Entry, Journal, Verdict};
+use mhhs_qual::report::results::{Participant, RunInfo, Selection};
+use mhhs_qual::report::{ScenarioResult, Status, StepResult, TITLE, html};
+use mhhs_qual::runner::{RunOptions, run};
+use serde_json::json;
+
+fn info() -> RunInfo {
+    RunInfo {
+        started: "2026-01-01T00:00:00Z".into(),
+        duration: Duration::from_secs(600),
+        environment: "sandbox".into(),
+        selection: Selection {
+            packs: vec!["supplier".into()],
+            selected: 500,
+            ..Selection::default()
+        },
+        participant: Participant {
+            role: "SUP".into(),
+            dip_id: "2300000001".into(),
+            mpid: "SUPA".into(),
+            reference: false,
+            faults: Vec::new(),
+        },
+        exit_code: 1,
+        interrupted: false,
+    }
+}
+
+fn step(keyword: &str, text: &str, status: Status, message: Option<String>) -> StepResult {
+    StepResult {
+        keyword: keyword.into(),
+        text: text.into(),
+        line: 10,
+        status,
+        message,
+        duration_ns: 1_000_000,
+    }
+}
+
+/// 500 scenarios of four messages each (a submission, its delivery, the answer's delivery
+/// back and a note), one in ten failing, one in ten passing with a warning; the system answers
+/// with markup and control characters.
+fn synthetic(journal: &Journal) -> Vec<ScenarioResult> {
+    let mut out = Vec::new();
+    for i in 0..500 {
+        let key = format!("features/qualification/supplier/s{}.feature:{i}", i % 7);
+        let failed = i % 10 == 3;
+        let warned = i % 10 == 5;
+        let mpan = format!("20000565{i:05}");
+        let payload = json!([{
+            "CommonBlock": {
+                "S0": {"interfaceID": "IF-031", "schemaVersion": "1.0.0"},
+                "S1": {"senderDIPID": "2300000001", "senderRoleID": "SUP", "environmentTag": "sandbox"},
+                "S2": {"eventCode": "MSApp", "sourceReference": format!("S-IF-031-2300000001-SUP-{i:010}")},
+                "A0": {"primaryRecipients": ["2200000001"]},
+            },
+            "CustomBlock": {"mpan": mpan, "padding": "x".repeat(1500),
+                            "answer": "<script>alert(1)</script>\u{1b}[31m"},
+        }]);
+        for (n, (direction, from, to, interface)) in [
+            (
+                Direction::Ingress,
+                "SUP 2300000001",
+                "REGS 2200000001",
+                "IF-031",
+            ),
+            (
+                Direction::Egress,
+                "SUP 2300000001",
+                "REGS 2200000001",
+                "IF-031",
+            ),
+            (
+                Direction::Egress,
+                "REGS 2200000001",
+                "SUP 2300000001",
+                "IF-032",
+            ),
+            (Direction::Note, "DIP", "SUP 2300000001", "IF-032"),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            let mut e = Entry::new(direction, "/dip-channel/IF-031").with_headers([
+                ("X-API-Key", "secret"),
+                ("Content-Type", "application/json"),
+                (
+                    "X-DIP-Signature",
+                    "c2lnbmF0dXJlIG9mIHRoZSBtZXNzYWdlIGJvZHk=",
+                ),
+            ]);
+            e.scenario = Some(key.clone());
+            e.from = Some(from.into());
+            e.to = vec![to.into()];
+            e.interface = Some(interface.into());
+            e.event = Some("[MSApp]".into());
+            e.mpan = Some(mpan.clone());
+            e.body = Body::Json(payload.clone());
+            e.status = Some(if failed && n == 2 { 400 } else { 201 });
+            e.response = Body::Text(
+                "{\"code\":\"RCP0000\",\"detail\":\"</script><b>bold\u{7}</b>\"}".into(),
+            );
+            e.latency_ms = Some(12);
+            e.outcome = "accepted".into();
+            for check in ["schema", "l1", "rule:MSApp-01", "signature"] {
+                let ok = !((failed && n == 2 && check == "schema")
+                    || (warned && n == 0 && check == "l1"));
+                e.verdicts.push(Verdict {
+                    check: check.into(),
+                    ok,
+                    detail: if ok {
+                        "valid".into()
+                    } else {
+                        "/CommonBlock/S1: <b>not</b> as expected \u{1b}".into()
+                    },
+                });
+            }
+            journal.record(e);
+        }
+        let message = failed.then(|| {
+            "expected: 201 with RCP0000\narrived instead: 400 <b>MSG1001</b>\u{1b}\njournal:\n    #1".to_owned()
+        });
+        let status = if failed {
+            Status::Failed
+        } else {
+            Status::Passed
+        };
+        out.push(ScenarioResult {
+            key: key.clone(),
+            feature_path: key.split(':').next().unwrap().into(),
+            feature: "Appoint services on gain".into(),
+            name: format!("Scenario number {i} <i>appoints</i>"),
+            tags: vec![format!("@QT-SUP-{:03}", i % 60), format!("@S{}", i % 7 + 1)],
+            line: i,
+            status,
+            steps: vec![
+                step("Given ", "a smart MPAN", Status::Passed, None),
+                step("When ", "the supplier gains it", Status::Passed, None),
+                step(
+                    "Then ",
+                    "the system answers 201 with RCP0000",
+                    status,
+                    message.clone(),
+                ),
+            ],
+            duration: Duration::from_millis(250),
+            failure: message.map(|m| format!("step \"Then the system answers\" failed:\n{m}")),
+            retries: 0,
+            source: mhhs_qual::report::Source::default(),
+            step_started: None,
+            started: None,
+        });
+    }
+    out
+}
+
+#[test]
+fn five_hundred_scenarios_stay_under_two_megabytes() {
+    let dir = tempfile::tempdir().unwrap();
+    let journal = Journal::new();
+    let scenarios = synthetic(&journal);
+    let path = dir.path().join("index.html");
+    let start = Instant::now();
+    html::write(&path, &scenarios, &journal, TITLE, &info()).unwrap();
+    let took = start.elapsed();
+    let size = std::fs::metadata(&path).unwrap().len();
+    println!(
+        "index.html of 500 scenarios, 2000 messages: {size} bytes, written in {} ms",
+        took.as_millis()
+    );
+    assert!(size < 2 * 1024 * 1024, "{size} bytes");
+
+    let page = std::fs::read_to_string(&path).unwrap();
+    assert!(
+        !page.contains("<script>alert"),
+        "markup from the system is escaped"
+    );
+    assert!(
+        !page.contains("<b>bold") && !page.contains("<b>not"),
+        "markup is escaped"
+    );
+    assert!(
+        !page.contains("</script><b>"),
+        "nothing ends a JSON block early"
+    );
+    assert!(!page.contains('\u{1b}') && !page.contains('\u{7}'));
+    assert!(page.contains("\\u001b"), "control characters are shown");
+    assert!(!page.contains("secret"), "API keys stay redacted");
+    assert_eq!(page.matches("<section class=\"scenario\"").count(), 500);
+    assert_eq!(page.matches("data-status=\"failed\"").count(), 50);
+    assert_eq!(page.matches("data-warn=\"1\"").count(), 50);
+    let failures = page.find("id=\"failures\"").unwrap();
+    assert!(failures < page.find("class=\"scenario\"").unwrap());
+    assert!(page.contains(
+        "expected: 201 with RCP0000; arrived instead: 400 &lt;b&gt;MSG1001&lt;/b&gt;\\u001b"
+    ));
+    // Failed scenarios' messages are embedded before any passing scenario's; what does not
+    // fit is left to the journal.
+    let embedded = |i: usize| {
+        let at = page.find(&format!("id=\"s{i}\"")).unwrap();
+        let end = page[at..].find("</section>").unwrap() + at;
+        page[at..end].matches("type=\"application/json\"").count() == 4
+    };
+    let failed_in = (0..500).filter(|&i| i % 10 == 3 && embedded(i)).count();
+    let passed_in = (0..500).filter(|&i| i % 10 != 3 && embedded(i)).count();
+    println!("messages embedded for {failed_in} failed and {passed_in} passing scenarios");
+    assert!(failed_in > 0);
+    assert!(passed_in == 0 || failed_in == 50, "{failed_in} {passed_in}");
+    assert!(page.contains("journal.ndjson, entry "));
+}
+
+/// The page in headless Chromium, or why it cannot be opened here.
+fn browser() -> Result<(PathBuf, PathBuf), String> {
+    let ci = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci");
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
+    if !chromium.exists() {
+        return Err(format!("no Chromium at {}", chromium.display()));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Err("no node".into());
+    }
+    if !ci.join("node_modules/playwright-core").exists() {
+        return Err("playwright-core is not installed in ci/ (run ci/setup.sh)".into());
+    }
+    Ok((ci.join("html_check.mjs"), chromium))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_in_chromium_lists_failures_first_and_filters_them() {
+    let (script, chromium) = match browser() {
+        Ok(found) => found,
+        Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
+            panic!("CI needs headless Chromium for the HTML report: {why}")
+        }
+        Err(why) => {
+            println!("skipped: the HTML report's browser test: {why} (ci/setup.sh installs it)");
+            return;
+        }
+    };
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("html-report");
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let outcome = run(RunOptions {
+        pack: Some("supplier".into()),
+        report_dir: dir.clone(),
+        faults: vec!["smart-services-only".into()],
+        ..RunOptions::default()
+    })
+    .await
+    .unwrap();
+    assert_eq!(outcome.exit, 1);
+    let page = dir.join("index.html");
+    let shot = dir.join("index.png");
+    let out = Command::new("node")
+        .arg(&script)
+        .arg(&page)
+        .arg(&shot)
+        .env("CHROMIUM", &chromium)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let seen: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    println!("screenshot: {}", shot.display());
+    assert!(shot.exists());
+
+    assert_eq!(seen["errors"], json!([]), "{seen}");
+    assert_eq!(
+        seen["requests"],
+        json!([]),
+        "the page asks the network for nothing"
+    );
+    assert_eq!(seen["first"], "failures", "{seen}");
+    assert_eq!(seen["all"], 37, "{seen}");
+    let failures = seen["failures"].as_array().unwrap();
+    assert_eq!(failures.len(), 4, "{seen}");
+    for f in failures {
+        let reason = f["reason"].as_str().unwrap();
+        assert!(f["name"].as_str().unwrap().starts_with("QT-SUP-"), "{f}");
+        assert!(f["status"].as_str().unwrap().contains("failed"), "{f}");
+        assert!(reason.starts_with("step \"And the ["), "{reason}");
+        assert!(reason.contains(" failed: expected: ["), "{reason}");
+        assert!(reason.contains("; arrived instead: "), "{reason}");
+    }
+    let listed: Vec<&str> = failures.iter().map(|f| f["id"].as_str().unwrap()).collect();
+    let filtered: Vec<&str> = seen["failed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap())
+        .collect();
+    assert_eq!(
+        filtered, listed,
+        "the failed filter shows exactly the failures"
+    );
+    assert_eq!(seen["shown"], "4 of 37 scenarios shown");
+    let opened = seen["opened"].as_str().unwrap_or_default();
+    for part in ["Headers", "Body", "Answer", "Verdicts", "content-type"] {
+        assert!(opened.contains(part), "{part} in {opened}");
+    }
+    assert_eq!(seen["back"], 37);
+}
