@@ -473,7 +473,13 @@ fn an_external_supplier_over_mutual_tls_passes_the_pack_and_no_secret_reaches_an
     files.sort();
     assert_eq!(
         files,
-        ["index.html", "journal.ndjson", "junit.xml", "results.json"]
+        [
+            "cucumber.json",
+            "index.html",
+            "journal.ndjson",
+            "junit.xml",
+            "results.json"
+        ]
     );
     assert!(o.stderr.len() > 1000, "debug logging was on: {t}");
     for (name, bytes) in &outputs {
