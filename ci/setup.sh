@@ -11,6 +11,7 @@ missing=()
 command -v xmllint >/dev/null 2>&1 || missing+=(libxml2-utils)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 if [ "${#missing[@]}" -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
@@ -21,14 +22,6 @@ if ! python3 -c 'import jsonschema, yaml, referencing, junitparser, junit2htmlre
 fi
 # Headless Chromium and its driver for the HTML report test (tests/html.rs): Debian's chromium,
 # driven by playwright-core (pinned in ci/package.json) through ci/html_check.mjs.
-browser=()
-command -v chromium >/dev/null 2>&1 || browser+=(chromium)
-command -v node >/dev/null 2>&1 || browser+=(nodejs npm)
-if [ "${#browser[@]}" -gt 0 ]; then
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${browser[@]}" >/dev/null
-fi
 [ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund --silent)
 if [ ! -d "$here/cucumber-reader/node_modules/multiple-cucumber-html-reporter" ]; then
   npm ci --prefix "$here/cucumber-reader" --no-audit --no-fund --silent
