@@ -92,17 +92,7 @@ impl Session {
         event: &str,
         timeout: Duration,
     ) -> Result<Arc<Entry>, StepFailure> {
-        let mpan = self.subject()?.mpan.clone();
-        let expected = format!(
-            "the system submits {interface} {event} for MPAN {mpan}, accepted by the DIP, within {}",
-            humantime::format_duration(timeout)
-        );
-        self.await_focus(timeout, &expected, (Some(interface), Some(event)), |e| {
-            e.status == Some(201)
-                && e.mpan.as_deref() == Some(&mpan)
-                && batch_has(e, interface, event)
-        })
-        .await
+        self.await_about_mpan(interface, event, timeout, true).await
     }
 
     /// Waits for the system to submit `interface`/`event` about the latest MPAN, whatever the
@@ -113,13 +103,41 @@ impl Session {
         event: &str,
         timeout: Duration,
     ) -> Result<Arc<Entry>, StepFailure> {
+        self.await_about_mpan(interface, event, timeout, false)
+            .await
+    }
+
+    /// A submission of `interface`/`event` about the latest MPAN within `timeout`: one the DIP
+    /// accepted when `accepted`, else one answered at all.
+    async fn await_about_mpan(
+        &mut self,
+        interface: &str,
+        event: &str,
+        timeout: Duration,
+        accepted: bool,
+    ) -> Result<Arc<Entry>, StepFailure> {
         let mpan = self.subject()?.mpan.clone();
         let expected = format!(
-            "the system submits {interface} {event} for MPAN {mpan} within {}",
+            "the system submits {interface} {event} for MPAN {mpan}{} within {}",
+            if accepted {
+                ", accepted by the DIP,"
+            } else {
+                ""
+            },
             humantime::format_duration(timeout)
         );
-        self.await_focus(timeout, &expected, (None, None), |e| {
-            e.status.is_some() && e.mpan.as_deref() == Some(&mpan) && batch_has(e, interface, event)
+        let refused = if accepted {
+            (Some(interface), Some(event))
+        } else {
+            (None, None)
+        };
+        self.await_focus(timeout, &expected, refused, |e| {
+            (if accepted {
+                e.status == Some(201)
+            } else {
+                e.status.is_some()
+            }) && e.mpan.as_deref() == Some(&mpan)
+                && batch_has(e, interface, event)
         })
         .await
     }
