@@ -179,26 +179,27 @@ pub(super) fn batch_has(e: &Entry, interface: &str, event: &str) -> bool {
         })
 }
 
+/// The object a JSON pointer's last segment is a member of, and that member's name.
+fn member<'a, 'p>(
+    payload: &'a mut Value,
+    pointer: &'p str,
+) -> Result<(&'a mut serde_json::Map<String, Value>, &'p str), StepFailure> {
+    let (parent, key) = split(pointer)?;
+    let target = payload
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .ok_or_else(|| StepFailure::setup(format!("the payload has no object at {parent}")))?;
+    Ok((target, key))
+}
+
 fn apply(payload: &mut Value, m: &Mutation) -> Result<(), StepFailure> {
     match m {
         Mutation::Set { pointer, value } => {
-            let (parent, key) = split(pointer)?;
-            let target = payload
-                .pointer_mut(parent)
-                .and_then(Value::as_object_mut)
-                .ok_or_else(|| {
-                    StepFailure::setup(format!("the payload has no object at {parent}"))
-                })?;
+            let (target, key) = member(payload, pointer)?;
             target.insert(key.to_owned(), value.clone());
         }
         Mutation::Remove { pointer } => {
-            let (parent, key) = split(pointer)?;
-            let target = payload
-                .pointer_mut(parent)
-                .and_then(Value::as_object_mut)
-                .ok_or_else(|| {
-                    StepFailure::setup(format!("the payload has no object at {parent}"))
-                })?;
+            let (target, key) = member(payload, pointer)?;
             if target.remove(key).is_none() {
                 return Err(StepFailure::setup(format!(
                     "the payload has nothing at {pointer} to remove"
