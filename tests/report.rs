@@ -99,18 +99,7 @@ async fn junit_results_and_journal_are_what_their_readers_expect() {
     assert!(xml.contains("DIP→SUP 2300000001 (from REGS 2200000001)"));
 
     // results.json against its schema.
-    let results: Value =
-        serde_json::from_slice(&std::fs::read(dir.path().join("results.json")).unwrap()).unwrap();
-    let schema: Value = serde_json::from_str(
-        mhhs_qual::embedded::file("schemas/report/results.schema.json").unwrap(),
-    )
-    .unwrap();
-    let v = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = v
-        .iter_errors(&results)
-        .map(|e| format!("{} {e}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{errors:?}");
+    let results = common::assert_valid_results(dir.path());
     assert_eq!(
         results["totals"],
         serde_json::json!({"scenarios": 37, "passed": 33, "failed": 4, "errors": 0})

@@ -11,26 +11,11 @@ use std::path::Path;
 use std::process::Command;
 use std::time::Instant;
 
-use common::{assert_valid_junit, mhhs_qual, text};
+use common::{assert_valid_junit, assert_valid_results, mhhs_qual, text};
 use serde_json::Value;
 
 fn results(dir: &Path) -> Value {
     serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap()
-}
-
-fn assert_valid_results(dir: &Path) -> Value {
-    let results = results(dir);
-    let schema: Value = serde_json::from_str(
-        mhhs_qual::embedded::file("schemas/report/results.schema.json").unwrap(),
-    )
-    .unwrap();
-    let v = jsonschema::validator_for(&schema).unwrap();
-    let errors: Vec<String> = v
-        .iter_errors(&results)
-        .map(|e| format!("{} {e}", e.instance_path()))
-        .collect();
-    assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
-    results
 }
 
 /// A Cucumber JSON file without what differs between runs of the same scenarios: durations

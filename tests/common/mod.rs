@@ -398,3 +398,21 @@ pub fn text(o: &Output) -> String {
         String::from_utf8_lossy(&o.stderr)
     )
 }
+
+/// A report folder's `results.json`, checked against its schema
+/// (`schemas/report/results.schema.json`).
+pub fn assert_valid_results(dir: &Path) -> serde_json::Value {
+    let results: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.join("results.json")).unwrap()).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        mhhs_qual::embedded::file("schemas/report/results.schema.json").unwrap(),
+    )
+    .unwrap();
+    let v = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = v
+        .iter_errors(&results)
+        .map(|e| format!("{} {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
+    results
+}
