@@ -192,7 +192,12 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             // The built-in reference participant plays the role the packs qualify.
             (*role).clone_into(&mut config.participants[0].role);
         }
-        check_packs(&packs, &config, options.stubs_dir.as_deref())?;
+        check_packs(
+            &packs,
+            &config,
+            options.schemas_dir.as_deref(),
+            options.stubs_dir.as_deref(),
+        )?;
     }
     check_report_dir(&options.report_dir)?;
     let mut info = RunInfo {
@@ -374,10 +379,17 @@ fn keep_shard(features: &mut Features, packs: &[Pack], shard: Shard) {
 fn check_packs(
     packs: &[Pack],
     config: &config::Config,
+    schemas_dir: Option<&std::path::Path>,
     stubs_dir: Option<&std::path::Path>,
 ) -> Result<(), RunError> {
     let participant = config.participant();
-    let schemas = crate::schema::SchemaSet::embedded().map_err(HarnessError::from)?;
+    // The reactions are checked against the schemas the run uses, as the harness will.
+    let schemas = match schemas_dir {
+        Some(dir) => std::sync::Arc::new(
+            crate::schema::SchemaSet::from_dir(dir).map_err(HarnessError::from)?,
+        ),
+        None => crate::schema::SchemaSet::embedded().map_err(HarnessError::from)?,
+    };
     let reactions =
         crate::stub::Reactions::load(stubs_dir, &schemas).map_err(HarnessError::from)?;
     for p in packs {
