@@ -50,6 +50,16 @@ impl Builder {
             .set("sender.dip_id", from.dip_id.clone())
             .set("sender.mpid", from.mpid.clone())
             .set("sender.role", from.role.clone());
+        for (name, role) in [
+            ("data_service", subject.segment.data_role()),
+            ("metering_service", subject.segment.metering_role()),
+        ] {
+            if let Some(c) = self.config.counterparty(role) {
+                vars = vars
+                    .set(&format!("{name}.dip_id"), c.dip_id.clone())
+                    .set(&format!("{name}.mpid"), c.mpid.clone());
+            }
+        }
         for c in &self.config.counterparties {
             vars = vars
                 .set(&format!("counterparty.{}.dip_id", c.role), c.dip_id.clone())

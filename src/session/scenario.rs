@@ -72,6 +72,7 @@ impl Session {
     pub fn new_subject(&mut self, segment: Segment) -> Subject {
         let mpan = self.harness.mpans.next_for(segment);
         self.harness.journal.bind_mpan(mpan.as_str(), &self.key);
+        self.harness.registry.register(mpan.as_str(), segment);
         let s = Subject {
             mpan: mpan.to_string(),
             segment,
@@ -108,11 +109,27 @@ impl Session {
         event: &str,
         mutations: &[Mutation],
     ) -> Result<Value, StepFailure> {
+        self.build_with(from_role, interface, event, &[], mutations)
+    }
+
+    /// As [`Session::build`], with variables of the scenario's own for the template.
+    pub fn build_with(
+        &self,
+        from_role: &str,
+        interface: &str,
+        event: &str,
+        vars: &[(&str, Value)],
+        mutations: &[Mutation],
+    ) -> Result<Value, StepFailure> {
         let from = self.counterparty(from_role)?;
         let subject = self.subject()?.clone();
         let b = &self.harness.builder;
+        let mut filled = b.vars(&from, &subject);
+        for (name, value) in vars {
+            filled = filled.set(name, value.clone());
+        }
         let mut payload = b
-            .payload(&from, interface, event, &subject, b.vars(&from, &subject))
+            .payload(&from, interface, event, &subject, filled)
             .map_err(|e| StepFailure::setup(e.to_string()))?;
         for m in mutations {
             apply(&mut payload, m)?;
