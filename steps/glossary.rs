@@ -10,6 +10,7 @@ pub fn glossary() -> String {
         ("appointment", include_str!("appointment.rs")),
         ("faults", include_str!("faults.rs")),
         ("signatures", include_str!("signatures.rs")),
+        ("metering", include_str!("metering.rs")),
         ("parameters", include_str!("params.rs")),
     ];
     let mut out = String::new();

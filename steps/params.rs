@@ -6,6 +6,7 @@
 //! - {role}: a DIP role such as REGS, MSS, SDS
 //! - {segment}: smart, advanced or unmetered
 //! - {code}: a response code such as RCP1001 or MSG1006
+//! - {energisation}: energise or de-energise
 
 use std::str::FromStr;
 
@@ -50,6 +51,7 @@ text_param!(
     r"SUP|REGS|MSS|MSA|UMSO|SDS|ADS|UMSDS|LDSO|MDS|LSS|EES|MDR|DCC"
 );
 text_param!(Code, "code", r"RCP\d{4}|MSG\d{4}");
+text_param!(Energisation, "energisation", r"de-energise|energise");
 
 /// A market segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Parameter)]

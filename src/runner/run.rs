@@ -6,11 +6,8 @@
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::str::FromStr;
 use std::time::Instant;
 
-use cucumber::gherkin::tagexpr::TagOperation;
-use cucumber::tag::Ext as _;
 use cucumber::{World as _, gherkin};
 use futures::FutureExt as _;
 
@@ -507,17 +504,10 @@ fn check_packs(
 
 /// Keeps the scenarios the tag expression selects (feature and rule tags count too).
 fn select(mut features: Features, tags: Option<&str>) -> Result<Features, RunError> {
-    let Some(expr) = tags else {
-        return Ok(features);
-    };
-    let op = TagOperation::from_str(expr).map_err(|_| RunError::Tags(expr.to_owned()))?;
-    for f in &mut features.features {
-        let ftags = f.tags.clone();
-        f.scenarios.retain(|s| op.eval(s.tags.iter().chain(&ftags)));
-        for r in &mut f.rules {
-            let rtags: Vec<String> = r.tags.iter().chain(&ftags).cloned().collect();
-            r.scenarios.retain(|s| op.eval(s.tags.iter().chain(&rtags)));
-        }
+    if let Some(expr) = tags {
+        features
+            .retain_tags(expr)
+            .map_err(|()| RunError::Tags(expr.to_owned()))?;
     }
     Ok(features)
 }

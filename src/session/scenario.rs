@@ -54,6 +54,12 @@ pub struct Session {
     /// The journal's last sequence number when the latest delivery started: what the SUT
     /// does in reaction may be journaled before the delivery's own answer is.
     pub delivery_mark: u64,
+    /// The latest prompt, for the checks of what the system does with it.
+    pub prompted: Option<super::Prompted>,
+    /// The journal's last sequence number when the latest prompt was made.
+    pub prompt_mark: u64,
+    /// The meter the system last reported installed on the MPAN (`null` before).
+    pub installed_meter: Value,
 }
 
 impl Session {
@@ -65,6 +71,9 @@ impl Session {
             delivery: None,
             focus: None,
             delivery_mark: 0,
+            prompted: None,
+            prompt_mark: 0,
+            installed_meter: Value::Null,
         }
     }
 
