@@ -82,14 +82,7 @@ impl Session {
             Starts::InAWeek => midnight() + Duration::days(7),
             Starts::Today => midnight(),
         };
-        let css = format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            fastrand::u32(..),
-            fastrand::u16(..),
-            fastrand::u16(..0x1000),
-            fastrand::u16(..0x1000),
-            fastrand::u64(..0x1_0000_0000_0000)
-        );
+        let css = crate::dip::css_registration_id();
         let vars = [
             ("supplier.dip_id", json!(supplier.0)),
             ("supplier.mpid", json!(supplier.1)),
