@@ -267,7 +267,14 @@ impl Session {
         let got = self
             .await_submission("IF-034", "[MSAppSPResponse]", timeout)
             .await
-            .map_err(|f| fail(&what, "no answer", &f.entries))?;
+            .map_err(|f| {
+                let arrived = if f.arrived == "no submission" {
+                    "no answer".to_owned()
+                } else {
+                    f.arrived
+                };
+                fail(&what, arrived, &f.entries)
+            })?;
         let p = payload_of(&got, "[MSAppSPResponse]").unwrap_or(Value::Null);
         let code = at(&p, "/CustomBlock/B007/responseCode");
         if code != json!("R") {

@@ -132,6 +132,12 @@ const FAULTS: &[Fault] = &[
         "RCP1002",
     ),
     fault(
+        "refuses-appointment-confirmation",
+        "G1",
+        "answers PUB-036 [MSAppActive] naming it with RCP1062, as unexpected",
+        "RCP1062",
+    ),
+    fault(
         "no-meter-report",
         "M4",
         "takes meter work on but never reports it to the Registration Service",
@@ -342,7 +348,7 @@ impl MeteringService {
         } else {
             None
         };
-        if decline.is_some() && cx.has("silent-on-decline") {
+        if cx.has("no-appointment-response") || decline.is_some() && cx.has("silent-on-decline") {
             return Vec::new();
         }
         let b007 = match decline {
@@ -509,8 +515,16 @@ impl Behaviour for MeteringService {
 
     fn refuse(&self, cx: &Context<'_>, payload: &Value) -> Option<&'static str> {
         let h = Header::of(payload);
-        (cx.has("refuses-registration-changes") && h.interface.as_deref() == Some("IF-018"))
-            .then_some("RCP1002")
+        if cx.has("refuses-registration-changes") && h.interface.as_deref() == Some("IF-018") {
+            return Some("RCP1002");
+        }
+        (cx.has("refuses-appointment-confirmation")
+            && h.interface.as_deref() == Some("IF-036")
+            && payload
+                .pointer("/CustomBlock/B014/incomingMeteringServiceDIPID")
+                .and_then(Value::as_str)
+                == Some(cx.dip_id))
+        .then_some("RCP1062")
     }
 
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission> {
