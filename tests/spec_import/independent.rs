@@ -24,18 +24,18 @@ use crate::common::{imported, manifest, ours, spec_dir};
 
 /// Per kind: messages, and how many of them are valid.
 const PINNED: &[(&str, usize, usize)] = &[
-    ("drop-field", 3293, 265),
+    ("drop-field", 3281, 265),
     ("enum", 615, 0),
-    ("length", 3720, 0),
-    ("nullify", 3136, 385),
+    ("length", 3614, 0),
+    ("nullify", 3076, 341),
     ("official-example", 11, 0),
-    ("pattern", 304, 0),
-    ("type", 3489, 0),
-    ("unknown-property", 931, 86),
+    ("pattern", 302, 0),
+    ("type", 3429, 0),
+    ("unknown-property", 927, 86),
     ("valid", 80, 80),
 ];
-const PINNED_TOTAL: usize = 15579;
-const PINNED_VALID: usize = 816;
+const PINNED_TOTAL: usize = 15335;
+const PINNED_VALID: usize = 772;
 
 /// The file of one message: what is judged, and what our validator said about it.
 fn record(kind: &str, findings: &[Finding], fields: Value) -> Value {
