@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScenarioResult, Source, Status, StepResult};
+use super::{ScenarioResult, Source, Status, StepResult, Warning};
 
 /// Totals of a run.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -16,6 +16,13 @@ pub struct Totals {
     pub passed: usize,
     pub failed: usize,
     pub errors: usize,
+    /// Scenarios with at least one warning, whatever their status (0 in reports written
+    /// before warnings were reported).
+    #[serde(default)]
+    pub warned: usize,
+    /// Warnings in all.
+    #[serde(default)]
+    pub warnings: usize,
 }
 
 impl Totals {
@@ -29,6 +36,10 @@ impl Totals {
                 Status::Passed => t.passed += 1,
                 Status::Failed => t.failed += 1,
                 _ => t.errors += 1,
+            }
+            if !s.warnings.is_empty() {
+                t.warned += 1;
+                t.warnings += s.warnings.len();
             }
         }
         t
@@ -85,6 +96,10 @@ pub struct ScenarioRecord {
     pub failure: Option<String>,
     pub tags: Vec<String>,
     pub steps: Vec<StepResult>,
+    /// What the scenario warned about (details of the contract marked *(warn)*); none in
+    /// reports written before warnings were reported.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     /// The scenario as written (its keyword, its feature's line and tags, every step), for
     /// the Cucumber JSON a merge writes.
     #[serde(default)]
@@ -107,6 +122,7 @@ impl ScenarioRecord {
             failure: s.failure.clone(),
             tags: s.tags.clone(),
             steps: s.steps.clone(),
+            warnings: s.warnings.clone(),
             source: s.source.clone(),
         }
     }
@@ -125,6 +141,7 @@ impl ScenarioRecord {
             duration: Duration::from_millis(self.duration_ms),
             failure: self.failure.clone(),
             retries: self.retries,
+            warnings: self.warnings.clone(),
             source: self.source.clone(),
             started: None,
             step_started: None,
