@@ -310,8 +310,8 @@ async fn run(args: RunArgs) -> u8 {
             }
             let warned = if t.warnings > 0 {
                 format!(
-                    ", {} warnings in {} scenarios (they do not fail them)",
-                    t.warnings, t.warned
+                    ", {} (they do not fail them)",
+                    crate::report::results::warnings_in(t)
                 )
             } else {
                 String::new()

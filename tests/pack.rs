@@ -503,7 +503,14 @@ fn the_comparison_refuses_what_proves_nothing() {
         step,
     };
     let warned = |line: usize, status: Status, warnings| {
-        let mut s = scenario(line, status, vec![step("a", Status::Passed, None), step("b", Status::Passed, None)]);
+        let mut s = scenario(
+            line,
+            status,
+            vec![
+                step("a", Status::Passed, None),
+                step("b", Status::Passed, None),
+            ],
+        );
         s.steps[0].line = 11;
         s.steps[1].line = 12;
         s.warnings = warnings;

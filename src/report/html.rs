@@ -365,15 +365,14 @@ fn run_header(h: &mut String, info: &RunInfo, totals: Totals) {
     let _ = writeln!(
         h,
         "</dl>\n<p id=\"totals\">{} scenarios: {} passed, {} failed, {} errors. \
-         <span id=\"warning-total\" class=\"{}\">⚠ {} warnings in {} scenarios</span> \
+         <span id=\"warning-total\" class=\"{}\">⚠ {}</span> \
          (warnings never fail a scenario).</p>",
         totals.scenarios,
         totals.passed,
         totals.failed,
         totals.errors,
         if totals.warnings > 0 { "warn" } else { "" },
-        totals.warnings,
-        totals.warned
+        super::results::warnings_in(totals)
     );
 }
 

@@ -46,6 +46,18 @@ impl Totals {
     }
 }
 
+/// `3 warnings in 2 scenarios`, `1 warning in 1 scenario`.
+pub fn warnings_in(t: Totals) -> String {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "{} warning{} in {} scenario{}",
+        t.warnings,
+        s(t.warnings),
+        t.warned,
+        s(t.warned)
+    )
+}
+
 /// The system the run qualified.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Participant {
@@ -196,5 +208,48 @@ pub fn summary(scenarios: &[ScenarioResult], run: RunInfo) -> Summary {
         exit_code: run.exit_code,
         interrupted: run.interrupted,
         scenarios: scenarios.iter().map(ScenarioRecord::of).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Totals, warnings_in};
+    use crate::report::{ScenarioResult, Source, Status, Warning};
+
+    #[test]
+    fn totals_count_warned_scenarios_and_warnings_whatever_the_status() {
+        let scenario = |status, warnings: usize| ScenarioResult {
+            key: "f.feature:1".into(),
+            feature_path: "f.feature".into(),
+            feature: "F".into(),
+            name: "S".into(),
+            tags: Vec::new(),
+            line: 1,
+            status,
+            steps: Vec::new(),
+            duration: std::time::Duration::ZERO,
+            failure: None,
+            retries: 0,
+            warnings: (0..warnings)
+                .map(|i| Warning {
+                    rule: "G4".into(),
+                    text: format!("w{i}"),
+                    step: None,
+                })
+                .collect(),
+            source: Source::default(),
+            started: None,
+            step_started: None,
+        };
+        let t = Totals::of(&[
+            scenario(Status::Passed, 2),
+            scenario(Status::Failed, 1),
+            scenario(Status::Passed, 0),
+        ]);
+        assert_eq!((t.passed, t.failed, t.warned, t.warnings), (2, 1, 2, 3));
+        assert_eq!(warnings_in(t), "3 warnings in 2 scenarios");
+        let one = Totals::of(&[scenario(Status::Passed, 1)]);
+        assert_eq!(warnings_in(one), "1 warning in 1 scenario");
+        assert_eq!(warnings_in(Totals::default()), "0 warnings in 0 scenarios");
     }
 }

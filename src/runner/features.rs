@@ -121,7 +121,10 @@ impl Features {
     }
 
     /// Keeps the scenarios the tag expression selects (feature and rule tags count too).
-    #[expect(clippy::result_unit_err, reason = "callers say which expression and where")]
+    #[expect(
+        clippy::result_unit_err,
+        reason = "callers say which expression and where"
+    )]
     pub fn retain_tags(&mut self, expr: &str) -> Result<(), ()> {
         use cucumber::gherkin::tagexpr::TagOperation;
         use cucumber::tag::Ext as _;
