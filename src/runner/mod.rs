@@ -9,7 +9,7 @@ mod shard;
 
 pub use collector::{Collected, Collector, pending, scenario_key};
 pub use cucumber::gherkin::StepType;
-pub use features::{Catch, FeatureError, FeatureSource, Features, catches};
+pub use features::{Catch, FeatureError, FeatureSource, Features, catches, warns};
 pub use packs::{Manifest, Pack};
 pub use run::{RunError, RunOptions, RunOutcome, run, write_report};
 pub use shard::{Shard, ShardError};
