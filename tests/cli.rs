@@ -384,6 +384,7 @@ fn help_lists_every_command_and_the_version_is_printed() {
         "run",
         "check-config",
         "reference",
+        "prompt",
         "steps",
         "schemas",
         "validate",

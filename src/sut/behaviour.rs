@@ -1,5 +1,6 @@
 //! What one role's reference participant does beyond the shell: its business reactions to
-//! accepted deliveries, and the fault switches that break them.
+//! accepted deliveries, its answers to prompts (CONTRACT-ROLES.md §6.7), and the fault
+//! switches that break them.
 
 use std::collections::HashSet;
 
@@ -40,6 +41,18 @@ impl Context<'_> {
     }
 }
 
+/// A behaviour's answer to a prompt (CONTRACT-ROLES.md §6.7).
+#[derive(Debug, Clone)]
+pub enum PromptAnswer {
+    /// It takes the work on board: these messages are submitted, in order.
+    Work(Vec<Submission>),
+    /// It declines the work by its own rules (a prompt command's exit status 3), for this
+    /// reason.
+    Declined(String),
+    /// It cannot take such a prompt at all: an error of the rig, for this reason.
+    Refused(String),
+}
+
 /// One role's business behaviour.
 pub trait Behaviour: Send + Sync {
     /// The role it plays (`SUP` ...).
@@ -52,6 +65,14 @@ pub trait Behaviour: Send + Sync {
     }
     /// What it submits in reaction to an accepted delivery.
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission>;
+    /// Work asked through a prompt (§6.7): what to submit, a decline by its own rules, or a
+    /// refusal (an error of the rig).
+    fn prompt(&self, _cx: &Context<'_>, action: &str, _input: &Value) -> PromptAnswer {
+        PromptAnswer::Refused(format!(
+            "the reference {} takes no prompt {action}",
+            self.role()
+        ))
+    }
 }
 
 /// The behaviour of each role that has a reference participant, by role code.

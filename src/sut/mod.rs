@@ -9,7 +9,7 @@ pub mod fault;
 mod reference;
 mod supplier;
 
-pub use behaviour::{Behaviour, Context, Submission, for_role};
+pub use behaviour::{Behaviour, Context, PromptAnswer, Submission, for_role};
 pub use fault::Fault;
 pub use reference::{Reference, ReferenceError, ReferenceSettings};
 
