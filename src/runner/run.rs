@@ -112,6 +112,14 @@ pub enum RunError {
     },
     #[error("--fault works only against the built-in reference participant (without --config)")]
     FaultWithConfig,
+    #[error(
+        "{count} selected scenario(s) tagged @prompted (the first: {first}) ask the system for work through a prompt command, and {source_name} has none: add `[prompts] command = [...]` to the configuration (CONTRACT-ROLES.md §6.7), or deselect them with --tags \"not @prompted\""
+    )]
+    NoPromptCommand {
+        source_name: String,
+        count: usize,
+        first: String,
+    },
 }
 
 /// What a finished (or interrupted) run produced.
@@ -155,6 +163,8 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             .unwrap_or_default();
         return Err(RunError::NoScenarios(why));
     }
+    // Taken before sharding, so that every shard of a run is misconfigured alike.
+    let prompted = prompted(&features);
     if let Some(shard) = options.shard {
         keep_shard(&mut features, &packs, shard);
     }
@@ -187,6 +197,16 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             options.concurrency.unwrap_or(8),
         )
     };
+    if matches!(systems, SystemUnderTest::External)
+        && config.prompt_command(config.participant()).is_none()
+        && let Some(first) = prompted.first()
+    {
+        return Err(RunError::NoPromptCommand {
+            source_name: config.source.clone(),
+            count: prompted.len(),
+            first: first.clone(),
+        });
+    }
     if let Some(role) = roles.first() {
         if options.config.is_none() {
             // The built-in reference participant plays the role the packs qualify.
@@ -431,6 +451,44 @@ fn check_packs(
         }
     }
     Ok(())
+}
+
+/// The tag of scenarios that prompt the system (CONTRACT-ROLES.md §6.7), as the parser keeps
+/// it (without `@`).
+const PROMPTED: &str = "prompted";
+
+/// The selected scenarios tagged `@prompted` (on themselves, their rule, their feature or one
+/// of their examples), as `path:line name`: a run whose system has no prompt command cannot
+/// run them.
+fn prompted(features: &Features) -> Vec<String> {
+    features
+        .features
+        .iter()
+        .flat_map(|f| {
+            let own = f.scenarios.iter().map(move |s| (f, &[][..], s));
+            let ruled = f
+                .rules
+                .iter()
+                .flat_map(move |r| r.scenarios.iter().map(move |s| (f, &r.tags[..], s)));
+            own.chain(ruled)
+        })
+        .filter(|(f, rule_tags, s)| {
+            s.tags
+                .iter()
+                .chain(rule_tags.iter())
+                .chain(&f.tags)
+                .chain(s.examples.iter().flat_map(|e| &e.tags))
+                .any(|t| t == PROMPTED)
+        })
+        .map(|(f, _, s)| {
+            let path = f
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            format!("{path}:{} {}", s.position.line, s.name)
+        })
+        .collect()
 }
 
 /// Keeps the scenarios the tag expression selects (feature and rule tags count too).

@@ -7,6 +7,7 @@ mod deliveries;
 mod failure;
 mod faults;
 mod harness;
+mod prompts;
 mod scenario;
 mod submissions;
 
