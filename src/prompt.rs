@@ -27,6 +27,9 @@ use crate::config::PromptCommand;
 
 /// How much of a command's stdout, and of its stderr, is kept.
 pub const OUTPUT_LIMIT: usize = 64 * 1024;
+/// How long the output of a command that has exited is still read: what it wrote is in the
+/// pipes already; a process it started in the background may hold them open for longer.
+const LINGER: Duration = Duration::from_millis(500);
 /// The exit status with which a prompt command declines the work.
 pub const DECLINE_STATUS: i32 = 3;
 
@@ -147,6 +150,7 @@ impl CommandPrompter {
         })?;
         let (input_pipe, stdout, stderr) =
             (child.stdin.take(), child.stdout.take(), child.stderr.take());
+        let (mut out, mut err) = (Captured::default(), Captured::default());
         let finished = tokio::time::timeout(self.timeout, async {
             let write = async move {
                 if let Some(mut pipe) = input_pipe {
@@ -156,12 +160,25 @@ impl CommandPrompter {
                     let _ = pipe.shutdown().await;
                 }
             };
-            let ((), out, err, status) =
-                tokio::join!(write, drain(stdout), drain(stderr), child.wait());
-            (out, err, status)
+            let exited = async {
+                let ((), status) = tokio::join!(write, child.wait());
+                status
+            };
+            let read = async { tokio::join!(drain(stdout, &mut out), drain(stderr, &mut err)) };
+            tokio::pin!(exited, read);
+            // Output is read while the command runs, so that it never blocks on a full pipe.
+            // Once it has exited, what it left in the pipes is read; a process it left
+            // behind holding them open is not waited for beyond a moment.
+            tokio::select! {
+                status = &mut exited => {
+                    let _ = tokio::time::timeout(LINGER, &mut read).await;
+                    status
+                }
+                _ = &mut read => exited.await,
+            }
         })
         .await;
-        let Ok((out, err, status)) = finished else {
+        let Ok(status) = finished else {
             // The future borrowing the child is gone: kill it and reap it.
             let _ = child.kill().await;
             return Err(error(
@@ -227,15 +244,14 @@ impl Captured {
 }
 
 /// Reads a stream to its end, keeping its first [`OUTPUT_LIMIT`] bytes and counting the rest.
-async fn drain(reader: Option<impl AsyncRead + Unpin>) -> Captured {
-    let mut captured = Captured::default();
+async fn drain(reader: Option<impl AsyncRead + Unpin>, captured: &mut Captured) {
     let Some(mut reader) = reader else {
-        return captured;
+        return;
     };
     let mut buf = vec![0u8; 64 * 1024];
     loop {
         match reader.read(&mut buf).await {
-            Ok(0) | Err(_) => return captured,
+            Ok(0) | Err(_) => return,
             Ok(n) => {
                 let room = OUTPUT_LIMIT.saturating_sub(captured.kept.len());
                 captured.kept.extend_from_slice(&buf[..n.min(room)]);
@@ -476,6 +492,24 @@ mod tests {
             "{}",
             &reply.output[reply.output.len() - 200..]
         );
+    }
+
+    #[tokio::test]
+    async fn a_command_leaving_a_process_behind_on_its_output_is_not_waited_for() {
+        let dir = tempfile::tempdir().unwrap();
+        let s = script(dir.path(), "detach", "sleep 3 &\necho queued\nexit 0");
+        let started = Instant::now();
+        let reply = prompter(s, &[], Duration::from_secs(10))
+            .prompt("issue-site-invoice", &json!({}))
+            .await
+            .unwrap();
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
+        assert_eq!(reply.outcome, PromptOutcome::Accepted);
+        assert_eq!(reply.output, "queued");
     }
 
     #[tokio::test]
