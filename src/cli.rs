@@ -476,6 +476,64 @@ fn by_file(
         .partition(|p| certificate != key && p.path == certificate)
 }
 
+/// The prompt commands a configuration names: each program a file that can run (a path) or
+/// found on `PATH` (a bare name).
+fn prompt_problems(c: &config::Config) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (i, p) in c.participants.iter().enumerate() {
+        let Some(command) = c.prompt_command(p) else {
+            continue;
+        };
+        let key = if p.prompts.is_some() {
+            "participant.prompts"
+        } else if i == 0 {
+            "prompts.command"
+        } else {
+            continue; // the shared command is checked once, with the first participant
+        };
+        if let Err(message) = runnable(&command.program) {
+            out.push(Problem {
+                location: c.source.clone(),
+                key: key.to_owned(),
+                message: format!("{}: {message}", command.program.display()),
+                warning: false,
+            });
+        }
+    }
+    out
+}
+
+/// Whether a program can be run: a path to an executable file, or a bare name found on `PATH`.
+fn runnable(program: &std::path::Path) -> Result<(), String> {
+    let executable = |p: &std::path::Path| {
+        let Ok(meta) = std::fs::metadata(p) else {
+            return false;
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            meta.is_file() && meta.permissions().mode() & 0o111 != 0
+        }
+        #[cfg(not(unix))]
+        {
+            meta.is_file()
+        }
+    };
+    if program.components().count() > 1 || program.is_absolute() {
+        return match std::fs::metadata(program) {
+            Err(e) => Err(format!("cannot be read: {e}")),
+            Ok(_) if !executable(program) => Err("is not an executable file".into()),
+            Ok(_) => Ok(()),
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if std::env::split_paths(&path).any(|dir| executable(&dir.join(program))) {
+        Ok(())
+    } else {
+        Err("is not found on PATH".into())
+    }
+}
+
 async fn check_config(file: &std::path::Path) -> u8 {
     let mut problems: Vec<Problem> = Vec::new();
     match config::load(file) {
@@ -491,6 +549,7 @@ async fn check_config(file: &std::path::Path) -> u8 {
                 });
             }
             problems.extend(security_problems(&c));
+            problems.extend(prompt_problems(&c));
             let client = crate::session::egress_client(&c, c.participant());
             if let Err(e) = &client {
                 problems.push(Problem {

@@ -1045,7 +1045,9 @@ impl Checker<'_> {
             return None;
         }
         let program = if program.contains('/') {
-            self.resolve(program)
+            // Components drop an inner `.`, so that messages read `dir/qual-prompt`, not
+            // `dir/./qual-prompt`; a leading one stays (`./qual-prompt` is no bare name).
+            self.resolve(program).components().collect()
         } else {
             PathBuf::from(program)
         };
@@ -1395,7 +1397,10 @@ mpid = "REGA"
         std::fs::write(&path, text).unwrap();
         let (c, _) = load(&path).unwrap();
         let command = c.prompt_command(c.participant()).unwrap();
-        assert_eq!(command.program, dir.path().join("./bin/qual-prompt"));
+        assert_eq!(
+            command.program.display().to_string(),
+            dir.path().join("bin/qual-prompt").display().to_string()
+        );
         // Arguments are passed as written.
         assert_eq!(command.args, ["./not-a-program"]);
         // A bare name stays a bare name.
