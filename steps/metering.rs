@@ -5,7 +5,7 @@
 //! - When the Registration Service asks the system to be the metering service of the MPAN
 //! - When the Registration Service asks the system to be the metering service of the MPAN with appointment scenario {string}
 //! - When the Registration Service asks the system to be the metering service of the MPAN for a supplier it holds no contract with
-//! - When the Registration Service de-appoints the system from the MPAN a minute ago
+//! - When the Registration Service de-appoints the system from the MPAN, effective five minutes ago
 //! - When the system is prompted to install a meter on the MPAN
 //! - When the system is prompted to install a meter on the MPAN, dated before its appointment
 //! - When the system is prompted to remove the meter
@@ -72,7 +72,9 @@ async fn asks_uncontracted(w: &mut QualWorld) -> Result<(), StepFailure> {
         .await
 }
 
-#[when(expr = "the Registration Service de-appoints the system from the MPAN a minute ago")]
+#[when(
+    expr = "the Registration Service de-appoints the system from the MPAN, effective five minutes ago"
+)]
 async fn de_appoints(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.de_appoint_system().await
 }
@@ -88,7 +90,9 @@ async fn install(w: &mut QualWorld) -> Result<(), StepFailure> {
     prompt(w, "install-meter").await
 }
 
-#[when(expr = "the system is prompted to install a meter on the MPAN, dated before its appointment")]
+#[when(
+    expr = "the system is prompted to install a meter on the MPAN, dated before its appointment"
+)]
 async fn install_before(w: &mut QualWorld) -> Result<(), StepFailure> {
     let s = w.session()?;
     let before = crate::session::midnight() - time::Duration::hours(12);
@@ -116,7 +120,9 @@ async fn energise(w: &mut QualWorld, action: Energisation) -> Result<(), StepFai
     prompt(w, &action).await
 }
 
-#[when(expr = "the system is prompted to {energisation} the MPAN, and the work fails with reason {string}")]
+#[when(
+    expr = "the system is prompted to {energisation} the MPAN, and the work fails with reason {string}"
+)]
 async fn energise_fails(
     w: &mut QualWorld,
     action: Energisation,
@@ -193,7 +199,9 @@ async fn energisation(w: &mut QualWorld, status: String) -> Result<(), StepFailu
     w.session()?.expect_energisation_report(&status).await
 }
 
-#[then(expr = "the system reports the failed energisation to the Registration Service and the supplier")]
+#[then(
+    expr = "the system reports the failed energisation to the Registration Service and the supplier"
+)]
 async fn energisation_failed(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_energisation_failure().await
 }

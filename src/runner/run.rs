@@ -109,6 +109,14 @@ pub enum RunError {
     },
     #[error("--fault works only against the built-in reference participant (without --config)")]
     FaultWithConfig,
+    #[error(
+        "{count} selected scenario(s) tagged @prompted (the first: {first}) ask the system for work through a prompt command, and {source_name} has none: add `[prompts] command = [...]` to the configuration (CONTRACT-ROLES.md §6.7), or deselect them with --tags \"not @prompted\""
+    )]
+    NoPromptCommand {
+        source_name: String,
+        count: usize,
+        first: String,
+    },
 }
 
 /// What a finished (or interrupted) run produced.
@@ -160,10 +168,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
                 .filter(|p| p.manifest.role == role)
                 .cloned()
                 .collect();
-            let features = select(
-                Features::of_packs(&of_role)?,
-                options.tags.as_deref(),
-            )?;
+            let features = select(Features::of_packs(&of_role)?, options.tags.as_deref())?;
             groups.push(Group {
                 packs: of_role,
                 features,
@@ -207,6 +212,18 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
                 options.schemas_dir.as_deref(),
                 options.stubs_dir.as_deref(),
             )?;
+        }
+        if matches!(systems, SystemUnderTest::External)
+            && config.prompt_command(config.participant()).is_none()
+        {
+            let prompted = prompted(&g.features);
+            if let Some(first) = prompted.first() {
+                return Err(RunError::NoPromptCommand {
+                    source_name: config.source.clone(),
+                    count: prompted.len(),
+                    first: first.clone(),
+                });
+            }
         }
         configs.push((config, systems, concurrency));
     }
@@ -273,7 +290,14 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         if interrupted {
             let collector = Collector::new(expected, false);
             collector.interrupt();
-            scenarios.extend(collector.shared.lock().expect("collector lock").scenarios.clone());
+            scenarios.extend(
+                collector
+                    .shared
+                    .lock()
+                    .expect("collector lock")
+                    .scenarios
+                    .clone(),
+            );
             continue;
         }
         if expected.is_empty() {
@@ -501,6 +525,44 @@ fn check_packs(
         }
     }
     Ok(())
+}
+
+/// The tag of scenarios that prompt the system (CONTRACT-ROLES.md §6.7), as the parser keeps
+/// it (without `@`).
+const PROMPTED: &str = "prompted";
+
+/// The selected scenarios tagged `@prompted` (on themselves, their rule, their feature or one
+/// of their examples), as `path:line name`: a run whose system has no prompt command cannot
+/// run them.
+fn prompted(features: &Features) -> Vec<String> {
+    features
+        .features
+        .iter()
+        .flat_map(|f| {
+            let own = f.scenarios.iter().map(move |s| (f, &[][..], s));
+            let ruled = f
+                .rules
+                .iter()
+                .flat_map(move |r| r.scenarios.iter().map(move |s| (f, &r.tags[..], s)));
+            own.chain(ruled)
+        })
+        .filter(|(f, rule_tags, s)| {
+            s.tags
+                .iter()
+                .chain(rule_tags.iter())
+                .chain(&f.tags)
+                .chain(s.examples.iter().flat_map(|e| &e.tags))
+                .any(|t| t == PROMPTED)
+        })
+        .map(|(f, _, s)| {
+            let path = f
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            format!("{path}:{} {}", s.position.line, s.name)
+        })
+        .collect()
 }
 
 /// Keeps the scenarios the tag expression selects (feature and rule tags count too).

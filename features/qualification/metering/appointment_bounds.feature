@@ -27,7 +27,7 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
   Scenario Outline: Work after a de-appointment is declined
     Given a <segment> MPAN the system is appointed to
-    When the Registration Service de-appoints the system from the MPAN a minute ago
+    When the Registration Service de-appoints the system from the MPAN, effective five minutes ago
     And the system is prompted to <work>
     Then the system declines the work and submits nothing for the MPAN
 
