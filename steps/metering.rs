@@ -149,17 +149,17 @@ async fn answers(w: &mut QualWorld) -> Result<(), StepFailure> {
 }
 
 #[then(expr = "the answer echoes the appointment request field by field")]
-async fn echoes(w: &mut QualWorld) -> Result<(), StepFailure> {
+fn echoes(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_appointment_echo()
 }
 
 #[then(expr = "the answer accepts the appointment")]
-async fn accepts(w: &mut QualWorld) -> Result<(), StepFailure> {
+fn accepts(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_appointment_accepted()
 }
 
 #[then(expr = "the answer carries the request's correlation ID")]
-async fn correlated(w: &mut QualWorld) -> Result<(), StepFailure> {
+fn correlated(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_correlated("[MSAppSPResponse]")
 }
 

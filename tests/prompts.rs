@@ -47,6 +47,7 @@ async fn reference_harness() -> Arc<Harness> {
             schemas_dir: None,
             stubs_dir: None,
             reference_tls: false,
+            journal: None,
         },
     )
     .await

@@ -134,7 +134,7 @@ impl Session {
                 Err(fail(
                     format!("IF-034 {what} = {want}, as in the request"),
                     format!("{what} = {got}"),
-                    &[e.clone()],
+                    std::slice::from_ref(&e),
                 ))
             }
         };
@@ -633,8 +633,7 @@ impl Session {
                     .map(crate::dip::payloads)
                     .unwrap_or_default()
                     .first()
-                    .map(|p| (*p).clone())
-                    .unwrap_or(Value::Null);
+                    .map_or(Value::Null, |p| (*p).clone());
                 if at(&p, "/CommonBlock/R0/responseCode") == json!("A") {
                     Ok(())
                 } else {

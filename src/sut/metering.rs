@@ -642,7 +642,7 @@ impl Behaviour for MeteringService {
             "remove-meter" => work.removal(input),
             "exchange-meter" => work.exchange(input),
             "correct-meter" => work.correction(input, &site),
-            "energise" | "de-energise" => work.energisation(action, input, &site),
+            "energise" | "de-energise" => Ok(work.energisation(action, input, &site)),
             other => {
                 return PromptAnswer::Refused(format!(
                     "the reference {} takes no prompt {other}",
@@ -876,12 +876,7 @@ impl Work<'_> {
         )])
     }
 
-    fn energisation(
-        &self,
-        action: &str,
-        input: &Value,
-        site: &Site,
-    ) -> Result<Vec<Submission>, String> {
+    fn energisation(&self, action: &str, input: &Value, site: &Site) -> Vec<Submission> {
         let status = if action == "energise" { "E" } else { "D" };
         let supplier = input
             .get("supplierDIPID")
@@ -891,7 +886,7 @@ impl Work<'_> {
         let failed = input.get("outcome").and_then(Value::as_str) == Some("failed");
         let unchanged = site.energisation.as_deref() == Some(status);
         if self.cx.has("no-energisation-report") {
-            return Ok(Vec::new());
+            return Vec::new();
         }
         if failed || unchanged {
             let reason = if failed {
@@ -903,7 +898,7 @@ impl Work<'_> {
             if !self.cx.has("failure-not-to-supplier") {
                 to.push(supplier);
             }
-            return Ok(vec![Submission {
+            return vec![Submission {
                 interface: "IF-007",
                 event: "[EnergisationStatusFailure]",
                 to,
@@ -915,7 +910,7 @@ impl Work<'_> {
                     "additionalInformationSiteVisit": null,
                 }}),
                 correlation: None,
-            }]);
+            }];
         }
         let status = if self.cx.has("undefined-energisation") {
             "U"
@@ -930,6 +925,6 @@ impl Work<'_> {
         if let Some(meter) = input.get("meterID").and_then(Value::as_str) {
             out.extend(self.read("[ReadingEnergisationChg]", meter, input.get("reading")));
         }
-        Ok(out)
+        out
     }
 }

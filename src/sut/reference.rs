@@ -800,6 +800,7 @@ mpid = "REGA"
                     ],
                     m0: json!({"MPANCore": input["mpan"]}),
                     custom: json!({"fitted": true}),
+                    correlation: None,
                 }]),
                 "fit-foreign-meter" => PromptAnswer::Declined("not our meter".into()),
                 _ => PromptAnswer::Refused(format!("no prompt {action} here")),
