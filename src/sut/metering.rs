@@ -928,3 +928,87 @@ impl Work<'_> {
         out
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn with<R>(f: impl FnOnce(&Context<'_>) -> R) -> R {
+        let faults = HashSet::new();
+        let cx = Context {
+            dip_id: "1200000009",
+            counterparties: &[],
+            faults: &faults,
+        };
+        f(&cx)
+    }
+
+    #[test]
+    fn a_delivery_for_an_mpan_it_has_never_seen_is_learnt_from_and_answers_nothing() {
+        let ms = MeteringService::new("MSS");
+        for (interface, event, custom) in [
+            (
+                "IF-037",
+                "[MSDeApp]",
+                json!({"B008": {"deAppointedMeteringServiceDIPID": "1200000009", "meteringServiceEffectiveToDate": "2026-01-01T00:00:00+00:00"}}),
+            ),
+            (
+                "IF-008",
+                "[EnergisationStatusChange]",
+                json!({"B025": {"energisationStatus": "D"}}),
+            ),
+            ("IF-006", "[MeterInstall]", json!({"B906": {}})),
+            ("IF-033", "[MSAppSPRequest]", json!({})),
+        ] {
+            let payload = json!({"CommonBlock": {
+                "S0": {"interfaceID": interface, "eventCode": event},
+                "M0": {"MPANCore": "2000056535971"}}, "CustomBlock": custom});
+            assert!(
+                with(|cx| ms.react(cx, &payload)).is_empty(),
+                "{interface} {event}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_prompt_for_an_mpan_it_has_never_seen_is_declined_and_a_broken_prompt_refused() {
+        let ms = MeteringService::new("MSS");
+        let answer = |input: Value| with(|cx| ms.prompt(cx, "install-meter", &input));
+        assert!(matches!(
+            answer(json!({"mpan": "2000056535971", "at": "2026-11-29T10:00:00+00:00"})),
+            PromptAnswer::Declined(_)
+        ));
+        assert!(matches!(
+            answer(json!({"at": "2026-11-29T10:00:00+00:00"})),
+            PromptAnswer::Refused(_)
+        ));
+        assert!(matches!(
+            answer(json!({"mpan": "2000056535972", "at": "2026-11-29T10:00:00+00:00"})),
+            PromptAnswer::Refused(_)
+        ));
+        assert!(matches!(
+            answer(json!({"mpan": "2000056535971", "at": "yesterday"})),
+            PromptAnswer::Refused(_)
+        ));
+    }
+
+    #[test]
+    fn each_role_has_the_faults_it_can_show() {
+        let names = |role: &'static str| -> Vec<&str> {
+            MeteringService::new(role)
+                .faults()
+                .iter()
+                .map(|f| f.name)
+                .collect()
+        };
+        assert!(names("MSS").contains(&"no-esme-guid"));
+        assert!(!names("MSA").contains(&"no-esme-guid"));
+        assert!(names("UMSO").contains(&"meters-unmetered"));
+        assert!(!names("UMSO").contains(&"no-read"));
+        assert!(!names("MSS").contains(&"meters-unmetered"));
+    }
+}
