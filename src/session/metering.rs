@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, Time};
 
-use super::scenario::{batch_has, fail};
+use super::scenario::{batch_has, fail, refusals};
 use super::{Session, StepFailure};
 use crate::dip::format_dt003;
 use crate::journal::{Direction, Entry};
@@ -517,16 +517,20 @@ impl Session {
                 Ok((e, p))
             }
             Err(entries) => {
-                let others: Vec<String> = entries
-                    .iter()
-                    .filter(|e| e.direction == Direction::Ingress && e.seq > mark)
-                    .map(|e| e.summary())
-                    .collect();
-                let arrived = if others.is_empty() {
-                    "no submission".to_owned()
-                } else {
-                    others.join("; ")
-                };
+                let after: Vec<Arc<Entry>> =
+                    entries.iter().filter(|e| e.seq > mark).cloned().collect();
+                let arrived = refusals(&after, Some(interface), Some(event)).unwrap_or_else(|| {
+                    let others: Vec<String> = after
+                        .iter()
+                        .filter(|e| e.direction == Direction::Ingress)
+                        .map(|e| e.summary())
+                        .collect();
+                    if others.is_empty() {
+                        "no submission".to_owned()
+                    } else {
+                        others.join("; ")
+                    }
+                });
                 Err(fail(expected, arrived, &entries))
             }
         }

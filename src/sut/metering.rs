@@ -45,7 +45,7 @@ const FAULTS: &[Fault] = &[
         "answers-twice",
         "M1",
         "answers each appointment request with two IF-034",
-        "2 submissions",
+        "2 accepted submissions",
     ),
     fault(
         "answers-the-supplier",
@@ -126,6 +126,12 @@ const FAULTS: &[Fault] = &[
         "decline",
     ),
     fault(
+        "appointment-by-content",
+        "G2",
+        "answers any delivery whose B070 names it as an appointment request, whatever its interface and event code, even one it rejects",
+        "no business reaction",
+    ),
+    fault(
         "refuses-registration-changes",
         "G1",
         "answers PUB-018 registration changes with RCP1002, as an interface it does not know",
@@ -186,10 +192,34 @@ const FAULTS: &[Fault] = &[
         "REG1029",
     ),
     fault(
+        "removal-dated-a-day-early",
+        "M4",
+        "dates a meter removal a day before the work",
+        "meterRemovalDate",
+    ),
+    fault(
+        "exchange-reported-as-install",
+        "M4",
+        "reports a meter exchange as the installation of the new meter",
+        "[MeterExchange]",
+    ),
+    fault(
+        "correction-without-new-id",
+        "M4",
+        "reports a corrected meter ID with modifiedMeterID null",
+        "modifiedMeterID",
+    ),
+    fault(
         "no-read",
         "M5",
         "never sends the data service the reads of its work",
         "IF-041",
+    ),
+    fault(
+        "no-install-read-on-exchange",
+        "M5",
+        "sends only the removal read of an exchange",
+        "[ReadingInstl]",
     ),
     fault(
         "estimated-read",
@@ -257,6 +287,10 @@ const METER_WORK: &[&str] = &[
     "no-esme-guid",
     "no-register-digits",
     "modified-id-on-install",
+    "removal-dated-a-day-early",
+    "exchange-reported-as-install",
+    "correction-without-new-id",
+    "no-install-read-on-exchange",
     "no-read",
     "estimated-read",
     "empty-read-list",
@@ -572,6 +606,14 @@ impl Behaviour for MeteringService {
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission> {
         let h = Header::of(payload);
         match (h.interface.as_deref(), h.event.as_deref()) {
+            _ if cx.has("appointment-by-content")
+                && payload
+                    .pointer("/CustomBlock/B070/proposedMeteringServiceDIPID")
+                    .and_then(Value::as_str)
+                    == Some(cx.dip_id) =>
+            {
+                self.answer_request(cx, payload)
+            }
             (Some("IF-033"), Some("[MSAppSPRequest]"))
                 if payload
                     .pointer("/CustomBlock/B070/proposedMeteringServiceDIPID")
@@ -809,7 +851,12 @@ impl Work<'_> {
     }
 
     fn b039(&self, id: &str) -> Value {
-        json!({"meterIDRemoved": id, "meterRemovalDate": self.at()})
+        let when = if self.cx.has("removal-dated-a-day-early") {
+            crate::dip::format_dt003(self.at - Duration::days(1))
+        } else {
+            self.at()
+        };
+        json!({"meterIDRemoved": id, "meterRemovalDate": when})
     }
 
     fn removal(&self, input: &Value) -> Result<Vec<Submission>, String> {
@@ -838,7 +885,13 @@ impl Work<'_> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let mut out = Vec::new();
-        if !self.cx.has("no-meter-report") {
+        if self.cx.has("exchange-reported-as-install") {
+            out.push(self.to_regs(
+                "IF-005",
+                "[MeterInstall]",
+                json!({"B906": self.b906(installed)?}),
+            ));
+        } else if !self.cx.has("no-meter-report") {
             out.push(self.to_regs(
                 "IF-005",
                 "[MeterExchange]",
@@ -846,7 +899,9 @@ impl Work<'_> {
             ));
         }
         out.extend(self.read("[ReadingRemv]", old, input.pointer("/removed/reading")));
-        out.extend(self.read("[ReadingInstl]", new_id, installed.get("reading")));
+        if !self.cx.has("no-install-read-on-exchange") {
+            out.extend(self.read("[ReadingInstl]", new_id, installed.get("reading")));
+        }
         Ok(out)
     }
 
@@ -865,7 +920,11 @@ impl Work<'_> {
             .ok_or_else(|| format!("meter {id} is not one this metering service installed"))?;
         let mut b906 = self.b906(&json!({"meter": meter}))?;
         b906["existingMeter"]["meterID"] = json!(id);
-        b906["existingMeter"]["modifiedMeterID"] = json!(new_id);
+        b906["existingMeter"]["modifiedMeterID"] = if self.cx.has("correction-without-new-id") {
+            Value::Null
+        } else {
+            json!(new_id)
+        };
         if self.cx.has("no-meter-report") {
             return Ok(Vec::new());
         }

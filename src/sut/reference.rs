@@ -396,7 +396,11 @@ impl Inner {
             let act = match (first_failure, code) {
                 (None, _) => true,
                 (Some(_), None) => self.has("partial-batch") || self.has("react-to-rejected"),
-                (Some(_), Some(_)) => self.has("react-to-rejected") || self.has("gain-by-content"),
+                (Some(_), Some(_)) => {
+                    self.has("react-to-rejected")
+                        || self.has("gain-by-content")
+                        || self.has("appointment-by-content")
+                }
             };
             if act {
                 self.act(p);

@@ -2,7 +2,8 @@
 Feature: Report meter work to the Registration Service, and its reads to the data service
   Prompted with meter work on an MPAN it is appointed to, a smart or advanced metering service
   reports it to the Registration Service with IF-005, with the prompt's values, breaking none
-  of the Registration Service's meter technical details rules (M4), and sends the appointed
+  of the Registration Service's meter technical details rules (M4: judged on the installation,
+  where a system can break them while following the prompt), and sends the appointed
   data service the reads of the work with IF-041: an actual read (readingMethod A) of the
   meter concerned, at the work's date and time (M5).
 
@@ -28,7 +29,6 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
     And a meter the system installed on the MPAN
     When the system is prompted to remove the meter
     Then the system reports the meter work to the Registration Service as [MeterRemoval], with the prompt's values
-    And the Registration Service accepts the meter work
     And the system sends the data service the [ReadingRemv] read of the work
 
     @MSS @QT-MSS-101
@@ -46,7 +46,6 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
     And a meter the system installed on the MPAN
     When the system is prompted to exchange the meter
     Then the system reports the meter work to the Registration Service as [MeterExchange], with the prompt's values
-    And the Registration Service accepts the meter work
     And the system sends the data service the [ReadingRemv] read of the work
     And the system sends the data service the [ReadingInstl] read of the work
 
@@ -65,7 +64,6 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
     And a meter the system installed on the MPAN
     When the system is prompted to correct the meter's ID
     Then the system reports the meter work to the Registration Service as [MeterUpdate], with the prompt's values
-    And the Registration Service accepts the meter work
 
     @MSS @QT-MSS-103
     Examples: MSS
