@@ -128,7 +128,7 @@ const FAULTS: &[Fault] = &[
     fault(
         "appointment-by-content",
         "G2",
-        "answers any delivery whose B070 names it as an appointment request, whatever its interface and event code, even one it rejects",
+        "answers any delivery whose B070 names it as an appointment request, whatever its interface and event code, even one it rejects (but the confirmations of its own)",
         "no business reaction",
     ),
     fault(
@@ -606,7 +606,8 @@ impl Behaviour for MeteringService {
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission> {
         let h = Header::of(payload);
         match (h.interface.as_deref(), h.event.as_deref()) {
-            _ if cx.has("appointment-by-content")
+            (i, _) if cx.has("appointment-by-content")
+                && !matches!(i, Some("IF-035" | "IF-036"))
                 && payload
                     .pointer("/CustomBlock/B070/proposedMeteringServiceDIPID")
                     .and_then(Value::as_str)
