@@ -39,18 +39,46 @@ fn the_shipped_packs_are_listed_from_their_manifests() {
     let o = mhhs_qual(dir.path(), &["packs"]);
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let out = String::from_utf8_lossy(&o.stdout);
-    let first = out.lines().next().unwrap();
+    let lines: Vec<Vec<&str>> = out
+        .lines()
+        .filter(|l| !l.starts_with(' '))
+        .map(|l| l.split_whitespace().collect())
+        .collect();
     assert_eq!(
-        first.split_whitespace().collect::<Vec<_>>(),
+        lines,
         [
-            "supplier",
-            "SUP",
-            "37",
-            "scenarios",
-            "features/qualification/supplier/",
-            "(alias",
-            "sup)"
-        ]
+            vec![
+                "msa",
+                "MSA",
+                "51",
+                "scenarios",
+                "features/qualification/msa/"
+            ],
+            vec![
+                "mss",
+                "MSS",
+                "51",
+                "scenarios",
+                "features/qualification/mss/"
+            ],
+            vec![
+                "supplier",
+                "SUP",
+                "37",
+                "scenarios",
+                "features/qualification/supplier/",
+                "(alias",
+                "sup)"
+            ],
+            vec![
+                "umso",
+                "UMSO",
+                "45",
+                "scenarios",
+                "features/qualification/umso/"
+            ],
+        ],
+        "{out}"
     );
 }
 

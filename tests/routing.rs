@@ -355,7 +355,7 @@ when = { interface = "IF-031", event = "[MSApp]" }
 if = { pointer = "/CustomBlock/B070/appointmentScenario", equals = "COS" }
 from = "REGS"
 to = ["${request:/CommonBlock/S1/senderDIPID}"]
-send = { interface = "IF-036", event = "[MSAppActive]" }
+send = { interface = "IF-036", event = "[MSAppActive]", template = "activates-1200000009" }
 then = { after = "20ms", send = { interface = "IF-037", event = "[MSDeApp]" } }
 
 [[reaction]]
@@ -365,6 +365,21 @@ if = { pointer = "/CustomBlock/B070/appointmentScenario", equals = "CSP" }
 from = "REGS"
 send = { interface = "IF-035", event = "[MSAppRejected]" }
 "#,
+    )
+    .unwrap();
+    // The activation names the metering service 1200000009: the DIP learns the appointment
+    // from it, as from every publication of the Registration Service.
+    let mut activation: Value = serde_json::from_str(
+        mhhs_qual::embedded::file("schemas/examples/valid/IF-036-MSAppActive.json").unwrap(),
+    )
+    .unwrap();
+    let mut activation = activation[0]["payload"].take();
+    activation["CustomBlock"]["B014"]["incomingMeteringServiceDIPID"] = json!("1200000009");
+    activation["CustomBlock"]["B014"]["incomingMeteringServiceMPID"] = json!("MSSB");
+    std::fs::create_dir_all(stubs.path().join("templates")).unwrap();
+    std::fs::write(
+        stubs.path().join("templates/activates-1200000009.json"),
+        serde_json::to_vec(&activation).unwrap(),
     )
     .unwrap();
     let dip = free_port();
@@ -419,7 +434,6 @@ mpid = "MSSA"
         .next_for(mhhs_qual::market::Segment::Smart)
         .to_string();
     harness.journal.bind_mpan(&mpan, SCENARIO);
-    harness.appointments.appoint(&mpan, "MSS", "1200000009");
     let rig = Rig {
         harness,
         dip: format!("http://127.0.0.1:{dip}"),

@@ -84,7 +84,9 @@ pub enum RunError {
         dip_id: String,
         participant: String,
     },
-    #[error("the selected packs qualify different roles ({0}): run one pack at a time")]
+    #[error(
+        "the selected packs qualify the roles {0}, and none is the participant's: choose a pack with --pack"
+    )]
     SeveralRoles(String),
     #[error("{source_name}: the pack {pack} needs a [[counterparty]] of each role {missing}")]
     MissingCounterparties {
@@ -198,11 +200,17 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             keep_shard(&mut g.features, &packs, shard);
         }
     }
-    if options.config.is_some() && groups.len() > 1 {
-        let roles: Vec<&str> = groups.iter().filter_map(|g| g.role.as_deref()).collect();
-        return Err(RunError::SeveralRoles(roles.join(", ")));
-    }
     let mut configs = Vec::new();
+    if options.config.is_some() && groups.len() > 1 {
+        // Against a participant's own system, the shipped packs of its role run.
+        let (config, _, _) = configure(&options, None)?;
+        let role = config.participant().role.clone();
+        let roles: Vec<String> = groups.iter().filter_map(|g| g.role.clone()).collect();
+        groups.retain(|g| g.role.as_deref() == Some(role.as_str()));
+        if groups.is_empty() {
+            return Err(RunError::SeveralRoles(roles.join(", ")));
+        }
+    }
     for g in &groups {
         let (config, systems, concurrency) = configure(&options, g.role.as_deref())?;
         if g.role.is_some() {

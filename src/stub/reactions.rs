@@ -271,8 +271,14 @@ mod tests {
     #[test]
     fn the_shipped_reactions_load() {
         let r = Reactions::load(None, &schemas()).unwrap();
-        assert_eq!(r.0.len(), 2);
+        // The supplier's two, and the seven of the Registration Service around a metering
+        // service.
+        assert_eq!(r.0.len(), 9);
         assert_eq!(r.0[0].source, "stubs/counterparties.toml:17");
+        assert!(
+            r.0.iter()
+                .any(|x| x.name == "Registration Service answers a meter installation")
+        );
     }
 
     #[test]

@@ -99,7 +99,11 @@ impl Routing {
         let mut out: Vec<String> = Vec::new();
         for role in &route.adds {
             let id = match role.as_str() {
-                "SUP" | "MS" | "DS" | "MDR" => appointments.appointed(mpan, role),
+                // Only parties of the run: an appointment the registry learnt may name one
+                // that is not (a stub's template names its own example services).
+                "SUP" | "MS" | "DS" | "MDR" => appointments
+                    .appointed(mpan, role)
+                    .filter(|id| parties.get(id).is_some()),
                 "LDSO" => payload
                     .pointer("/CommonBlock/M0/distributorDIPID")
                     .and_then(Value::as_str)

@@ -606,12 +606,13 @@ impl Behaviour for MeteringService {
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission> {
         let h = Header::of(payload);
         match (h.interface.as_deref(), h.event.as_deref()) {
-            (i, _) if cx.has("appointment-by-content")
-                && !matches!(i, Some("IF-035" | "IF-036"))
-                && payload
-                    .pointer("/CustomBlock/B070/proposedMeteringServiceDIPID")
-                    .and_then(Value::as_str)
-                    == Some(cx.dip_id) =>
+            (i, _)
+                if cx.has("appointment-by-content")
+                    && !matches!(i, Some("IF-035" | "IF-036"))
+                    && payload
+                        .pointer("/CustomBlock/B070/proposedMeteringServiceDIPID")
+                        .and_then(Value::as_str)
+                        == Some(cx.dip_id) =>
             {
                 self.answer_request(cx, payload)
             }
