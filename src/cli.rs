@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod author;
 mod certs;
 mod data;
 mod report;
@@ -57,6 +58,10 @@ enum Command {
     },
     /// Print the step glossary: every phrase scenario authors can use.
     Steps,
+    /// Check feature files before anything runs: undefined steps, bad parameter values, QT
+    /// ids, tags, @catches, @prompted, Gherkin syntax. Exit 0 clean, 1 findings, 2
+    /// unreadable input.
+    Check(author::CheckArgs),
     /// Import the official DIP specification, or see what a release changes.
     #[command(subcommand)]
     Schemas(spec::SchemasCommand),
@@ -192,6 +197,7 @@ pub fn main() -> ExitCode {
                 print!("{}", crate::steps::glossary());
                 exit::PASSED
             }
+            Some(Command::Check(args)) => author::check(&args),
             Some(Command::Schemas(command)) => spec::schemas(command),
             Some(Command::Validate(args)) => spec::validate(&args),
             Some(Command::Testdata(c)) => data::testdata(c),

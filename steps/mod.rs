@@ -13,5 +13,6 @@ mod signatures;
 mod submission;
 pub mod world;
 
-pub use glossary::glossary;
+pub use glossary::{Entry, entries, glossary};
+pub use params::PARAMETERS;
 pub use world::QualWorld;

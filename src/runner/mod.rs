@@ -1,7 +1,9 @@
 //! Cucumber glue: packs and their features, and the run itself (cucumber with our collector,
 //! the harness of the session layer, the reports and the exit status).
 
+pub mod check;
 mod collector;
+pub mod contract;
 mod features;
 mod packs;
 mod run;

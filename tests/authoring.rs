@@ -1,0 +1,284 @@
+//! The authoring tools: `check` over the shipped packs (clean) and over the broken features of
+//! `tests/fixtures/check/` (each gives exactly the findings of its `.expected` file), its SARIF
+//! log, bad input of every kind, `run --dry-run`, `docs --out` (and that `docs/packs/` is up
+//! to date) and `new pack` (a pack that passes against the reference).
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use common::{mhhs_qual, text};
+
+fn root() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `mhhs-qual check ARGS` from the project root: (exit status, stdout).
+fn check(args: &[&str]) -> (Option<i32>, String, String) {
+    let mut all = vec!["check"];
+    all.extend_from_slice(args);
+    let o = mhhs_qual(root(), &all);
+    (
+        o.status.code(),
+        String::from_utf8_lossy(&o.stdout).into_owned(),
+        text(&o),
+    )
+}
+
+/// Every `NAME.expected` below the fixtures folder, with what it is the finding of:
+/// `NAME.feature` beside it, or the folder `NAME/`.
+fn fixtures() -> Vec<(String, PathBuf)> {
+    fn walk(dir: &Path, out: &mut Vec<(String, PathBuf)>) {
+        let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for e in entries {
+            if e.is_dir() {
+                walk(&e, out);
+            } else if e.extension().is_some_and(|x| x == "expected") {
+                let feature = e.with_extension("feature");
+                let target = if feature.is_file() {
+                    feature
+                } else {
+                    e.with_extension("")
+                };
+                assert!(target.exists(), "{} has nothing to check", e.display());
+                let rel = target.strip_prefix(root()).unwrap().display().to_string();
+                out.push((rel, e));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&root().join("tests/fixtures/check"), &mut out);
+    out
+}
+
+/// `check TARGET` gives exactly the findings of its `.expected` file, and exits 1; returns
+/// them.
+fn assert_gives_expected(target: &str) -> String {
+    let (_, expected_file) = fixtures()
+        .into_iter()
+        .find(|(t, _)| t == target)
+        .unwrap_or_else(|| panic!("no .expected for {target}"));
+    let expected = std::fs::read_to_string(expected_file).unwrap();
+    assert!(
+        !expected.trim().is_empty(),
+        "{target}: an empty expectation"
+    );
+    let (code, stdout, all) = check(&[target]);
+    assert_eq!(stdout, expected, "{target}:\n{all}");
+    assert_eq!(code, Some(1), "{all}");
+    stdout
+}
+
+#[test]
+fn every_broken_fixture_gives_exactly_its_expected_findings() {
+    let fixtures = fixtures();
+    assert!(fixtures.len() >= 24, "{fixtures:?}");
+    let mut rules = std::collections::BTreeSet::new();
+    for (target, _) in &fixtures {
+        let stdout = assert_gives_expected(target);
+        rules.extend(
+            stdout
+                .lines()
+                .map(|l| l.split(": ").nth(1).unwrap_or("").to_owned()),
+        );
+    }
+    assert_eq!(
+        rules.into_iter().collect::<Vec<_>>(),
+        ["error"],
+        "every fixture gives errors"
+    );
+}
+
+#[test]
+fn a_fixture_pack_checked_whole_gives_the_findings_of_its_files() {
+    let (code, stdout, all) = check(&["tests/fixtures/check"]);
+    assert_eq!(code, Some(1), "{all}");
+    let mut expected: Vec<String> = Vec::new();
+    for (target, file) in fixtures() {
+        // The folder without a pack.toml is a folder of the fixtures pack when the pack is
+        // checked whole; the shipped-looking pack below is a pack of its own.
+        if target.ends_with(".feature") && !target.contains("/features/") {
+            expected.extend(
+                std::fs::read_to_string(file)
+                    .unwrap()
+                    .lines()
+                    .map(str::to_owned),
+            );
+        }
+    }
+    expected.sort();
+    let mut got: Vec<String> = stdout.lines().map(str::to_owned).collect();
+    got.sort();
+    assert_eq!(got, expected);
+}
+
+#[test]
+fn the_shipped_packs_are_clean_and_checked_in_well_under_a_second() {
+    let started = Instant::now();
+    let checked = mhhs_qual::runner::check::check(&[]).unwrap();
+    let took = started.elapsed();
+    assert_eq!(checked.errors(), 0, "{:#?}", checked.findings);
+    assert!(checked.files >= 7, "{}", checked.files);
+    // Phrases no shipped feature uses are warnings for maintainers, not errors.
+    for f in &checked.findings {
+        assert_eq!(f.rule, mhhs_qual::runner::check::Rule::UnusedStep, "{f}");
+        assert!(f.path.starts_with("steps/"), "{f}");
+    }
+    assert!(took < Duration::from_secs(2), "{took:?}");
+    let (code, stdout, all) = check(&[]);
+    assert_eq!(code, Some(0), "{all}");
+    assert!(
+        stdout
+            .lines()
+            .all(|l| l.contains(": warning: no shipped feature uses the phrase")),
+        "{all}"
+    );
+    // A shipped pack by name, or by its folder: no finding at all.
+    for target in ["supplier", "features/qualification/supplier"] {
+        let (code, stdout, all) = check(&[target]);
+        assert_eq!((code, stdout.as_str()), (Some(0), ""), "{all}");
+    }
+}
+
+#[test]
+fn a_file_of_a_pack_is_checked_within_its_pack() {
+    // QT-FIX-009 is used by two scenarios of one file; a file of its own reusing an id of
+    // another file of the pack is found too.
+    let dir = tempfile::tempdir().unwrap();
+    let pack = dir.path().join("mine");
+    std::fs::create_dir_all(pack.join("more")).unwrap();
+    std::fs::write(pack.join("pack.toml"), "name = \"mine\"\nrole = \"SUP\"\n").unwrap();
+    let feature = |id: &str| {
+        format!(
+            "@S1\nFeature: f\n\n  @{id} @catches:slow-ack:3\n  Scenario: s\n    Given a smart MPAN\n    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN\n    Then the system answers 201 with RCP0000\n"
+        )
+    };
+    std::fs::write(pack.join("a.feature"), feature("QT-SUP-001")).unwrap();
+    std::fs::write(pack.join("more/b.feature"), feature("QT-SUP-001")).unwrap();
+    let o = mhhs_qual(dir.path(), &["check", "mine/more/b.feature"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "mine/more/b.feature:4:3: error: @QT-SUP-001 is already the id of the scenario at mine/a.feature:5: a QT id names one scenario of its pack\n"
+    );
+    // The first use is not a finding, and nothing of the other file is reported.
+    let o = mhhs_qual(dir.path(), &["check", "mine/a.feature"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(o.stdout.is_empty(), "{}", text(&o));
+}
+
+#[test]
+fn sarif_output_is_valid_and_holds_every_finding() {
+    let (code, stdout, all) = check(&["--format", "sarif", "tests/fixtures/check"]);
+    assert_eq!(code, Some(1), "{all}");
+    let log: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root().join("ci/sarif-2.1.0-subset.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{} {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    // The schema itself rejects what SARIF forbids.
+    let mut broken = log.clone();
+    broken["runs"][0]["results"][0]["level"] = "fatal".into();
+    assert!(!validator.is_valid(&broken));
+    let (_, text_out, _) = check(&["tests/fixtures/check"]);
+    let run = &log["runs"][0];
+    let results = run["results"].as_array().unwrap();
+    assert_eq!(results.len(), text_out.lines().count());
+    let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+    for (r, line) in results.iter().zip(text_out.lines()) {
+        let index = usize::try_from(r["ruleIndex"].as_u64().unwrap()).unwrap();
+        assert_eq!(rules[index]["id"], r["ruleId"]);
+        let place = &r["locations"][0]["physicalLocation"];
+        let shown = format!(
+            "{}:{}:{}: {}: {}",
+            place["artifactLocation"]["uri"].as_str().unwrap(),
+            place["region"]["startLine"],
+            place["region"]["startColumn"],
+            r["level"].as_str().unwrap(),
+            r["message"]["text"].as_str().unwrap()
+        );
+        assert_eq!(shown, line);
+    }
+}
+
+// Bad input, one test each.
+
+#[test]
+fn a_feature_file_of_invalid_utf8_is_a_finding_at_the_bad_byte() {
+    assert_gives_expected("tests/fixtures/check/invalid-utf8.feature");
+}
+
+#[test]
+fn an_empty_feature_file_is_a_finding() {
+    assert_gives_expected("tests/fixtures/check/empty.feature");
+}
+
+#[test]
+fn a_file_of_50_mb_is_refused_unread_in_bounded_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.feature");
+    let line = "    Given a smart MPAN\n".repeat(1000);
+    let mut f = std::fs::File::create(&big).unwrap();
+    use std::io::Write as _;
+    f.write_all(b"Feature: big\n  Scenario: s\n").unwrap();
+    while f.metadata().unwrap().len() < 50 * 1024 * 1024 {
+        f.write_all(line.as_bytes()).unwrap();
+    }
+    drop(f);
+    let started = Instant::now();
+    let o = mhhs_qual(dir.path(), &["check", "big.feature"]);
+    let took = started.elapsed();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.starts_with("big.feature:1:1: error: the file has 52")
+            && out.contains(
+                "more than the 1048576 (1 MiB) a feature file may have; it was not parsed"
+            ),
+        "{out}"
+    );
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn a_scenario_outline_without_examples_is_a_finding() {
+    assert_gives_expected("tests/fixtures/check/outline-without-examples.feature");
+}
+
+#[test]
+fn an_examples_table_with_a_missing_column_is_a_finding() {
+    assert_gives_expected("tests/fixtures/check/examples-missing-column.feature");
+    assert_gives_expected("tests/fixtures/check/examples-row-missing-cell.feature");
+}
+
+#[test]
+fn a_tag_with_spaces_is_a_finding() {
+    assert_gives_expected("tests/fixtures/check/tag-with-spaces.feature");
+}
+
+#[test]
+fn a_pack_folder_without_its_pack_toml_is_a_finding() {
+    assert_gives_expected("tests/fixtures/check/no-pack");
+}
+
+#[test]
+fn input_that_cannot_be_read_exits_2() {
+    let (code, stdout, all) = check(&["tests/fixtures/check/no-such.feature"]);
+    assert_eq!(code, Some(2), "{all}");
+    assert!(stdout.is_empty());
+    assert!(
+        all.contains("error: tests/fixtures/check/no-such.feature: no such file, folder or shipped pack (shipped packs: supplier)"),
+        "{all}"
+    );
+}
