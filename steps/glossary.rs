@@ -99,7 +99,7 @@ mod tests {
             file.lines().nth(first.line - 1),
             Some(format!("//! - {}", first.text).as_str())
         );
-        assert!(entries.iter().any(|e| e.is_parameter()));
+        assert!(entries.iter().any(Entry::is_parameter));
         assert!(glossary().starts_with("delivery:\n  Given a(n) {segment} MPAN\n"));
     }
 }

@@ -5,6 +5,8 @@
 
 mod common;
 
+use std::fmt::Write as _;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -230,7 +232,6 @@ fn a_file_of_50_mb_is_refused_unread_in_bounded_time() {
     let big = dir.path().join("big.feature");
     let line = "    Given a smart MPAN\n".repeat(1000);
     let mut f = std::fs::File::create(&big).unwrap();
-    use std::io::Write as _;
     f.write_all(b"Feature: big\n  Scenario: s\n").unwrap();
     while f.metadata().unwrap().len() < 50 * 1024 * 1024 {
         f.write_all(line.as_bytes()).unwrap();
@@ -280,5 +281,301 @@ fn input_that_cannot_be_read_exits_2() {
     assert!(
         all.contains("error: tests/fixtures/check/no-such.feature: no such file, folder or shipped pack (shipped packs: supplier)"),
         "{all}"
+    );
+}
+
+// run --dry-run
+
+/// A configuration of one's own: the stub DIP on `listen`, and counterparties of `roles`.
+fn config(dir: &Path, listen: &str, roles: &[(&str, &str, &str)]) -> String {
+    let mut text = format!(
+        "environment = \"UIT\"\n[dip]\nlisten = \"{listen}\"\napi_key = \"k\"\n[participant]\nrole = \"SUP\"\ndip_id = \"2300000001\"\nmpid = \"SUPA\"\nwebhook_url = \"http://127.0.0.1:9/webhook\"\n"
+    );
+    for (role, id, mpid) in roles {
+        let _ = write!(
+            text,
+            "[[counterparty]]\nrole = \"{role}\"\ndip_id = \"{id}\"\nmpid = \"{mpid}\"\n"
+        );
+    }
+    let path = dir.join("qualification.toml");
+    std::fs::write(&path, text).unwrap();
+    path.display().to_string()
+}
+
+const ALL_COUNTERPARTIES: [(&str, &str, &str); 7] = [
+    ("REGS", "2200000001", "REGA"),
+    ("MSS", "1200000001", "MSSA"),
+    ("SDS", "1400000001", "SDSA"),
+    ("MSA", "1300000001", "MSAA"),
+    ("ADS", "1100000001", "ADSA"),
+    ("UMSO", "1500000001", "UMSA"),
+    ("UMSDS", "1600000001", "UMDA"),
+];
+
+#[test]
+fn a_dry_run_lists_the_selection_and_starts_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    // The stub DIP's port is taken: a run would stop at it, a dry run never binds it.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let listen = taken.local_addr().unwrap().to_string();
+    let cfg = config(dir.path(), &listen, &ALL_COUNTERPARTIES);
+    let o = mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--dry-run",
+            "--config",
+            &cfg,
+            "--pack",
+            "supplier",
+            "--tags",
+            "@S4 or @QT-SUP-001",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("pack supplier qualifies SUP (features/qualification/supplier/)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  counterparties: REGS 2200000001, MSS 1200000001,"),
+        "{out}"
+    );
+    assert!(
+        out.contains("QT-SUP-001   features/qualification/supplier/acknowledge.feature:8  A gain notification is acknowledged and echoed\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("QT-SUP-031   features/qualification/supplier/appoint.feature:"),
+        "{out}"
+    );
+    assert!(
+        out.ends_with(
+            "7 scenarios would run (4 QT ids); the configuration provides what they need\n"
+        ),
+        "{out}"
+    );
+    assert!(
+        !dir.path().join("report").exists(),
+        "a dry run writes no report"
+    );
+    // The same selection really run stops at the taken port.
+    let o = mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            &cfg,
+            "--pack",
+            "supplier",
+            "--tags",
+            "@QT-SUP-001",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    drop(taken);
+}
+
+#[test]
+fn a_dry_run_reports_everything_the_configuration_lacks() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = config(dir.path(), "127.0.0.1:0", &ALL_COUNTERPARTIES[..1]);
+    let o = mhhs_qual(
+        dir.path(),
+        &["run", "--dry-run", "--config", &cfg, "--tags", "@S1"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains("  counterparties: REGS 2200000001, MSS MISSING, SDS MISSING,"),
+        "{out}"
+    );
+    assert!(
+        text(&o).contains("error: ") && text(&o).contains("the pack supplier needs a [[counterparty]] of each role MSS, SDS, MSA, ADS, UMSO, UMSDS"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        out.ends_with(
+            "7 scenarios selected (2 QT ids), but the run could not start: 1 problem(s)\n"
+        ),
+        "{out}"
+    );
+
+    // A @prompted scenario needs the prompt command, which this configuration does not give.
+    let pack = dir.path().join("prompted");
+    std::fs::create_dir_all(&pack).unwrap();
+    std::fs::write(
+        pack.join("pack.toml"),
+        "name = \"prompted\"\nrole = \"SUP\"\ncounterparties = [\"REGS\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        pack.join("p.feature"),
+        "@S1\nFeature: p\n  @QT-SUP-900 @prompted\n  Scenario: prompted\n    Given a smart MPAN\n    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN\n    Then the system answers 201 with RCP0000\n",
+    )
+    .unwrap();
+    let o = mhhs_qual(
+        dir.path(),
+        &["run", "--dry-run", "--config", &cfg, "--pack", "prompted"],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("QT-SUP-900   "), "{out}");
+    assert!(out.contains("  prompted  [prompted]\n"), "{out}");
+    assert!(
+        text(&o).contains("1 selected scenario(s) tagged @prompted (QT-SUP-900 at ")
+            && text(&o).contains("need the prompt command of [prompts] (CONTRACT-ROLES.md §6.7)"),
+        "{}",
+        text(&o)
+    );
+    // Deselected by the tag, nothing is missing.
+    let o = mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--dry-run",
+            "--config",
+            &cfg,
+            "--pack",
+            "supplier",
+            "--tags",
+            "@S1 and not @prompted",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o)); // the counterparties still are
+    assert!(!text(&o).contains("@prompted ("), "{}", text(&o));
+}
+
+// docs --out
+
+#[test]
+fn the_shipped_docs_are_up_to_date_and_link_every_qt_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = mhhs_qual(dir.path(), &["docs", "--out", "packs"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    let committed = root().join("docs/packs");
+    let mut names: Vec<String> = std::fs::read_dir(dir.path().join("packs"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    let mut committed_names: Vec<String> = std::fs::read_dir(&committed)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    committed_names.sort();
+    assert_eq!(
+        names, committed_names,
+        "run: cargo run -- docs --out docs/packs"
+    );
+    for n in &names {
+        let now = std::fs::read_to_string(dir.path().join("packs").join(n)).unwrap();
+        let then = std::fs::read_to_string(committed.join(n)).unwrap();
+        assert!(
+            now == then,
+            "docs/packs/{n} is out of date: run cargo run -- docs --out docs/packs"
+        );
+    }
+    // Each QT id of the pack has its section, with its scenario and the faults it catches,
+    // and each contract section it names links to the contract text.
+    let md = std::fs::read_to_string(committed.join("supplier.md")).unwrap();
+    let html = std::fs::read_to_string(committed.join("supplier.html")).unwrap();
+    let features = mhhs_qual::runner::Features::of_packs(&[mhhs_qual::runner::Pack::find(
+        "supplier",
+    )
+    .unwrap()])
+    .unwrap();
+    for (_, s) in features.scenarios() {
+        let id = s.tags.iter().find(|t| t.starts_with("QT-")).unwrap();
+        assert!(
+            md.contains(&format!("#### {id}")) || md.contains(&format!(", {id} ")),
+            "{id}"
+        );
+        assert!(md.contains(&format!("@{id}")), "{id}: its Gherkin");
+    }
+    assert!(md.contains("- `slow-ack`: fails at step 3; the faulty system answers every delivery after the ack timeout (S1)"));
+    assert!(md.contains("[S4 Appoint on gain](contract.md#s4-appoint-on-gain)"));
+    let contract = std::fs::read_to_string(committed.join("contract.html")).unwrap();
+    assert!(contract.contains("<h2 id=\"s4-appoint-on-gain\">S4 Appoint on gain</h2>"));
+    assert!(html.contains("<a href=\"contract.html#s4-appoint-on-gain\">S4 Appoint on gain</a>"));
+    // Every in-page link of the HTML finds its heading.
+    for page in ["index.html", "supplier.html", "contract.html", "steps.html"] {
+        let text = std::fs::read_to_string(committed.join(page)).unwrap();
+        for link in text.split("href=\"").skip(1) {
+            let target = &link[..link.find('"').unwrap()];
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let linked = std::fs::read_to_string(committed.join(file)).unwrap();
+            if !anchor.is_empty() {
+                assert!(
+                    linked.contains(&format!(" id=\"{anchor}\"")),
+                    "{page}: {target}"
+                );
+            }
+        }
+    }
+}
+
+// new pack
+
+#[test]
+fn a_new_pack_passes_check_and_runs_green_against_the_reference() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = mhhs_qual(dir.path(), &["new", "pack", "mine", "--role", "SUP"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    for f in ["pack.toml", "first.feature", "README.md"] {
+        assert!(dir.path().join("mine").join(f).is_file(), "{f}");
+    }
+    let o = mhhs_qual(dir.path(), &["check", "mine"]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(o.stdout.is_empty(), "{}", text(&o));
+    let o = mhhs_qual(
+        dir.path(),
+        &["run", "--pack", "mine", "--report-dir", "report"],
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(text(&o).contains("1 passed, 0 failed"), "{}", text(&o));
+    // Its scenario catches the faults it is tagged with.
+    let o = mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--pack",
+            "mine",
+            "--fault",
+            "wrong-echo",
+            "--report-dir",
+            "r2",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    // Not over an existing pack.
+    let o = mhhs_qual(dir.path(), &["new", "pack", "mine", "--role", "SUP"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("mine exists and is not empty"),
+        "{}",
+        text(&o)
+    );
+}
+
+#[test]
+fn a_new_pack_for_a_role_without_a_reference_participant_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = mhhs_qual(dir.path(), &["new", "pack", "meters", "--role", "MSS"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("error: no reference participant plays MSS yet (roles with one: SUP)"),
+        "{}",
+        text(&o)
+    );
+    assert!(!dir.path().join("meters").exists());
+    let o = mhhs_qual(dir.path(), &["new", "pack", "x", "--role", "REGS"]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        text(&o).contains("\"REGS\" is not a role a system qualifies in"),
+        "{}",
+        text(&o)
     );
 }

@@ -6,7 +6,7 @@
     reason = "the command line is where output is printed"
 )]
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand, ValueEnum};
 
@@ -88,4 +88,44 @@ pub struct NewPackArgs {
     /// The folder to write (default: the pack's name). It must not exist or be empty.
     #[arg(long)]
     pub out: Option<PathBuf>,
+}
+
+/// `mhhs-qual docs --out DIR`.
+pub fn docs(out: &Path) -> u8 {
+    match crate::runner::docs::write(out) {
+        Ok(files) => {
+            eprintln!("wrote {} files to {}", files.len(), out.display());
+            exit::PASSED
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            exit::MISCONFIGURED
+        }
+    }
+}
+
+/// `mhhs-qual new pack NAME --role ROLE`.
+pub fn new(command: NewCommand) -> u8 {
+    match command {
+        NewCommand::Pack(args) => {
+            let out = args.out.unwrap_or_else(|| PathBuf::from(&args.name));
+            match crate::runner::scaffold::new_pack(&args.name, &args.role, &out) {
+                Ok(files) => {
+                    for f in &files {
+                        println!("{}", f.display());
+                    }
+                    eprintln!(
+                        "the {} pack is in {}: `mhhs-qual check {0}` checks it, `mhhs-qual run --pack {0}` runs it",
+                        args.name,
+                        out.display()
+                    );
+                    exit::PASSED
+                }
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    exit::MISCONFIGURED
+                }
+            }
+        }
+    }
 }

@@ -61,11 +61,13 @@ pub fn parse(text: &str) -> Vec<Section> {
         }
         let Some(s) = current.as_mut() else { continue };
         let trimmed = line.trim();
-        if s.source.is_empty() && s.text.is_empty() && trimmed.len() > 2 {
-            if let Some(source) = trimmed.strip_prefix('*').and_then(|t| t.strip_suffix('*')) {
-                source.clone_into(&mut s.source);
-                continue;
-            }
+        if s.source.is_empty()
+            && s.text.is_empty()
+            && trimmed.len() > 2
+            && let Some(source) = trimmed.strip_prefix('*').and_then(|t| t.strip_suffix('*'))
+        {
+            source.clone_into(&mut s.source);
+            continue;
         }
         if !(s.text.is_empty() && trimmed.is_empty()) {
             s.text.push_str(line);

@@ -4,14 +4,18 @@
 pub mod check;
 mod collector;
 pub mod contract;
+pub mod docs;
 mod features;
 mod packs;
 mod run;
+pub mod scaffold;
 mod shard;
 
 pub use collector::{Collected, Collector, pending, scenario_key};
 pub use cucumber::gherkin::StepType;
 pub use features::{Catch, FeatureError, FeatureSource, Features, catches};
 pub use packs::{Manifest, Pack};
-pub use run::{RunError, RunOptions, RunOutcome, run, write_report};
+pub use run::{
+    PackNeeds, Plan, Planned, RunError, RunOptions, RunOutcome, plan, run, write_report,
+};
 pub use shard::{Shard, ShardError};

@@ -112,6 +112,14 @@ pub enum RunError {
     },
     #[error("--fault works only against the built-in reference participant (without --config)")]
     FaultWithConfig,
+    #[error(
+        "{source_name}: {count} selected scenario(s) tagged @prompted ({first}) need the prompt command of [prompts] (CONTRACT-ROLES.md §6.7), which the configuration does not give; --tags \"not @prompted\" deselects them"
+    )]
+    MissingPrompts {
+        source_name: String,
+        count: usize,
+        first: String,
+    },
 }
 
 /// What a finished (or interrupted) run produced.
@@ -129,10 +137,9 @@ pub struct RunOutcome {
     pub shard: Option<Shard>,
 }
 
-/// Runs the selected scenarios and writes the report.
-pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
-    let started_at = crate::dip::now_dt003();
-    let started = Instant::now();
+/// The packs and the scenarios a run selects (sharded), and how many were selected before
+/// sharding.
+fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Features, usize), RunError> {
     let packs = if !options.paths.is_empty() {
         Vec::new()
     } else if let Some(pack) = &options.pack {
@@ -158,7 +165,15 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     if let Some(shard) = options.shard {
         keep_shard(&mut features, &packs, shard);
     }
-    let expected: Vec<ScenarioResult> = features.scenarios().map(|(f, s)| pending(f, s)).collect();
+    Ok((packs, features, selected))
+}
+
+/// The configuration a run uses (the participant's, or the built-in reference's playing the
+/// packs' role), the systems under test and the concurrency.
+fn configuration(
+    options: &RunOptions,
+    packs: &[Pack],
+) -> Result<(config::Config, SystemUnderTest, usize), RunError> {
     let mut roles: Vec<&str> = packs.iter().map(|p| p.manifest.role.as_str()).collect();
     roles.dedup();
     if roles.len() > 1 {
@@ -187,17 +202,209 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             options.concurrency.unwrap_or(8),
         )
     };
-    if let Some(role) = roles.first() {
-        if options.config.is_none() {
-            // The built-in reference participant plays the role the packs qualify.
-            (*role).clone_into(&mut config.participants[0].role);
-        }
-        check_packs(
-            &packs,
-            &config,
+    if let Some(role) = roles.first()
+        && options.config.is_none()
+    {
+        // The built-in reference participant plays the role the packs qualify.
+        (*role).clone_into(&mut config.participants[0].role);
+    }
+    Ok((config, systems, concurrency))
+}
+
+/// Everything the configuration lacks for the selected scenarios: the packs' role,
+/// counterparties and reactions, and a prompt command for `@prompted` scenarios.
+fn problems(
+    options: &RunOptions,
+    packs: &[Pack],
+    features: &Features,
+    config: &config::Config,
+) -> Result<Vec<RunError>, RunError> {
+    let mut out = if packs.is_empty() {
+        Vec::new()
+    } else {
+        pack_problems(
+            packs,
+            config,
             options.schemas_dir.as_deref(),
             options.stubs_dir.as_deref(),
-        )?;
+        )?
+    };
+    let prompted: Vec<String> = features
+        .scenarios()
+        .filter(|(f, s)| is_prompted(f, s))
+        .map(|(f, s)| label(f, s))
+        .collect();
+    if options.config.is_some() && !prompted.is_empty() && !provides_prompts(config) {
+        out.push(RunError::MissingPrompts {
+            source_name: config.source.clone(),
+            count: prompted.len(),
+            first: prompted[0].clone(),
+        });
+    }
+    Ok(out)
+}
+
+/// Whether the configuration gives the prompt command `@prompted` scenarios need
+/// (`[prompts] command`, CONTRACT-ROLES.md §6.7).
+///
+/// PROMPTS: the one place that consults the configuration for it. `Config` has no `[prompts]`
+/// table yet, so no configuration provides one and every selected `@prompted` scenario is
+/// reported as needing it; when the table is added, answer from it here.
+fn provides_prompts(_config: &config::Config) -> bool {
+    false
+}
+
+/// Whether a scenario (an outline row: its examples' tags included) or its feature or rule is
+/// tagged `@prompted`.
+fn is_prompted(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
+    let rule_tags = feature
+        .rules
+        .iter()
+        .find(|r| r.scenarios.iter().any(|s| std::ptr::eq(s, scenario)))
+        .map(|r| r.tags.as_slice())
+        .unwrap_or_default();
+    scenario
+        .tags
+        .iter()
+        .chain(&feature.tags)
+        .chain(rule_tags)
+        .any(|t| t == "prompted")
+}
+
+/// `QT-SUP-001 (path:line)`, or the scenario's name when it has no QT id.
+fn label(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
+    let id = scenario
+        .tags
+        .iter()
+        .find(|t| t.starts_with("QT-"))
+        .cloned()
+        .unwrap_or_else(|| scenario.name.clone());
+    format!(
+        "{id} at {}:{}",
+        feature
+            .path
+            .as_ref()
+            .map(|p| p.display().to_string())
+            .unwrap_or_default(),
+        scenario.position.line
+    )
+}
+
+/// What a run would do, found without starting anything (`run --dry-run`).
+#[derive(Debug)]
+pub struct Plan {
+    /// Where the configuration comes from (`config/reference.toml` for the built-in
+    /// reference participants).
+    pub config_source: String,
+    pub reference: bool,
+    pub packs: Vec<PackNeeds>,
+    pub scenarios: Vec<Planned>,
+    /// Scenarios selected before sharding.
+    pub selected: usize,
+    pub shard: Option<Shard>,
+    /// What the configuration lacks: the run would not start (exit 2).
+    pub problems: Vec<RunError>,
+}
+
+/// What a pack needs of the configuration, and what the configuration gives.
+#[derive(Debug)]
+pub struct PackNeeds {
+    pub name: String,
+    pub role: String,
+    pub location: String,
+    /// Each stubbed role it needs, with the DIP ID of the configuration's counterparty of
+    /// that role (`None`: missing).
+    pub counterparties: Vec<(String, Option<String>)>,
+    pub reactions: Vec<String>,
+}
+
+/// A scenario (an outline row) that would run.
+#[derive(Debug)]
+pub struct Planned {
+    pub qt_id: Option<String>,
+    pub path: String,
+    pub line: usize,
+    /// The name, with an outline row's values.
+    pub name: String,
+    pub prompted: bool,
+    /// The steps that prompt the system (`When the harness prompts ...`).
+    pub prompts: Vec<String>,
+}
+
+/// Selects the scenarios as `run` does and checks that the configuration provides what they
+/// need, without starting any server or writing anything.
+pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
+    let (packs, features, selected) = selection(options)?;
+    let (config, systems, _) = configuration(options, &packs)?;
+    let problems = problems(options, &packs, &features, &config)?;
+    let glossary = super::check::Glossary::shipped().ok();
+    let values = super::check::Values::shipped();
+    let scenarios = features
+        .scenarios()
+        .map(|(f, s)| Planned {
+            qt_id: s.tags.iter().find(|t| t.starts_with("QT-")).cloned(),
+            path: f
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default(),
+            line: s.position.line,
+            name: super::collector::display_name(s),
+            prompted: is_prompted(f, s),
+            prompts: glossary
+                .as_ref()
+                .map(|g| {
+                    s.steps
+                        .iter()
+                        .filter(|step| {
+                            matches!(
+                                g.lookup(step.ty, &step.value, &values),
+                                super::check::Lookup::Defined { phrase, .. } if g.phrases[phrase].prompts()
+                            )
+                        })
+                        .map(|step| format!("{} {}", step.keyword.trim(), step.value))
+                        .collect()
+                })
+                .unwrap_or_default(),
+        })
+        .collect();
+    Ok(Plan {
+        config_source: config.source.clone(),
+        reference: matches!(systems, SystemUnderTest::Reference(_)),
+        packs: packs
+            .iter()
+            .map(|p| PackNeeds {
+                name: p.manifest.name.clone(),
+                role: p.manifest.role.clone(),
+                location: p.location.clone(),
+                counterparties: p
+                    .manifest
+                    .counterparties
+                    .iter()
+                    .map(|r| (r.clone(), config.counterparty(r).map(|c| c.dip_id.clone())))
+                    .collect(),
+                reactions: p.manifest.reactions.clone(),
+            })
+            .collect(),
+        scenarios,
+        selected,
+        shard: options.shard,
+        problems,
+    })
+}
+
+/// Runs the selected scenarios and writes the report.
+pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
+    let started_at = crate::dip::now_dt003();
+    let started = Instant::now();
+    let (packs, features, selected) = selection(&options)?;
+    let expected: Vec<ScenarioResult> = features.scenarios().map(|(f, s)| pending(f, s)).collect();
+    let (config, systems, concurrency) = configuration(&options, &packs)?;
+    if let Some(first) = problems(&options, &packs, &features, &config)?
+        .into_iter()
+        .next()
+    {
+        return Err(first);
     }
     check_report_dir(&options.report_dir)?;
     let mut info = RunInfo {
@@ -374,14 +581,15 @@ fn keep_shard(features: &mut Features, packs: &[Pack], shard: Shard) {
     }
 }
 
-/// The packs fit the configuration: each qualifies the role of its first participant, and
-/// it has the counterparties and the reactions they need.
-fn check_packs(
+/// Where the packs do not fit the configuration: each qualifies the role of its first
+/// participant, and it has the counterparties and the reactions they need. `Err` when the
+/// schemas or the reactions themselves do not load.
+fn pack_problems(
     packs: &[Pack],
     config: &config::Config,
     schemas_dir: Option<&std::path::Path>,
     stubs_dir: Option<&std::path::Path>,
-) -> Result<(), RunError> {
+) -> Result<Vec<RunError>, RunError> {
     let participant = config.participant();
     // The reactions are checked against the schemas the run uses, as the harness will.
     let schemas = match schemas_dir {
@@ -392,10 +600,11 @@ fn check_packs(
     };
     let reactions =
         crate::stub::Reactions::load(stubs_dir, &schemas).map_err(HarnessError::from)?;
+    let mut out = Vec::new();
     for p in packs {
         let m = &p.manifest;
         if m.role != participant.role {
-            return Err(RunError::WrongRole {
+            out.push(RunError::WrongRole {
                 pack: m.name.clone(),
                 role: m.role.clone(),
                 dip_id: participant.dip_id.clone(),
@@ -409,18 +618,18 @@ fn check_packs(
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            return Err(RunError::MissingCounterparties {
+            out.push(RunError::MissingCounterparties {
                 source_name: config.source.clone(),
                 pack: m.name.clone(),
                 missing: missing.join(", "),
             });
         }
-        if let Some(r) = m
+        for r in m
             .reactions
             .iter()
-            .find(|r| !reactions.0.iter().any(|x| &x.name == *r))
+            .filter(|r| !reactions.0.iter().any(|x| &x.name == *r))
         {
-            return Err(RunError::MissingReaction {
+            out.push(RunError::MissingReaction {
                 pack: m.name.clone(),
                 reaction: r.clone(),
                 stubs: stubs_dir.map_or_else(
@@ -430,7 +639,7 @@ fn check_packs(
             });
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Keeps the scenarios the tag expression selects (feature and rule tags count too).

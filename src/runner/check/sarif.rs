@@ -2,6 +2,8 @@
 //! form code-scanning views read: one run of the `mhhs-qual` tool with its rules, and a
 //! result per finding at its file, line and column (columns count Unicode code points).
 
+use std::fmt::Write as _;
+
 use serde_json::{Value, json};
 
 use super::{Finding, Rule};
@@ -72,7 +74,7 @@ fn uri(path: &str) -> (String, Option<&'static str>) {
         if b.is_ascii_alphanumeric() || b"-._~/!$&'()*+,;=:@".contains(&b) {
             encoded.push(char::from(b));
         } else {
-            encoded.push_str(&format!("%{b:02X}"));
+            let _ = write!(encoded, "%{b:02X}");
         }
     }
     if path.starts_with('/') {
@@ -95,7 +97,7 @@ mod tests {
         assert_eq!(result["ruleId"], "tag");
         assert_eq!(
             log["runs"][0]["tool"]["driver"]["rules"]
-                [result["ruleIndex"].as_u64().unwrap() as usize]["id"],
+                [usize::try_from(result["ruleIndex"].as_u64().unwrap()).unwrap()]["id"],
             "tag"
         );
         let location = &result["locations"][0]["physicalLocation"];
