@@ -549,8 +549,11 @@ impl Checker<'_> {
             return; // a malformed id, reported above
         }
         if s.examples.is_empty() {
-            out.findings
-                .push(self.missing_qt(s.position.line, s.position.col, "the scenario"));
+            out.findings.push(self.missing_qt(
+                s.position.line,
+                s.position.col,
+                "the scenario has no QT id",
+            ));
             return;
         }
         for e in &s.examples {
@@ -572,7 +575,7 @@ impl Checker<'_> {
                 None if !any_qt(&e.tags) => out.findings.push(self.missing_qt(
                     e.position.line,
                     e.position.col,
-                    "these examples (nor their scenario)",
+                    "these examples have no QT id, and neither has their scenario",
                 )),
                 None => {}
             }
@@ -585,7 +588,7 @@ impl Checker<'_> {
             line,
             col,
             Rule::QtId,
-            format!("{what} has no QT id: tag it @QT-{role}-nnn, an id no other scenario of the pack has"),
+            format!("{what}: tag it @QT-{role}-nnn, an id no other scenario of the pack has"),
         )
     }
 
@@ -835,6 +838,153 @@ fn expand(text: &str, values: &BTreeMap<&str, &str>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::steps::Entry;
+
+    const fn entry(text: &'static str) -> Entry {
+        Entry {
+            module: "test",
+            file: "steps/test.rs",
+            line: 1,
+            text,
+        }
+    }
+
+    /// The findings of a feature in a SUP pack, against a glossary of these phrases.
+    fn findings(text: &str, phrases: &[&'static str], shipped: bool) -> Vec<String> {
+        let entries: Vec<Entry> = phrases.iter().map(|p| entry(p)).collect();
+        let glossary = Glossary::new(&entries, crate::steps::PARAMETERS).unwrap();
+        let values = Values::shipped();
+        let ctx = Context {
+            glossary: &glossary,
+            values: &values,
+            role: Some("SUP"),
+            faults: crate::sut::faults_of("SUP"),
+            declared: Some(Vec::new()),
+            shipped,
+        };
+        let mut out = Outcome::default();
+        if let Some(p) = parse("f", text, &mut out.findings) {
+            check(&p, &ctx, &mut out);
+        }
+        out.findings.iter().map(ToString::to_string).collect()
+    }
+
+    const PHRASES: &[&str] = &[
+        "Given a(n) {segment} MPAN",
+        "When the harness prompts the system to {word} for the MPAN",
+        "Given a {word} thing",
+        "Given a big {word}",
+    ];
+
+    #[test]
+    fn prompted_agrees_with_the_prompt_steps() {
+        let body = "    Given a smart MPAN\n    When the harness prompts the system to install-meter for the MPAN\n";
+        assert_eq!(
+            findings(
+                &format!("Feature: f\n  @QT-SUP-001\n  Scenario: s\n{body}"),
+                PHRASES,
+                false
+            ),
+            [
+                "f:5:5: error: this step prompts the system, but its scenario is not tagged @prompted (runs without [prompts] deselect prompted scenarios by the tag)"
+            ]
+        );
+        assert!(
+            findings(
+                &format!("Feature: f\n  @QT-SUP-001 @prompted\n  Scenario: s\n{body}"),
+                PHRASES,
+                false
+            )
+            .is_empty()
+        );
+        // A feature-level @prompted counts for its scenarios.
+        assert!(
+            findings(
+                &format!("@prompted\nFeature: f\n  @QT-SUP-001\n  Scenario: s\n{body}"),
+                PHRASES,
+                false
+            )
+            .is_empty()
+        );
+    }
+
+    #[test]
+    fn a_step_two_phrases_match_is_ambiguous() {
+        let found = findings(
+            "Feature: f\n  @QT-SUP-001\n  Scenario: s\n    Given a big thing\n",
+            PHRASES,
+            false,
+        );
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("f:4:5: error: step \"Given a big thing\" matches several phrases: \"Given a {word} thing\" (steps/test.rs:1), \"Given a big {word}\""),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn backgrounds_and_rules_are_checked_too() {
+        let found = findings(
+            "Feature: f\n  Background:\n    Given nothing at all\n\n  Rule: r\n    @QT-SUP-001\n    Scenario: s\n      Given a smrt MPAN\n",
+            PHRASES,
+            false,
+        );
+        assert_eq!(found.len(), 2, "{found:?}");
+        assert!(
+            found[0].starts_with("f:3:5: error: undefined step \"Given nothing at all\""),
+            "{found:?}"
+        );
+        assert!(
+            found[1].starts_with("f:8:15: error: unknown segment \"smrt\""),
+            "{found:?}"
+        );
+    }
+
+    #[test]
+    fn qt_ids_of_examples_and_warns_tags_are_checked() {
+        let outline = |tags_s: &str, tags_a: &str, tags_b: &str| {
+            format!(
+                "Feature: f\n  {tags_s}\n  Scenario Outline: s\n    Given a <segment> MPAN\n\n    {tags_a}\n    Examples:\n      | segment |\n      | smart   |\n\n    {tags_b}\n    Examples:\n      | segment  |\n      | advanced |\n"
+            )
+        };
+        let none: Vec<String> = Vec::new();
+        assert_eq!(
+            findings(
+                &outline("@catches:slow-ack", "@QT-SUP-001", "@QT-SUP-002"),
+                PHRASES,
+                true
+            ),
+            none
+        );
+        assert_eq!(
+            findings(&outline("@QT-SUP-001", "@QT-SUP-002", ""), PHRASES, false),
+            [
+                "f:6:5: error: @QT-SUP-002 on examples of a scenario that has its own QT id, @QT-SUP-001: keep one"
+            ]
+        );
+        assert_eq!(
+            findings(
+                &outline("", "@QT-SUP-001", "@warns:slow-ak"),
+                PHRASES,
+                false
+            ),
+            [
+                "f:11:5: error: @warns:slow-ak: the SUP reference participant has no fault \"slow-ak\"; did you mean slow-ack? (mhhs-qual reference --role SUP --list-faults)",
+                "f:12:5: error: these examples have no QT id, and neither has their scenario: tag it @QT-SUP-nnn, an id no other scenario of the pack has",
+            ]
+        );
+        // In a shipped pack, each row catches a fault.
+        assert_eq!(
+            findings(
+                &outline("", "@QT-SUP-001 @catches:slow-ack", "@QT-SUP-002"),
+                PHRASES,
+                true
+            ),
+            [
+                "f:12:5: error: a shipped scenario catches a fault: tag it @catches:FAULT[:STEP] with each fault of the SUP reference participant that makes it fail"
+            ]
+        );
+    }
 
     #[test]
     fn qt_ids_have_one_shape() {
