@@ -9,7 +9,8 @@
 2. every $ref resolves (all schemas are loaded into one referencing Registry by $id);
 3. catalogue.json is valid against catalogue.schema.json, its variant files exist and each
    variant file's S0 interfaceID/eventCode agree with the catalogue entry;
-4. examples/valid/<variant>.json: passes dip/envelope.json#/$defs/ingressArray, each payload
+4. examples/valid/<variant>.json (or <IF>-<Event>.json, for an event code that shares the
+   variant of another): passes dip/envelope.json#/$defs/ingressArray, each payload
    is routed by catalogue.json (S0.interfaceID + S0.eventCode) to <variant> and passes it;
    examples/invalid/<variant>--<what>.json: the variant schema reports an error whose instance
    path equals expectPointer (minus the /<n>/payload prefix);
@@ -49,6 +50,17 @@ def resolve_pointer(doc, ptr):
         else:
             cur = cur[part]
     return cur
+
+
+def example_variant(name, schemas, routes):
+    """The variant file an example named `name` (`<IF>-<Event>`) is for: the file of that
+    name, else the one catalogue.json routes the interface and event code to (a variant that
+    serves several event codes is named after its first)."""
+    rel = "interfaces/%s.json" % name
+    m = re.match(r"^(IF-\d{3}|REP-\d{3}[A-Z]?)-(.+)$", name)
+    if rel in schemas or not m:
+        return rel
+    return routes.get((m.group(1), "[%s]" % m.group(2)), rel)
 
 
 class Results:
@@ -161,7 +173,7 @@ def main():
             with open(path, encoding="utf-8") as fh:
                 data = json.load(fh)
             variant = fname[:-5].split("--")[0]
-            vrel = "interfaces/%s.json" % variant
+            vrel = example_variant(variant, schemas, routes)
             if not r.check(vrel in schemas, label + " names an existing variant", vrel):
                 continue
             vval = validator(vrel)

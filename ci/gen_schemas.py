@@ -20,32 +20,86 @@ BASE = "https://mhhs-qual.invalid/schemas/"
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
 
 # Interfaces whose event variants get a schema file.
-INTERFACES = ["IF-001", "IF-002", "IF-031", "IF-032", "IF-033", "IF-035", "IF-036", "IF-037"]
+INTERFACES = [
+    # supplier appointment and registration
+    "IF-001", "IF-002", "IF-031", "IF-032", "IF-033", "IF-035", "IF-036", "IF-037",
+    # what a metering service sends and receives
+    "IF-003", "IF-005", "IF-006", "IF-007", "IF-008", "IF-018", "IF-020", "IF-026", "IF-034",
+    "IF-038", "IF-039", "IF-041", "IF-045",
+]
 
 # ---------------------------------------------------------------------------------------
 # Hand facts (not in the machine-readable facts files)
 # ---------------------------------------------------------------------------------------
-# IF-002 has a single event code, so it is not listed in interface_variants.json.
-# Composition from DOMAIN.md section 2.3 (IF-002 [GainMPANInfo]).
-EXTRA_VARIANTS = [
-    {
-        "schema": "IF-002-GainMPANInfo",
-        "interfaceID": ["IF-002"],
+# interface_variants.json lists the interfaces whose payload has several variants (a oneOf).
+# An interface with one payload schema, whatever number of event codes it shares, is not
+# in it; its composition is written here by hand from the domain notes (DOMAIN.md sections
+# 2.3 and 7) and the interface's description in the DIP specification, read as facts: the
+# blocks, which of them are required, and nothing else. The variant is named after its
+# first event code; catalogue.json routes every one of its codes to it.
+def single_payload(iface, codes, common, common_required, custom=(), custom_required=()):
+    return {
+        "schema": "%s-%s" % (iface, codes[0].strip("[]")),
+        "interfaceID": [iface],
         "schemaVersion": ["011"],
-        "eventCode": ["[GainMPANInfo]"],
-        "commonBlocks": ["S0", "S1", "A0", "D0", "M0"],
-        "commonRequired": ["S0", "S1", "M0"],
-        "customBlocks": ["B013", "B005", "B006", "B022", "B023", "B024", "B025", "B026",
-                         "B027", "B029", "B030", "B031", "B032",
-                         "B905List", "B907List", "B908List"],
-        "customRequired": ["B013", "B022", "B023", "B024", "B025", "B026"],
+        "eventCode": list(codes),
+        "commonBlocks": list(common),
+        "commonRequired": list(common_required),
+        "customBlocks": list(custom),
+        "customRequired": list(custom_required) or None,
     }
+
+
+MPAN_COMMON = ["S0", "S1", "A0", "D0", "M0"]
+MPAN_REQUIRED = ["S0", "S1", "M0"]
+MPAN_RESPONSE = MPAN_COMMON + ["R0"]
+MPAN_RESPONSE_REQUIRED = MPAN_REQUIRED + ["R0"]
+IF041_CODES = ["[ReadingRemote]", "[ReadingRemv]", "[ReadingInstl]", "[ReadingEnergisationChg]",
+               "[ReadingCOR]", "[ReadingOnSite]", "[ReadingCOS]", "[DSEstimate]",
+               "[SupplierAgreedCOS]", "[ReadingOverride]"]
+MDR_BLOCKS = ["B019", "B012", "B078", "B025", "B068", "B031", "B074List", "B060"]
+MDR_REQUIRED = ["B019", "B078", "B025", "B068"]
+
+EXTRA_VARIANTS = [
+    # DOMAIN.md 2.3: IF-002 [GainMPANInfo]
+    single_payload("IF-002", ["[GainMPANInfo]"], MPAN_COMMON, MPAN_REQUIRED,
+                   ["B013", "B005", "B006", "B022", "B023", "B024", "B025", "B026", "B027", "B029",
+                    "B030", "B031", "B032", "B905List", "B907List", "B908List"],
+                   ["B013", "B022", "B023", "B024", "B025", "B026"]),
+    # REGS tells every party of the MPAN its new energisation status; R0 required
+    single_payload("IF-008", ["[EnergisationStatusChange]"], MPAN_RESPONSE, MPAN_RESPONSE_REQUIRED,
+                   ["B025"], ["B025"]),
+    # DOMAIN.md 2.3 and 7: one schema for all ten reading events, and no block required
+    # (the comment "B064 or B065 block" is not enforced)
+    single_payload("IF-041", IF041_CODES, MPAN_COMMON, MPAN_REQUIRED, ["B064List", "B065List"]),
+    # DOMAIN.md 2.3 (B060 reminders) and 7 (the CommonBlock is open)
+    single_payload("IF-045", ["[InvalidMarketSegment]", "[ConsentGranularityInvalid]",
+                              "[NoMSAppointed]", "[NoDSAppointed]"],
+                   MPAN_COMMON, MPAN_REQUIRED, ["B060"]),
 ]
 # Blocks on which the official schema has no additionalProperties:false (DOMAIN.md section 7;
 # B091 likewise). We are exactly as loose there.
 OPEN_BLOCKS = {"B013", "B025", "B091", "B908"}
-# Variants whose inline S0 has no additionalProperties:false in the official schema.
-OPEN_S0 = {"IF-001"}
+# Interfaces whose inline S0 has no additionalProperties:false in the official schema.
+OPEN_S0 = {"IF-001", "IF-003", "IF-005", "IF-006", "IF-008", "IF-018"}
+# Interfaces whose CommonBlock has no additionalProperties:false (DOMAIN.md section 7).
+OPEN_COMMON = {"IF-007", "IF-045"}
+# Interfaces whose CommonBlock does not say it is an object (so a non-object passes it).
+UNTYPED_COMMON = {"IF-061", "IF-062", "IF-063", "IF-064", "IF-065"}
+# CustomBlock keys that hold another block than the one they are named after: on IF-005 and
+# IF-006 [MeterUpdate] and [MeterHistoryUpdate], B906 is a B906a (historyMAP optional).
+# interface_variants.json names the keys only; blocks_reference.txt has both blocks.
+KEY_BLOCKS = {
+    ("IF-005-MeterUpdate", "B906"): "B906a",
+    ("IF-005-MeterHistoryUpdate", "B906"): "B906a",
+    ("IF-006-MeterUpdate", "B906"): "B906a",
+    ("IF-006-MeterHistoryUpdate", "B906"): "B906a",
+}
+# Bounds of a CustomBlock list on one interface (the list blocks are shared otherwise).
+LIST_BOUNDS = {
+    ("IF-041", "B065List"): {"maxItems": 48},
+    ("IF-064", "B941List"): {"maxItems": 200},
+}
 # Array lengths on nested blocks (DIN-1024 minItems 1; period counts).
 ARRAY_BOUNDS = {
     ("B900", "settlementDayConsumptionPeriods"): {"minItems": 1, "maxItems": 200},
@@ -289,6 +343,10 @@ def variant_schema(v):
     # keep the S0, S1 ... order of the facts but list required in a stable order
     creq = [b for b in v["commonBlocks"] if b in v["commonRequired"]]
     common = {"type": "object", "additionalProperties": False, "required": creq, "properties": cprops}
+    if iface in OPEN_COMMON:
+        del common["additionalProperties"]
+    if iface in UNTYPED_COMMON:
+        del common["type"]
     out = {
         "$schema": DRAFT,
         "$id": BASE + "interfaces/%s.json" % name,
@@ -300,8 +358,11 @@ def variant_schema(v):
         "properties": {"CommonBlock": common},
     }
     if v["customBlocks"]:
-        xreq = [b for b in v["customBlocks"] if b in v["customRequired"]]
-        xprops = {b: {"$ref": blk + b} for b in v["customBlocks"]}
+        xreq = [b for b in v["customBlocks"] if b in (v["customRequired"] or [])]
+        xprops = {}
+        for b in v["customBlocks"]:
+            xprops[b] = {"$ref": blk + KEY_BLOCKS.get((name, b), b)}
+            xprops[b].update(LIST_BOUNDS.get((iface, b), {}))
         custom = {"type": "object", "additionalProperties": False, "properties": xprops}
         if xreq:
             custom["required"] = xreq
@@ -330,7 +391,24 @@ def parse_roles(text):
     return [r for r in ROLE_ORDER if r in found]
 
 
-def catalogue(cat, variants, out_dir):
+def code_holders(all_variants):
+    """(interface, event code) -> the variants whose S0 eventCode enum holds the code."""
+    holders = {}
+    for v in all_variants:
+        for code in v["eventCode"]:
+            holders.setdefault((v["interfaceID"][0], code), []).append(v["schema"])
+    return holders
+
+
+def routed_codes(v, holders):
+    """The event codes routed to variant v: those no other variant of its interface holds.
+    A code in two alternatives of a payload's oneOf matches both, so the DIP schema accepts
+    no message with it (IF-020 [RelatedAdd] and [RelatedRemove] are also in [RelatedCreate]'s
+    enum); such a code is left uncovered rather than judged valid."""
+    return [c for c in v["eventCode"] if len(holders[(v["interfaceID"][0], c)]) == 1]
+
+
+def catalogue(cat, variants, holders, out_dir):
     entries = []
     for e in cat:
         ent = {
@@ -360,8 +438,13 @@ def catalogue(cat, variants, out_dir):
             if v["interfaceID"][0] == e["id"]:
                 path = "interfaces/%s.json" % v["schema"]
                 if os.path.exists(os.path.join(out_dir, path)):
-                    for code in v["eventCode"]:
+                    for code in routed_codes(v, holders):
                         ent["variants"][code] = path
+        shared = sorted({c for (i, c), hs in holders.items() if i == e["id"] and len(hs) > 1},
+                        key=e["eventCodes"].index)
+        if shared and any(v["interfaceID"][0] == e["id"] for v in variants):
+            notes.append("%s: each in the eventCode enum of two variants of the DIP's oneOf, which "
+                         "therefore accepts no message of them; not covered." % ", ".join(shared))
         ent["senderProse"] = e.get("sender") or ""
         ent["receiverProse"] = e.get("receiver") or ""
         if notes:
@@ -508,7 +591,9 @@ def main():
           "description": "As loose as the DIP schema: timestamps and DIP IDs are length-checked only. The harness checks the stricter business rules itself.",
           "$defs": dts}, os.path.join(a.out, "common/datatypes.json"))
 
-    variants = [v for v in allv if v["interfaceID"][0] in INTERFACES] + EXTRA_VARIANTS
+    holders = code_holders(allv + EXTRA_VARIANTS)
+    variants = [v for v in allv + EXTRA_VARIANTS
+                if v["interfaceID"][0] in INTERFACES and routed_codes(v, holders)]
     variants.sort(key=lambda v: (v["interfaceID"][0], [x["schema"] for x in allv + EXTRA_VARIANTS].index(v["schema"])))
     defs = {}
     for name in order:
@@ -535,7 +620,7 @@ def main():
         dump(variant_schema(v), os.path.join(a.out, "interfaces/%s.json" % v["schema"]))
     dump(envelope(), os.path.join(a.out, "dip/envelope.json"))
     dump(standard_response(), os.path.join(a.out, "dip/standard-response.json"))
-    dump(catalogue(cat, variants, a.out), os.path.join(a.out, "catalogue.json"))
+    dump(catalogue(cat, variants, holders, a.out), os.path.join(a.out, "catalogue.json"))
     dump(catalogue_schema(), os.path.join(a.out, "catalogue.schema.json"))
     print("%d variants, %d blocks, %d data types" % (len(variants), len(defs), len(dts)))
     return 0

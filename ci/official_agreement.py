@@ -385,8 +385,14 @@ def main():
             print("cannot read the corpus: %s" % e, file=sys.stderr)
             return 2
 
+    validators = {}
+
     def validator_for(schema):
-        return Draft202012Validator(schema, registry=registry)
+        # each official schema resolved into one document once, and its validator reused
+        uri = schema["$ref"]
+        if uri not in validators:
+            validators[uri] = Draft202012Validator(resolved_schema(registry, uri))
+        return validators[uri]
 
     array_uri = RAW_BASE + SUBMIT_FILE + "#/components/schemas/DIPMessageArray"
     array_validator = validator_for({"$ref": array_uri})

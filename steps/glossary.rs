@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 /// The step modules whose `//!` lists make the glossary, in the order it prints them.
-const MODULES: [(&str, &str, &str); 6] = [
+const MODULES: [(&str, &str, &str); 7] = [
     ("delivery", "steps/delivery.rs", include_str!("delivery.rs")),
     (
         "submission",
@@ -23,6 +23,7 @@ const MODULES: [(&str, &str, &str); 6] = [
         "steps/signatures.rs",
         include_str!("signatures.rs"),
     ),
+    ("metering", "steps/metering.rs", include_str!("metering.rs")),
     ("parameters", "steps/params.rs", include_str!("params.rs")),
 ];
 

@@ -8,6 +8,7 @@ mod appointment;
 mod delivery;
 mod faults;
 mod glossary;
+mod metering;
 mod params;
 mod signatures;
 mod submission;

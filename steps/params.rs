@@ -6,6 +6,7 @@
 //! - {role}: a DIP role such as REGS, MSS, SDS
 //! - {segment}: smart, advanced or unmetered
 //! - {code}: a response code such as RCP1001 or MSG1006
+//! - {energisation}: energise or de-energise
 
 use std::str::FromStr;
 
@@ -51,6 +52,7 @@ text_param!(
     r"SUP|REGS|MSS|MSA|UMSO|SDS|ADS|UMSDS|LDSO|MDS|LSS|EES|MDR|DCC"
 );
 text_param!(Code, "code", r"RCP\d{4}|MSG\d{4}");
+text_param!(Energisation, "energisation", r"de-energise|energise");
 
 /// Every custom parameter type: its name in a phrase (`segment`) and the regular expression
 /// a value must match. `mhhs-qual check` reads them to match steps against the glossary as
@@ -64,6 +66,10 @@ pub const PARAMETERS: &[(&str, &str)] = &[
     (
         <SegmentParam as Param>::NAME,
         <SegmentParam as Param>::REGEX,
+    ),
+    (
+        <Energisation as Param>::NAME,
+        <Energisation as Param>::REGEX,
     ),
 ];
 

@@ -13,13 +13,18 @@ use mhhs_qual::runner::{Features, Pack, RunOptions, catches, run};
 /// step 3`.
 type Site = (String, usize, usize);
 
-fn pack() -> Pack {
-    Pack::find("supplier").unwrap()
+fn pack(name: &str) -> Pack {
+    Pack::find(name).unwrap()
+}
+
+/// The role a pack qualifies.
+fn role(name: &str) -> String {
+    pack(name).manifest.role
 }
 
 /// What the tags of the pack expect of each fault: the sites it fails.
-fn expected() -> BTreeMap<String, BTreeSet<Site>> {
-    let features = Features::of_packs(&[pack()]).unwrap();
+fn expected(name: &str) -> BTreeMap<String, BTreeSet<Site>> {
+    let features = Features::of_packs(&[pack(name)]).unwrap();
     let mut out: BTreeMap<String, BTreeSet<Site>> = BTreeMap::new();
     for (_, s) in features.scenarios() {
         let qt = s
@@ -38,10 +43,10 @@ fn expected() -> BTreeMap<String, BTreeSet<Site>> {
     out
 }
 
-async fn run_with(faults: Vec<String>) -> (u8, Vec<ScenarioResult>) {
+async fn run_with(name: &str, faults: Vec<String>) -> (u8, Vec<ScenarioResult>) {
     let dir = tempfile::tempdir().unwrap();
     let outcome = run(RunOptions {
-        pack: Some("supplier".into()),
+        pack: Some(name.into()),
         report_dir: dir.path().to_owned(),
         faults,
         ..RunOptions::default()
@@ -65,7 +70,7 @@ fn reason(message: &str) -> String {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_pack_passes_against_the_reference_supplier() {
-    let (exit, scenarios) = run_with(Vec::new()).await;
+    let (exit, scenarios) = run_with("supplier", Vec::new()).await;
     let failed: Vec<_> = scenarios
         .iter()
         .filter(|s| s.status != Status::Passed)
@@ -80,10 +85,10 @@ async fn the_pack_passes_against_the_reference_supplier() {
     assert_eq!(scenarios.len(), 37);
 }
 
-#[test]
-fn every_scenario_catches_a_fault_and_every_fault_is_caught() {
-    let expected = expected();
-    let faults: BTreeSet<String> = mhhs_qual::sut::faults_of("SUP")
+/// Every scenario of `name` catches a fault, and every fault of its role is caught.
+fn catches_and_caught(name: &str, generated: &[&str]) {
+    let expected = expected(name);
+    let faults: BTreeSet<String> = mhhs_qual::sut::faults_of(&role(name))
         .unwrap()
         .iter()
         .map(|f| f.name.to_owned())
@@ -91,9 +96,9 @@ fn every_scenario_catches_a_fault_and_every_fault_is_caught() {
     let tagged: BTreeSet<String> = expected.keys().cloned().collect();
     assert_eq!(
         faults, tagged,
-        "faults no scenario catches, or tags of no fault"
+        "{name}: faults no scenario catches, or tags of no fault"
     );
-    let features = Features::of_packs(&[pack()]).unwrap();
+    let features = Features::of_packs(&[pack(name)]).unwrap();
     let uncaught: Vec<String> = features
         .scenarios()
         .filter(|(_, s)| catches(&s.tags).is_empty())
@@ -101,17 +106,18 @@ fn every_scenario_catches_a_fault_and_every_fault_is_caught() {
         .collect();
     assert!(
         uncaught.is_empty(),
-        "scenarios that catch no fault: {uncaught:?}"
+        "{name}: scenarios that catch no fault: {uncaught:?}"
     );
-    // The generated tests below cover every fault of the reference supplier.
-    let generated: BTreeSet<String> = FAULT_TESTS.iter().map(|s| (*s).to_owned()).collect();
-    assert_eq!(generated, faults, "a fault without its test");
+    if !generated.is_empty() {
+        let generated: BTreeSet<String> = generated.iter().map(|s| (*s).to_owned()).collect();
+        assert_eq!(generated, faults, "a fault without its test");
+    }
 }
 
-#[test]
-fn every_then_step_is_the_failing_step_of_some_fault() {
-    let features = Features::of_packs(&[pack()]).unwrap();
-    let sites: BTreeSet<(usize, usize)> = expected()
+/// Every `Then` step of `name` is the failing step of some fault.
+fn then_steps_fail(name: &str) {
+    let features = Features::of_packs(&[pack(name)]).unwrap();
+    let sites: BTreeSet<(usize, usize)> = expected(name)
         .values()
         .flatten()
         .map(|(_, line, step)| (*line, *step))
@@ -134,15 +140,25 @@ fn every_then_step_is_the_failing_step_of_some_fault() {
     }
     assert!(
         never.is_empty(),
-        "Then steps that no fault makes fail (each needs a @catches:FAULT:STEP):\n{}",
+        "{name}: Then steps that no fault makes fail (each needs a @catches:FAULT:STEP):\n{}",
         never.join("\n")
     );
+}
+
+#[test]
+fn every_scenario_catches_a_fault_and_every_fault_is_caught() {
+    catches_and_caught("supplier", FAULT_TESTS);
+}
+
+#[test]
+fn every_then_step_is_the_failing_step_of_some_fault() {
+    then_steps_fail("supplier");
 }
 
 /// Runs the pack with `fault` on and compares what failed, where and why, with the tags.
 /// A mismatch is returned as text (not a panic: cucumber's panic hook keeps panics quiet).
 async fn check_fault(fault: &str) -> Result<(), Mismatch> {
-    check(fault).await.map_err(Mismatch)
+    check("supplier", fault).await.map_err(Mismatch)
 }
 
 /// What a fault test reports: its text as it is, lines and all.
@@ -154,16 +170,83 @@ impl std::fmt::Debug for Mismatch {
     }
 }
 
-async fn check(fault: &str) -> Result<(), String> {
-    let shows = mhhs_qual::sut::faults_of("SUP")
+async fn check(name: &str, fault: &str) -> Result<(), String> {
+    let role = role(name);
+    let shows = mhhs_qual::sut::faults_of(&role)
         .unwrap()
         .into_iter()
         .find(|f| f.name == fault)
-        .ok_or_else(|| format!("{fault} is not a fault of the reference supplier"))?
+        .ok_or_else(|| format!("{fault} is not a fault of the reference {role}"))?
         .shows;
-    let want = expected().remove(fault).unwrap_or_default();
-    let (exit, scenarios) = run_with(vec![fault.to_owned()]).await;
+    let want = expected(name).remove(fault).unwrap_or_default();
+    let (exit, scenarios) = run_with(name, vec![fault.to_owned()]).await;
     compare(fault, shows, &want, exit, &scenarios)
+}
+
+/// Every fault of the role of `name` against the pack, two at a time; every mismatch is
+/// reported.
+async fn check_every_fault(name: &str) -> Result<(), Mismatch> {
+    use futures::StreamExt as _;
+    let faults: Vec<String> = mhhs_qual::sut::faults_of(&role(name))
+        .unwrap()
+        .iter()
+        .map(|f| f.name.to_owned())
+        .collect();
+    let failures: Vec<String> = futures::stream::iter(faults)
+        .map(|f| async move { check(name, &f).await.err() })
+        .buffer_unordered(2)
+        .filter_map(|r| async move { r })
+        .collect()
+        .await;
+    if failures.is_empty() {
+        Ok(())
+    } else {
+        Err(Mismatch(failures.join("\n\n")))
+    }
+}
+
+/// The metering-service packs: correct passes, every fault caught where its tags say.
+macro_rules! metering_pack_tests {
+    ($($module:ident => $name:literal),* $(,)?) => {
+        $(
+            mod $module {
+                use super::*;
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn passes_against_the_reference() {
+                    let (exit, scenarios) = run_with($name, Vec::new()).await;
+                    let failed: Vec<String> = scenarios
+                        .iter()
+                        .filter(|s| s.status != Status::Passed)
+                        .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
+                        .collect();
+                    assert!(failed.is_empty(), "{failed:#?}");
+                    assert_eq!(exit, 0);
+                }
+
+                #[test]
+                fn every_scenario_catches_a_fault_and_every_fault_is_caught() {
+                    catches_and_caught($name, &[]);
+                }
+
+                #[test]
+                fn every_then_step_is_the_failing_step_of_some_fault() {
+                    then_steps_fail($name);
+                }
+
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn every_fault_fails_exactly_its_tagged_steps() -> Result<(), Mismatch> {
+                    check_every_fault($name).await
+                }
+            }
+        )*
+    };
+}
+
+metering_pack_tests! {
+    mss => "mss",
+    msa => "msa",
+    umso => "umso",
 }
 
 /// What the pack did under `fault` against what its tags say: exactly the sites of `want`

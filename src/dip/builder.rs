@@ -50,6 +50,30 @@ impl Builder {
             .set("sender.dip_id", from.dip_id.clone())
             .set("sender.mpid", from.mpid.clone())
             .set("sender.role", from.role.clone());
+        // What an appointment request asks, unless the scenario says otherwise: the first
+        // supplier of the configuration, from 7 days ahead at 00:00 UTC (CONTRACT-ROLES.md §6.5).
+        let week = time::OffsetDateTime::now_utc().replace_time(time::Time::MIDNIGHT)
+            + time::Duration::days(7);
+        vars = vars
+            .set("effective_from", super::format_dt003(week))
+            .set("css_registration_id", css_registration_id())
+            .set("contract_reference", "MS-CONTRACT-0001")
+            .set("appointment_scenario", "COS");
+        if let Some(c) = self.config.counterparty("SUP") {
+            vars = vars
+                .set("supplier.dip_id", c.dip_id.clone())
+                .set("supplier.mpid", c.mpid.clone());
+        }
+        for (name, role) in [
+            ("data_service", subject.segment.data_role()),
+            ("metering_service", subject.segment.metering_role()),
+        ] {
+            if let Some(c) = self.config.counterparty(role) {
+                vars = vars
+                    .set(&format!("{name}.dip_id"), c.dip_id.clone())
+                    .set(&format!("{name}.mpid"), c.mpid.clone());
+            }
+        }
         for c in &self.config.counterparties {
             vars = vars
                 .set(&format!("counterparty.{}.dip_id", c.role), c.dip_id.clone())
@@ -140,4 +164,16 @@ impl Builder {
         common.remove("D0");
         Ok(payload)
     }
+}
+
+/// A fresh CSS registration ID, shaped as a UUID (DI-849).
+pub fn css_registration_id() -> String {
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        fastrand::u32(..),
+        fastrand::u16(..),
+        fastrand::u16(..0x1000),
+        fastrand::u16(..0x1000),
+        fastrand::u64(..0x1_0000_0000_0000)
+    )
 }

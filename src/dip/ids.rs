@@ -16,6 +16,13 @@ pub fn now_dt003() -> String {
         .expect("formattable")
 }
 
+/// An instant as a DT-003 date-time in UTC.
+pub fn format_dt003(t: OffsetDateTime) -> String {
+    t.to_offset(time::UtcOffset::UTC)
+        .format(DT003)
+        .expect("formattable")
+}
+
 /// Today (UTC) as `YYYYMMDD`.
 pub fn today_yyyymmdd() -> String {
     OffsetDateTime::now_utc()

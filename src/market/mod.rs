@@ -6,6 +6,7 @@ mod catalogue;
 mod derivation;
 pub mod generator;
 mod mpan;
+pub mod registry;
 pub mod roles;
 mod segment;
 
@@ -13,4 +14,5 @@ pub use catalogue::{Catalogue, Item};
 pub use derivation::{Derivation, Judgement, Verdict};
 pub use generator::{Plan, Record};
 pub use mpan::{Mpan, MpanAllocator, MpanError, check_digit, distributor_dip_id, gsp_group_for};
+pub use registry::Registry;
 pub use segment::Segment;

@@ -63,6 +63,13 @@ impl Features {
         let mut features = Vec::new();
         for p in packs {
             let mut parsed = Self::parse(p.sources.clone())?;
+            if let Some(expr) = &p.manifest.select {
+                parsed.retain_tags(expr).map_err(|()| FeatureError::Parse {
+                    path: format!("{}pack.toml", p.location),
+                    line: 1,
+                    message: format!("`select` {expr:?} is not a tag expression such as \"@MSS\""),
+                })?;
+            }
             parsed.check_catches(&p.manifest.role)?;
             features.append(&mut parsed.features);
         }
@@ -98,6 +105,23 @@ impl Features {
             features.push(f);
         }
         Ok(Self { features })
+    }
+
+    /// Keeps the scenarios the tag expression selects (feature and rule tags count too).
+    #[expect(clippy::result_unit_err, reason = "callers say which expression and where")]
+    pub fn retain_tags(&mut self, expr: &str) -> Result<(), ()> {
+        use cucumber::gherkin::tagexpr::TagOperation;
+        use cucumber::tag::Ext as _;
+        let op: TagOperation = expr.parse().map_err(|_| ())?;
+        for f in &mut self.features {
+            let ftags = f.tags.clone();
+            f.scenarios.retain(|s| op.eval(s.tags.iter().chain(&ftags)));
+            for r in &mut f.rules {
+                let rtags: Vec<String> = r.tags.iter().chain(&ftags).cloned().collect();
+                r.scenarios.retain(|s| op.eval(s.tags.iter().chain(&rtags)));
+            }
+        }
+        Ok(())
     }
 
     /// Every `@catches:` tag names a fault of the `role` reference participant.

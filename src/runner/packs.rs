@@ -26,6 +26,14 @@ pub struct Manifest {
     /// The names of the reactions (`stubs/counterparties.toml`) its scenarios rely on.
     #[serde(default)]
     pub reactions: Vec<String>,
+    /// Folders of features it shares with other packs, relative to its own folder
+    /// (`["../metering"]`).
+    #[serde(default)]
+    pub include: Vec<String>,
+    /// A tag expression its scenarios must match (`"@MSS"`): how a pack takes its rows of
+    /// shared features.
+    #[serde(default)]
+    pub select: Option<String>,
     /// The pack's own tags (`"@slow"`, or `"@sandbox-*"` for every tag with that start),
     /// beyond those every pack may use: QT ids, `@catches:`, `@warns:`, `@prompted`, contract
     /// ids and role codes (`mhhs-qual check` reports any other).
@@ -56,15 +64,22 @@ impl Pack {
         for (path, text) in embedded::under("features/").filter(|(p, _)| p.ends_with("/pack.toml"))
         {
             let folder = path.trim_end_matches("pack.toml");
-            let sources = embedded::under(folder)
-                .filter(|(p, _)| p.ends_with(".feature"))
-                .map(|(p, t)| FeatureSource {
-                    path: p.to_owned(),
-                    text: t.to_owned(),
-                })
-                .collect();
+            let manifest = manifest(path, text)?;
+            let mut folders = vec![folder.to_owned()];
+            folders.extend(manifest.include.iter().map(|i| resolve(folder, i)));
+            let mut sources = Vec::new();
+            for f in &folders {
+                sources.extend(
+                    embedded::under(f)
+                        .filter(|(p, _)| p.ends_with(".feature"))
+                        .map(|(p, t)| FeatureSource {
+                            path: p.to_owned(),
+                            text: t.to_owned(),
+                        }),
+                );
+            }
             out.push(Self {
-                manifest: manifest(path, text)?,
+                manifest,
                 location: folder.to_owned(),
                 sources,
             });
@@ -111,6 +126,9 @@ impl Pack {
         let manifest = manifest(&path.display().to_string(), &text)?;
         let mut sources = Vec::new();
         super::features::collect(dir, &mut sources)?;
+        for i in &manifest.include {
+            super::features::collect(&dir.join(i), &mut sources)?;
+        }
         if sources.is_empty() {
             return Err(FeatureError::Empty(dir.display().to_string()));
         }
@@ -120,6 +138,22 @@ impl Pack {
             sources,
         })
     }
+}
+
+/// `include` of a shipped pack in `folder` (`features/qualification/mss/`), as an embedded
+/// folder (`features/qualification/metering/`).
+fn resolve(folder: &str, include: &str) -> String {
+    let mut parts: Vec<&str> = folder.trim_end_matches('/').split('/').collect();
+    for seg in include.split('/') {
+        match seg {
+            ".." => {
+                parts.pop();
+            }
+            "." | "" => {}
+            s => parts.push(s),
+        }
+    }
+    format!("{}/", parts.join("/"))
 }
 
 /// Reads and checks a `pack.toml`: its roles must be DIP roles, and the role it qualifies one

@@ -6,11 +6,8 @@
 use std::future::Future;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::str::FromStr;
 use std::time::Instant;
 
-use cucumber::gherkin::tagexpr::TagOperation;
-use cucumber::tag::Ext as _;
 use cucumber::{World as _, gherkin};
 use futures::FutureExt as _;
 
@@ -137,9 +134,17 @@ pub struct RunOutcome {
     pub shard: Option<Shard>,
 }
 
-/// The packs and the scenarios a run selects (sharded), and how many were selected before
-/// sharding.
-fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Features, usize), RunError> {
+/// The scenarios of one role: the packs that qualify it and their selected features.
+struct Group {
+    packs: Vec<Pack>,
+    features: Features,
+    /// The role the packs qualify (None for feature paths given by hand).
+    role: Option<String>,
+}
+
+/// The packs a run selects, their selected (and sharded) scenarios grouped by role, and how
+/// many scenarios were selected before sharding.
+fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Vec<Group>, usize), RunError> {
     let packs = if !options.paths.is_empty() {
         Vec::new()
     } else if let Some(pack) = &options.pack {
@@ -147,13 +152,39 @@ fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Features, usize), RunEr
     } else {
         Pack::shipped()?
     };
-    let features = if options.paths.is_empty() {
-        Features::of_packs(&packs)?
+    let mut groups: Vec<Group> = Vec::new();
+    if options.paths.is_empty() {
+        let mut roles: Vec<String> = packs.iter().map(|p| p.manifest.role.clone()).collect();
+        roles.dedup();
+        let mut seen = Vec::new();
+        for role in roles {
+            if seen.contains(&role) {
+                continue;
+            }
+            let of_role: Vec<Pack> = packs
+                .iter()
+                .filter(|p| p.manifest.role == role)
+                .cloned()
+                .collect();
+            let features = select(
+                Features::of_packs(&of_role)?,
+                options.tags.as_deref(),
+            )?;
+            groups.push(Group {
+                packs: of_role,
+                features,
+                role: Some(role.clone()),
+            });
+            seen.push(role);
+        }
     } else {
-        Features::paths(&options.paths)?
-    };
-    let mut features = select(features, options.tags.as_deref())?;
-    let selected = features.scenarios().count();
+        groups.push(Group {
+            packs: Vec::new(),
+            features: select(Features::paths(&options.paths)?, options.tags.as_deref())?,
+            role: None,
+        });
+    }
+    let selected: usize = groups.iter().map(|g| g.features.scenarios().count()).sum();
     if selected == 0 {
         let why = options
             .tags
@@ -162,74 +193,38 @@ fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Features, usize), RunEr
             .unwrap_or_default();
         return Err(RunError::NoScenarios(why));
     }
+    groups.retain(|g| g.features.scenarios().next().is_some());
     if let Some(shard) = options.shard {
-        keep_shard(&mut features, &packs, shard);
+        for g in &mut groups {
+            keep_shard(&mut g.features, &packs, shard);
+        }
     }
-    Ok((packs, features, selected))
-}
-
-/// The configuration a run uses (the participant's, or the built-in reference's playing the
-/// packs' role), the systems under test and the concurrency.
-fn configuration(
-    options: &RunOptions,
-    packs: &[Pack],
-) -> Result<(config::Config, SystemUnderTest, usize), RunError> {
-    let mut roles: Vec<&str> = packs.iter().map(|p| p.manifest.role.as_str()).collect();
-    roles.dedup();
-    if roles.len() > 1 {
+    if options.config.is_some() && groups.len() > 1 {
+        let roles: Vec<&str> = groups.iter().filter_map(|g| g.role.as_deref()).collect();
         return Err(RunError::SeveralRoles(roles.join(", ")));
     }
-    let (mut config, systems, concurrency) = if let Some(path) = &options.config {
-        if !options.faults.is_empty() {
-            return Err(RunError::FaultWithConfig);
-        }
-        let (c, warnings) = config::load(path)?;
-        for w in warnings {
-            tracing::warn!("{w}");
-        }
-        (
-            c,
-            SystemUnderTest::External,
-            options.concurrency.unwrap_or(1),
-        )
-    } else {
-        let text = crate::embedded::file("config/reference.toml")
-            .expect("the reference configuration ships");
-        let (c, _) = config::load_str(text, "config/reference.toml", Vec::new())?;
-        (
-            c,
-            SystemUnderTest::Reference(options.faults.iter().cloned().collect()),
-            options.concurrency.unwrap_or(8),
-        )
-    };
-    if let Some(role) = roles.first()
-        && options.config.is_none()
-    {
-        // The built-in reference participant plays the role the packs qualify.
-        (*role).clone_into(&mut config.participants[0].role);
-    }
-    Ok((config, systems, concurrency))
+    Ok((packs, groups, selected))
 }
 
-/// Everything the configuration lacks for the selected scenarios: the packs' role,
+/// Everything the configuration lacks for a group's scenarios: its packs' role,
 /// counterparties and reactions, and a prompt command for `@prompted` scenarios.
 fn problems(
     options: &RunOptions,
-    packs: &[Pack],
-    features: &Features,
+    group: &Group,
     config: &config::Config,
 ) -> Result<Vec<RunError>, RunError> {
-    let mut out = if packs.is_empty() {
-        Vec::new()
-    } else {
+    let mut out = if group.role.is_some() {
         pack_problems(
-            packs,
+            &group.packs,
             config,
             options.schemas_dir.as_deref(),
             options.stubs_dir.as_deref(),
         )?
+    } else {
+        Vec::new()
     };
-    let prompted: Vec<String> = features
+    let prompted: Vec<String> = group
+        .features
         .scenarios()
         .filter(|(f, s)| is_prompted(f, s))
         .map(|(f, s)| label(f, s))
@@ -254,8 +249,8 @@ fn provides_prompts(_config: &config::Config) -> bool {
     false
 }
 
-/// Whether a scenario (an outline row: its examples' tags included) or its feature or rule is
-/// tagged `@prompted`.
+/// Whether a scenario (an outline row: its examples' tags included), its feature or its rule
+/// is tagged `@prompted`.
 fn is_prompted(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
     let rule_tags = feature
         .rules
@@ -271,7 +266,7 @@ fn is_prompted(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool
         .any(|t| t == "prompted")
 }
 
-/// `QT-SUP-001 (path:line)`, or the scenario's name when it has no QT id.
+/// `QT-SUP-001 at path:line`, or the scenario's name when it has no QT id.
 fn label(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
     let id = scenario
         .tags
@@ -327,90 +322,94 @@ pub struct Planned {
     /// The name, with an outline row's values.
     pub name: String,
     pub prompted: bool,
-    /// The steps that prompt the system (`When the harness prompts ...`).
+    /// The steps that prompt the system (`When the system is prompted to ...`).
     pub prompts: Vec<String>,
 }
 
 /// Selects the scenarios as `run` does and checks that the configuration provides what they
 /// need, without starting any server or writing anything.
 pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
-    let (packs, features, selected) = selection(options)?;
-    let (config, systems, _) = configuration(options, &packs)?;
-    let problems = problems(options, &packs, &features, &config)?;
+    let (_, groups, selected) = selection(options)?;
     let glossary = super::check::Glossary::shipped().ok();
     let values = super::check::Values::shipped();
-    let scenarios = features
-        .scenarios()
-        .map(|(f, s)| Planned {
-            qt_id: s.tags.iter().find(|t| t.starts_with("QT-")).cloned(),
-            path: f
-                .path
-                .as_ref()
-                .map(|p| p.display().to_string())
-                .unwrap_or_default(),
-            line: s.position.line,
-            name: super::collector::display_name(s),
-            prompted: is_prompted(f, s),
-            prompts: glossary
-                .as_ref()
-                .map(|g| {
-                    s.steps
-                        .iter()
-                        .filter(|step| {
-                            matches!(
-                                g.lookup(step.ty, &step.value, &values),
-                                super::check::Lookup::Defined { phrase, .. } if g.phrases[phrase].prompts()
-                            )
-                        })
-                        .map(|step| format!("{} {}", step.keyword.trim(), step.value))
-                        .collect()
-                })
-                .unwrap_or_default(),
-        })
-        .collect();
-    Ok(Plan {
-        config_source: config.source.clone(),
-        reference: matches!(systems, SystemUnderTest::Reference(_)),
-        packs: packs
-            .iter()
-            .map(|p| PackNeeds {
-                name: p.manifest.name.clone(),
-                role: p.manifest.role.clone(),
-                location: p.location.clone(),
-                counterparties: p
-                    .manifest
-                    .counterparties
-                    .iter()
-                    .map(|r| (r.clone(), config.counterparty(r).map(|c| c.dip_id.clone())))
-                    .collect(),
-                reactions: p.manifest.reactions.clone(),
-            })
-            .collect(),
-        scenarios,
+    let mut plan = Plan {
+        config_source: String::new(),
+        reference: options.config.is_none(),
+        packs: Vec::new(),
+        scenarios: Vec::new(),
         selected,
         shard: options.shard,
-        problems,
-    })
+        problems: Vec::new(),
+    };
+    for g in &groups {
+        let (config, _, _) = configure(options, g.role.as_deref())?;
+        config.source.clone_into(&mut plan.config_source);
+        plan.problems.extend(problems(options, g, &config)?);
+        plan.packs.extend(g.packs.iter().map(|p| PackNeeds {
+            name: p.manifest.name.clone(),
+            role: p.manifest.role.clone(),
+            location: p.location.clone(),
+            counterparties: p
+                .manifest
+                .counterparties
+                .iter()
+                .map(|r| (r.clone(), config.counterparty(r).map(|c| c.dip_id.clone())))
+                .collect(),
+            reactions: p.manifest.reactions.clone(),
+        }));
+        plan.scenarios
+            .extend(g.features.scenarios().map(|(f, s)| Planned {
+                qt_id: s.tags.iter().find(|t| t.starts_with("QT-")).cloned(),
+                path: f
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                line: s.position.line,
+                name: super::collector::display_name(s),
+                prompted: is_prompted(f, s),
+                prompts: glossary
+                    .as_ref()
+                    .map(|gl| {
+                        s.steps
+                            .iter()
+                            .filter(|step| {
+                                matches!(
+                                    gl.lookup(step.ty, &step.value, &values),
+                                    super::check::Lookup::Defined { phrase, .. } if gl.phrases[phrase].prompts()
+                                )
+                            })
+                            .map(|step| format!("{} {}", step.keyword.trim(), step.value))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }));
+    }
+    Ok(plan)
 }
 
-/// Runs the selected scenarios and writes the report.
+/// Runs the selected scenarios and writes the report. Packs of several roles run one role
+/// after another, each against its own built-in reference participant, into one report.
 pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     let started_at = crate::dip::now_dt003();
     let started = Instant::now();
-    let (packs, features, selected) = selection(&options)?;
-    let expected: Vec<ScenarioResult> = features.scenarios().map(|(f, s)| pending(f, s)).collect();
-    let (config, systems, concurrency) = configuration(&options, &packs)?;
-    if let Some(first) = problems(&options, &packs, &features, &config)?
-        .into_iter()
-        .next()
-    {
-        return Err(first);
+    let (packs, groups, selected) = selection(&options)?;
+    let mut configs = Vec::new();
+    for g in &groups {
+        let (config, systems, concurrency) = configure(&options, g.role.as_deref())?;
+        if let Some(first) = problems(&options, g, &config)?.into_iter().next() {
+            return Err(first);
+        }
+        configs.push((config, systems, concurrency));
     }
     check_report_dir(&options.report_dir)?;
+    let Some((first, first_systems, _)) = configs.first() else {
+        return Err(RunError::NoScenarios(String::new()));
+    };
     let mut info = RunInfo {
         started: started_at,
         duration: started.elapsed(),
-        environment: config.environment.clone(),
+        environment: first.environment.clone(),
         selection: Selection {
             packs: packs.iter().map(|p| p.manifest.name.clone()).collect(),
             features: options
@@ -426,19 +425,21 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             selected,
         },
         participant: results::Participant {
-            role: config.participant().role.clone(),
-            dip_id: config.participant().dip_id.clone(),
-            mpid: config.participant().mpid.clone(),
-            reference: matches!(systems, SystemUnderTest::Reference(_)),
+            role: first.participant().role.clone(),
+            dip_id: first.participant().dip_id.clone(),
+            mpid: first.participant().mpid.clone(),
+            reference: matches!(first_systems, SystemUnderTest::Reference(_)),
             faults: options.faults.clone(),
         },
         exit_code: exit::PASSED,
         interrupted: false,
     };
-    if expected.is_empty() {
+    let journal = std::sync::Arc::new(Journal::new());
+    let expected_total: usize = groups.iter().map(|g| g.features.scenarios().count()).sum();
+    if expected_total == 0 {
         // A shard that the hash gave no scenario: nothing to run, and nothing wrong (see
         // `keep_shard`). Its report is empty but whole, so that merging finds every shard.
-        write_report(&options.report_dir, &[], &Journal::new(), &info)?;
+        write_report(&options.report_dir, &[], &journal, &info)?;
         return Ok(RunOutcome {
             exit: exit::PASSED,
             totals: Totals::default(),
@@ -450,50 +451,65 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             shard: options.shard,
         });
     }
-    let harness = Harness::start(
-        config,
-        HarnessOptions {
-            systems,
-            schemas_dir: options.schemas_dir.clone(),
-            stubs_dir: options.stubs_dir.clone(),
-            reference_tls: options.reference_tls,
-        },
-    )
-    .await?;
-
-    let collector = Collector::new(expected, options.progress);
-    let cucumber = QualWorld::cucumber::<PathBuf>()
-        .with_parser(Prepared(features.features))
-        .with_writer(collector.clone())
-        .with_default_cli()
-        .max_concurrent_scenarios(concurrency.max(1))
-        .before(|feature, _rule, scenario, world: &mut QualWorld| {
-            let key = super::scenario_key(feature, scenario);
-            async move { world.begin(key) }.boxed_local()
-        });
-    let stop = options.stop.take().unwrap_or_else(|| {
+    let mut stop = options.stop.take().unwrap_or_else(|| {
         Box::pin(async {
             let _ = tokio::signal::ctrl_c().await;
         })
     });
-    let interrupted = crate::steps::world::HARNESS
-        .scope(harness.clone(), async move {
-            tokio::select! {
-                _ = cucumber.run(()) => false,
-                () = stop => true,
-            }
-        })
-        .await;
-    harness.stub.flush().await;
-    if interrupted {
-        collector.interrupt();
-    } else {
-        collector.finish();
-    }
-    let (scenarios, undefined) = {
+    let mut scenarios = Vec::new();
+    let mut undefined = Vec::new();
+    let mut interrupted = false;
+    for (g, (config, systems, concurrency)) in groups.into_iter().zip(configs) {
+        let expected: Vec<ScenarioResult> =
+            g.features.scenarios().map(|(f, s)| pending(f, s)).collect();
+        if interrupted {
+            let collector = Collector::new(expected, false);
+            collector.interrupt();
+            scenarios.extend(collector.shared.lock().expect("collector lock").scenarios.clone());
+            continue;
+        }
+        if expected.is_empty() {
+            continue;
+        }
+        let harness = Harness::start(
+            config,
+            HarnessOptions {
+                systems,
+                schemas_dir: options.schemas_dir.clone(),
+                stubs_dir: options.stubs_dir.clone(),
+                reference_tls: options.reference_tls,
+                journal: Some(journal.clone()),
+            },
+        )
+        .await?;
+        let collector = Collector::new(expected, options.progress);
+        let cucumber = QualWorld::cucumber::<PathBuf>()
+            .with_parser(Prepared(g.features.features))
+            .with_writer(collector.clone())
+            .with_default_cli()
+            .max_concurrent_scenarios(concurrency.max(1))
+            .before(|feature, _rule, scenario, world: &mut QualWorld| {
+                let key = super::scenario_key(feature, scenario);
+                async move { world.begin(key) }.boxed_local()
+            });
+        interrupted = crate::steps::world::HARNESS
+            .scope(harness.clone(), async {
+                tokio::select! {
+                    _ = cucumber.run(()) => false,
+                    () = &mut stop => true,
+                }
+            })
+            .await;
+        harness.stub.flush().await;
+        if interrupted {
+            collector.interrupt();
+        } else {
+            collector.finish();
+        }
         let c = collector.shared.lock().expect("collector lock");
-        (c.scenarios.clone(), c.undefined.clone())
-    };
+        scenarios.extend(c.scenarios.iter().cloned());
+        undefined.extend(c.undefined.iter().cloned());
+    }
     let totals = Totals::of(&scenarios);
     let exit = if !undefined.is_empty() {
         exit::MISCONFIGURED
@@ -505,7 +521,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     info.duration = started.elapsed();
     info.exit_code = exit;
     info.interrupted = interrupted;
-    write_report(&options.report_dir, &scenarios, &harness.journal, &info)?;
+    write_report(&options.report_dir, &scenarios, &journal, &info)?;
     Ok(RunOutcome {
         exit,
         totals,
@@ -516,6 +532,44 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         selected,
         shard: options.shard,
     })
+}
+
+/// The configuration, systems and concurrency of a run of `role`'s packs: the participant's
+/// configuration, or the built-in reference participant of the role.
+fn configure(
+    options: &RunOptions,
+    role: Option<&str>,
+) -> Result<(config::Config, SystemUnderTest, usize), RunError> {
+    if let Some(path) = &options.config {
+        if !options.faults.is_empty() {
+            return Err(RunError::FaultWithConfig);
+        }
+        let (c, warnings) = config::load(path)?;
+        for w in warnings {
+            tracing::warn!("{w}");
+        }
+        return Ok((
+            c,
+            SystemUnderTest::External,
+            options.concurrency.unwrap_or(1),
+        ));
+    }
+    let text =
+        crate::embedded::file("config/reference.toml").expect("the reference configuration ships");
+    let (mut c, _) = config::load_str(text, "config/reference.toml", Vec::new())?;
+    if let Some(role) = role {
+        // The built-in reference participant of the role goes first; a role without one of
+        // its own borrows the first's identity.
+        match c.participants.iter().position(|p| p.role == role) {
+            Some(i) => c.participants.swap(0, i),
+            None => role.clone_into(&mut c.participants[0].role),
+        }
+    }
+    Ok((
+        c,
+        SystemUnderTest::Reference(options.faults.iter().cloned().collect()),
+        options.concurrency.unwrap_or(8),
+    ))
 }
 
 /// The report folder exists (made if need be) and takes files, checked before the harness
@@ -644,17 +698,10 @@ fn pack_problems(
 
 /// Keeps the scenarios the tag expression selects (feature and rule tags count too).
 fn select(mut features: Features, tags: Option<&str>) -> Result<Features, RunError> {
-    let Some(expr) = tags else {
-        return Ok(features);
-    };
-    let op = TagOperation::from_str(expr).map_err(|_| RunError::Tags(expr.to_owned()))?;
-    for f in &mut features.features {
-        let ftags = f.tags.clone();
-        f.scenarios.retain(|s| op.eval(s.tags.iter().chain(&ftags)));
-        for r in &mut f.rules {
-            let rtags: Vec<String> = r.tags.iter().chain(&ftags).cloned().collect();
-            r.scenarios.retain(|s| op.eval(s.tags.iter().chain(&rtags)));
-        }
+    if let Some(expr) = tags {
+        features
+            .retain_tags(expr)
+            .map_err(|()| RunError::Tags(expr.to_owned()))?;
     }
     Ok(features)
 }

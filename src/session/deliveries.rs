@@ -54,6 +54,13 @@ impl Session {
         signing: Signing,
     ) -> Result<Arc<Entry>, StepFailure> {
         let from = self.counterparty(from_role)?;
+        if from_role == "REGS"
+            && let DeliveryBody::Batch(payloads) = &body
+        {
+            for p in payloads {
+                self.harness.router.learn(p);
+            }
+        }
         self.delivery_mark = self.harness.journal.last_seq();
         let entry = self
             .harness

@@ -10,12 +10,12 @@ use std::sync::Arc;
 use crate::config::{Config, Participant};
 use crate::dip::{Builder, Ids, Templates};
 use crate::journal::Journal;
-use crate::market::{MpanAllocator, Plan};
+use crate::market::{MpanAllocator, Plan, Registry};
 use crate::party::{Appointments, Parties, Party};
 use crate::schema::SchemaSet;
 use crate::security::signature::{Signer, Verifier};
 use crate::security::tls;
-use crate::stub::{Egress, IngressSecurity, Reactions, Router, Routing, StubDip};
+use crate::stub::{Egress, IngressSecurity, Reactions, Router, RouterHandle, Routing, StubDip};
 use crate::sut::{Reference, ReferenceSettings};
 
 /// Which systems the run drives.
@@ -56,6 +56,9 @@ pub struct HarnessOptions {
     pub stubs_dir: Option<PathBuf>,
     /// Mutual TLS on both legs with the in-process reference participant.
     pub reference_tls: bool,
+    /// The journal to record in: one shared by the harnesses of a run that qualifies several
+    /// roles one after another; a new one when None.
+    pub journal: Option<Arc<Journal>>,
 }
 
 /// The keys of a run: the DIP's signer, the verifier of each system's signatures and, for the
@@ -233,6 +236,10 @@ pub struct Harness {
     pub parties: Arc<Parties>,
     /// Who is appointed to which MPAN, for the recipients the DIP adds.
     pub appointments: Arc<Appointments>,
+    /// The Registration Service's record of each MPAN.
+    pub registry: Arc<Registry>,
+    /// The router, for what the harness itself publishes as the Registration Service.
+    pub router: RouterHandle,
     pub builder: Builder,
     pub egress: Egress,
     pub stub: StubDip,
@@ -288,7 +295,8 @@ impl Harness {
         let config = Arc::new(config);
         let parties = Arc::new(Parties::from_config(&config));
         let appointments = Arc::new(Appointments::default());
-        let journal = Arc::new(Journal::new());
+        let registry = Arc::new(Registry::default());
+        let journal = options.journal.clone().unwrap_or_default();
         let ids = Arc::new(Ids::new());
         let templates = Templates {
             dir: options.stubs_dir.as_ref().map(|d| d.join("templates")),
@@ -315,6 +323,7 @@ impl Harness {
             reactions,
             routing,
             appointments: appointments.clone(),
+            registry: registry.clone(),
             journal: journal.clone(),
         }
         .start();
@@ -324,7 +333,7 @@ impl Harness {
             schemas.clone(),
             journal.clone(),
             ids,
-            Some(router),
+            Some(router.clone()),
             IngressSecurity {
                 parties: parties.clone(),
                 verifiers: keys.verifiers.clone(),
@@ -370,6 +379,8 @@ impl Harness {
             journal,
             parties,
             appointments,
+            registry,
+            router,
             builder,
             egress,
             stub,

@@ -7,9 +7,12 @@ mod deliveries;
 mod failure;
 mod faults;
 mod harness;
+mod interim;
+mod metering;
 mod scenario;
 mod submissions;
 
 pub use failure::StepFailure;
 pub use harness::{Harness, HarnessError, HarnessOptions, SystemUnderTest, egress_client};
+pub use metering::{Prompted, Requester, Starts, midnight};
 pub use scenario::{Mutation, Session};

@@ -54,6 +54,12 @@ pub struct Session {
     /// The journal's last sequence number when the latest delivery started: what the SUT
     /// does in reaction may be journaled before the delivery's own answer is.
     pub delivery_mark: u64,
+    /// The latest prompt, for the checks of what the system does with it.
+    pub prompted: Option<super::Prompted>,
+    /// The journal's last sequence number when the latest prompt was made.
+    pub prompt_mark: u64,
+    /// The meter the system last reported installed on the MPAN (`null` before).
+    pub installed_meter: Value,
 }
 
 impl Session {
@@ -65,6 +71,9 @@ impl Session {
             delivery: None,
             focus: None,
             delivery_mark: 0,
+            prompted: None,
+            prompt_mark: 0,
+            installed_meter: Value::Null,
         }
     }
 
@@ -72,6 +81,7 @@ impl Session {
     pub fn new_subject(&mut self, segment: Segment) -> Subject {
         let mpan = self.harness.mpans.next_for(segment);
         self.harness.journal.bind_mpan(mpan.as_str(), &self.key);
+        self.harness.registry.register(mpan.as_str(), segment);
         let s = Subject {
             mpan: mpan.to_string(),
             segment,
@@ -108,11 +118,27 @@ impl Session {
         event: &str,
         mutations: &[Mutation],
     ) -> Result<Value, StepFailure> {
+        self.build_with(from_role, interface, event, &[], mutations)
+    }
+
+    /// As [`Session::build`], with variables of the scenario's own for the template.
+    pub fn build_with(
+        &self,
+        from_role: &str,
+        interface: &str,
+        event: &str,
+        vars: &[(&str, Value)],
+        mutations: &[Mutation],
+    ) -> Result<Value, StepFailure> {
         let from = self.counterparty(from_role)?;
         let subject = self.subject()?.clone();
         let b = &self.harness.builder;
+        let mut filled = b.vars(&from, &subject);
+        for (name, value) in vars {
+            filled = filled.set(name, value.clone());
+        }
         let mut payload = b
-            .payload(&from, interface, event, &subject, b.vars(&from, &subject))
+            .payload(&from, interface, event, &subject, filled)
             .map_err(|e| StepFailure::setup(e.to_string()))?;
         for m in mutations {
             apply(&mut payload, m)?;

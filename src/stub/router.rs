@@ -12,7 +12,7 @@ use super::reactions::{FollowOn, Reaction, Reply, request_pointer};
 use super::{Accepted, Delivery, DeliveryBody, Egress, Reactions, Routing, Signing};
 use crate::dip::{Builder, Header, Subject};
 use crate::journal::{Direction, Entry, Journal};
-use crate::market::Segment;
+use crate::market::{Registry, Segment};
 use crate::party::{Appointments, Parties, Party};
 
 /// Routes accepted messages and runs the stubs' reactions.
@@ -25,6 +25,9 @@ pub struct Router {
     /// The recipients the DIP adds, and the appointments they are looked up in.
     pub routing: Arc<Routing>,
     pub appointments: Arc<Appointments>,
+    /// The Registration Service's record of each MPAN: it learns from what the stubbed
+    /// Registration Service publishes, and judges what reaches it.
+    pub registry: Arc<Registry>,
     pub journal: Arc<Journal>,
 }
 
@@ -39,6 +42,12 @@ impl RouterHandle {
     /// Routes `accepted` when routing it does anything ([`Router::wants`]).
     pub fn send(&self, accepted: Accepted) {
         let _ = self.tx.send(accepted);
+    }
+
+    /// Learns what the Registration Service publishes outside the router (the harness's
+    /// own deliveries as the Registration Service).
+    pub fn learn(&self, payload: &Value) {
+        self.router.learn(payload);
     }
 
     /// Whether routing `payload` from `sender` does anything.
@@ -111,6 +120,9 @@ impl Router {
     /// Sends a message to each of its primary recipients and to those the DIP adds by its
     /// routing rules (`A0.secondaryRecipients`); the sender never gets its own.
     fn route(&self, mut m: Routed) {
+        if m.sender.role == "REGS" && m.sender.system().is_none() {
+            self.learn(&m.payload);
+        }
         let primary: Vec<String> = crate::stub::ingress::primary_recipients(&m.payload)
             .map(str::to_owned)
             .collect();
@@ -122,10 +134,19 @@ impl Router {
             .get(&interface)
             .and_then(|i| i.publication.clone())
             .unwrap_or_default();
-        let added: Vec<String> = self
-            .routing
-            .added(&publication, &m.payload, &self.parties, &self.appointments)
-            .into_iter()
+        // A rejection goes to its primary recipients only: the DIP adds no one to it.
+        let rejected = m
+            .payload
+            .pointer("/CommonBlock/R0/responseCode")
+            .and_then(Value::as_str)
+            == Some("R");
+        let added: Vec<String> = if rejected {
+            Vec::new()
+        } else {
+            self.routing
+                .added(&publication, &m.payload, &self.parties, &self.appointments)
+        }
+        .into_iter()
             .filter(|id| !primary.contains(id) && *id != m.sender.dip_id)
             .collect();
         if !added.is_empty()
@@ -274,16 +295,28 @@ impl Router {
             .pointer("/CustomBlock/B026/marketSegmentIndicator")
             .and_then(Value::as_str)
             .and_then(Segment::from_indicator)
+            .or_else(|| {
+                h.mpan
+                    .as_deref()
+                    .and_then(|m| self.registry.record(m))
+                    .and_then(|r| r.segment)
+            })
             .unwrap_or(Segment::Smart);
         let subject = Subject {
             mpan: h.mpan.unwrap_or_default(),
             segment,
         };
         let from = stub.identity();
-        let vars = self
+        let mut vars = self
             .builder
             .vars(&from, &subject)
             .with_request(trigger.payload.clone());
+        if h.interface.as_deref() == Some("IF-005") {
+            let verdict = self
+                .registry
+                .mtd_verdict((&trigger.sender.dip_id, &trigger.sender.role), &trigger.payload);
+            vars = vars.set("regs.verdict", registry_answer(verdict));
+        }
         match self.builder.payload_from(
             send.template.as_deref(),
             &from,
@@ -316,10 +349,44 @@ impl Router {
         }
     }
 
+    /// What the Registration Service publishes is the market's record: the registry, and the
+    /// appointments the DIP routes by, learn from it.
+    pub fn learn(&self, payload: &Value) {
+        self.registry.learn(payload);
+        let Some(mpan) = payload
+            .pointer("/CommonBlock/M0/MPANCore")
+            .and_then(Value::as_str)
+        else {
+            return;
+        };
+        for (role, pointer) in [
+            ("SUP", "/CustomBlock/B012/serviceProviderAppointmentRequestingSupplierDIPID"),
+            ("MS", "/CustomBlock/B014/incomingMeteringServiceDIPID"),
+            ("DS", "/CustomBlock/B017/incomingDataServiceDIPID"),
+            ("DS", "/CustomBlock/B015/incomingDataServiceDIPID"),
+            ("MS", "/CustomBlock/B016/incomingMeteringServiceDIPID"),
+        ] {
+            if let Some(id) = payload.pointer(pointer).and_then(Value::as_str) {
+                self.appointments.appoint(mpan, role, id);
+            }
+        }
+    }
+
     fn note(&self, scenario: Option<&String>, outcome: String) {
         let mut e = Entry::new(Direction::Note, "");
         e.scenario = scenario.cloned();
         e.outcome = outcome;
         self.journal.record(e);
+    }
+}
+
+/// The `R0` of the Registration Service's answer: accepted, or rejected with the first rule
+/// broken (`REGnnnn - text`).
+fn registry_answer(broken: Option<crate::market::registry::Broken>) -> Value {
+    match broken {
+        None => serde_json::json!({"responseCode": "A", "responseMessages": []}),
+        Some((code, text)) => {
+            serde_json::json!({"responseCode": "R", "responseMessages": [format!("{code} - {text}")]})
+        }
     }
 }

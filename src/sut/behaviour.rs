@@ -19,10 +19,26 @@ pub struct Submission {
     /// `CommonBlock.M0` (as delivered, for a reaction about an MPAN).
     pub m0: Value,
     pub custom: Value,
+    /// `S1.senderCorrelationID`: the trigger's `D0.initialCorrelationID` for a reaction to a
+    /// delivery (G7), None for prompted work.
+    pub correlation: Option<String>,
+}
+
+/// The answer to a prompt (CONTRACT-ROLES.md §6.7).
+#[derive(Debug, Clone)]
+pub enum PromptAnswer {
+    /// Taken on: these are submitted, in order.
+    Work(Vec<Submission>),
+    /// Declined by the system's own rules (exit status 3): nothing follows.
+    Declined(String),
+    /// Not a prompt the system can take (an error of the rig).
+    Refused(String),
 }
 
 /// What a behaviour sees of its participant.
 pub struct Context<'a> {
+    /// The participant's own DIP ID.
+    pub dip_id: &'a str,
     pub counterparties: &'a [Counterparty],
     /// The fault switches on, by name.
     pub faults: &'a HashSet<String>,
@@ -52,12 +68,23 @@ pub trait Behaviour: Send + Sync {
     }
     /// What it submits in reaction to an accepted delivery.
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission>;
+    /// Work asked through a prompt (§6.7): what to submit, a decline by its own rules, or a
+    /// refusal (an error of the rig).
+    fn prompt(&self, _cx: &Context<'_>, action: &str, _input: &Value) -> PromptAnswer {
+        PromptAnswer::Refused(format!(
+            "the reference {} takes no prompt {action}",
+            self.role()
+        ))
+    }
 }
 
 /// The behaviour of each role that has a reference participant, by role code.
 pub fn for_role(role: &str) -> Option<Box<dyn Behaviour>> {
     match role {
         "SUP" => Some(Box::new(super::supplier::Supplier)),
+        "MSS" => Some(Box::new(super::metering::MeteringService::new("MSS"))),
+        "MSA" => Some(Box::new(super::metering::MeteringService::new("MSA"))),
+        "UMSO" => Some(Box::new(super::metering::MeteringService::new("UMSO"))),
         _ => None,
     }
 }

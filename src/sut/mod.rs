@@ -6,10 +6,11 @@
 
 mod behaviour;
 pub mod fault;
+mod metering;
 mod reference;
 mod supplier;
 
-pub use behaviour::{Behaviour, Context, Submission, for_role};
+pub use behaviour::{Behaviour, Context, PromptAnswer, Submission, for_role};
 pub use fault::Fault;
 pub use reference::{Reference, ReferenceError, ReferenceSettings};
 

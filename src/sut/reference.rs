@@ -258,6 +258,7 @@ impl Inner {
 
     fn context(&self) -> Context<'_> {
         Context {
+            dip_id: &self.settings.dip_id,
             counterparties: &self.settings.counterparties,
             faults: &self.settings.faults,
         }
@@ -455,6 +456,7 @@ impl Inner {
                 .unwrap_or_default()
                 .to_owned();
         let reference = self.reference(s.interface, &mpan);
+        let correlation = s.correlation.clone();
         let mut m0 = s.m0;
         if self.has("m0-not-as-delivered")
             && let Some(m0) = m0.as_object_mut()
@@ -475,7 +477,7 @@ impl Inner {
                     "senderTimestamp": self.timestamp(),
                     "senderDIPID": self.settings.dip_id,
                     "senderRoleID": self.settings.role,
-                    "senderCorrelationID": null,
+                    "senderCorrelationID": correlation,
                     "DIPConnectionProviderID": null,
                 },
                 "A0": {"primaryRecipients": s.to, "secondaryRecipients": [], "always": []},

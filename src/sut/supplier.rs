@@ -142,6 +142,7 @@ impl Behaviour for Supplier {
                 to: vec![recipient.clone()],
                 m0: m0.clone(),
                 custom,
+                correlation: None,
             });
         }
         out

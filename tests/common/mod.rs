@@ -259,6 +259,7 @@ pub async fn harness_for(
             schemas_dir: None,
             stubs_dir: stubs_dir.map(Path::to_path_buf),
             reference_tls: false,
+            journal: None,
         },
     )
     .await

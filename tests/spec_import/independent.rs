@@ -24,18 +24,18 @@ use crate::common::{imported, manifest, ours, spec_dir};
 
 /// Per kind: messages, and how many of them are valid.
 const PINNED: &[(&str, usize, usize)] = &[
-    ("drop-field", 1423, 140),
-    ("enum", 239, 0),
-    ("length", 1650, 0),
-    ("nullify", 1327, 191),
+    ("drop-field", 3293, 265),
+    ("enum", 615, 0),
+    ("length", 3720, 0),
+    ("nullify", 3136, 385),
     ("official-example", 11, 0),
-    ("pattern", 152, 0),
-    ("type", 1478, 0),
-    ("unknown-property", 382, 36),
-    ("valid", 24, 24),
+    ("pattern", 304, 0),
+    ("type", 3489, 0),
+    ("unknown-property", 931, 86),
+    ("valid", 80, 80),
 ];
-const PINNED_TOTAL: usize = 6686;
-const PINNED_VALID: usize = 391;
+const PINNED_TOTAL: usize = 15579;
+const PINNED_VALID: usize = 816;
 
 /// The file of one message: what is judged, and what our validator said about it.
 fn record(kind: &str, findings: &[Finding], fields: Value) -> Value {

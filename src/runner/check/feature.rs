@@ -7,7 +7,9 @@
 
 use std::collections::BTreeMap;
 
+use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{self, GherkinEnv};
+use cucumber::tag::Ext as _;
 use regex::Regex;
 
 use super::glossary::{Glossary, Lookup};
@@ -29,6 +31,8 @@ pub struct Context<'a> {
     pub declared: Option<Vec<String>>,
     /// A shipped pack: every scenario catches a fault.
     pub shipped: bool,
+    /// The pack's `select`: the scenarios and rows of its features it takes.
+    pub select: Option<TagOperation>,
 }
 
 /// Where a QT id is used: by which scenario (its keyword line), at which tag.
@@ -209,7 +213,32 @@ impl Checker<'_> {
         Finding::error(&self.p.path, line, col, rule, message)
     }
 
+    /// The scenario as the pack takes it: `None` when its `select` takes none of it, else
+    /// with only the examples it takes.
+    fn selected(&self, scope: &Scope<'_>) -> Option<gherkin::Scenario> {
+        let s = scope.scenario;
+        let Some(op) = &self.ctx.select else {
+            return Some(s.clone());
+        };
+        let base: Vec<&String> = scope.inherited.iter().chain(&s.tags).collect();
+        if s.examples.is_empty() {
+            return op.eval(base.iter().copied()).then(|| s.clone());
+        }
+        let mut taken = s.clone();
+        taken
+            .examples
+            .retain(|e| op.eval(base.iter().copied().chain(&e.tags)));
+        (!taken.examples.is_empty()).then_some(taken)
+    }
+
     fn scenario(&self, scope: &Scope<'_>, out: &mut Outcome) {
+        let Some(taken) = self.selected(scope) else {
+            return;
+        };
+        let scope = &Scope {
+            scenario: &taken,
+            inherited: scope.inherited.clone(),
+        };
         let s = scope.scenario;
         let line = s.position.line;
         self.tags(&s.tags, line, out);
@@ -861,6 +890,7 @@ mod tests {
             faults: crate::sut::faults_of("SUP"),
             declared: Some(Vec::new()),
             shipped,
+            select: None,
         };
         let mut out = Outcome::default();
         if let Some(p) = parse("f", text, &mut out.findings) {

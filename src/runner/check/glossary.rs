@@ -26,6 +26,9 @@ const LOOSE: &[(&str, &str)] = &[
     ("string", r#""[^"]*"|'[^']*'"#),
 ];
 
+/// The parameter types cucumber itself knows.
+const BUILTIN: [&str; 5] = ["int", "float", "word", "string", ""];
+
 /// One phrase of the glossary.
 #[derive(Debug, Clone)]
 pub struct Phrase {
@@ -48,12 +51,17 @@ impl Phrase {
     }
 
     /// Whether the phrase prompts the system (CONTRACT-ROLES.md §6.7): the one place that
-    /// decides it. A prompt step says so in its phrase (`When the harness prompts the system
-    /// to install-meter for the MPAN`), so that `@prompted` can be checked against the steps.
+    /// decides it. A prompt step is a `Given` or `When` that says so (`When the system is
+    /// prompted to install a meter on the MPAN`), so that `@prompted` can be checked against
+    /// the steps; a `Then` that mentions a prompt (`... with the prompt's values`) checks
+    /// what follows one.
     pub fn prompts(&self) -> bool {
-        self.text
-            .split(|c: char| !c.is_alphanumeric())
-            .any(|w| w.eq_ignore_ascii_case("prompt") || w.eq_ignore_ascii_case("prompts"))
+        self.ty != StepType::Then
+            && self.text.split(|c: char| !c.is_alphanumeric()).any(|w| {
+                ["prompt", "prompts", "prompted"]
+                    .iter()
+                    .any(|p| w.eq_ignore_ascii_case(p))
+            })
     }
 }
 
@@ -108,9 +116,17 @@ impl Glossary {
             let (ty, text) = split_keyword(e.text).ok_or_else(|| {
                 format!("{}:{}: {:?} starts with no keyword", e.file, e.line, e.text)
             })?;
+            let params = parameter_names(text);
+            // A parameter type not listed in steps::PARAMETERS (a test says so) still
+            // matches, as any text.
+            let mut loose = loose.clone();
+            for name in &params {
+                if !loose.contains_key(name) && !BUILTIN.contains(&name.as_str()) {
+                    loose.insert(name.clone(), ".+?".to_owned());
+                }
+            }
             let compiled = Expression::regex_with_parameters(text, &loose)
                 .map_err(|err| format!("{}:{}: {:?}: {err}", e.file, e.line, e.text))?;
-            let params = parameter_names(text);
             let loose_re = Regex::new(compiled.as_str()).map_err(|err| err.to_string())?;
             if loose_re.captures_len() != params.len() + 1 {
                 return Err(format!(
@@ -277,7 +293,17 @@ mod tests {
         assert_eq!(p.full(), "Given a(n) {segment} MPAN");
         assert_eq!(p.params, ["segment"]);
         assert_eq!(p.plain, "an {segment} MPAN");
-        assert!(g.phrases.iter().all(|p| !p.prompts()), "no prompt step yet");
+        let prompts: Vec<&str> = g
+            .phrases
+            .iter()
+            .filter(|p| p.prompts())
+            .map(Phrase::full)
+            .collect();
+        assert!(
+            prompts.contains(&"When the system is prompted to install a meter on the MPAN"),
+            "{prompts:?}"
+        );
+        assert!(prompts.iter().all(|p| !p.starts_with("Then")), "{prompts:?}");
     }
 
     /// The glossary is what cucumber runs: each phrase, compiled as the step macros compile
@@ -338,12 +364,14 @@ mod tests {
             &[
                 entry("When the harness prompts the system to {word} for the MPAN"),
                 entry("Then the prompted-for thing arrives"),
+                entry("Then it has the prompt's values"),
             ],
             &[],
         )
         .unwrap();
         assert!(g.phrases[0].prompts());
         assert!(!g.phrases[1].prompts());
+        assert!(!g.phrases[2].prompts());
     }
 
     #[test]

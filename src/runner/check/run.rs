@@ -6,6 +6,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
+use cucumber::gherkin::tagexpr::TagOperation;
+
 use super::feature::{self, Context, Outcome, Use};
 use super::glossary::Glossary;
 use super::values::Values;
@@ -319,10 +321,18 @@ fn add_pack(
         }),
     }
     let mut files = Vec::new();
-    feature_files(dir, 0, &mut files).map_err(|source| CheckError::Read {
-        path: shown_dir,
-        source,
-    })?;
+    let mut folders = vec![dir.to_path_buf()];
+    folders.extend(
+        unit.manifest
+            .iter()
+            .flat_map(|m| m.include.iter().map(|i| dir.join(i))),
+    );
+    for folder in folders {
+        feature_files(&folder, 0, &mut files).map_err(|source| CheckError::Read {
+            path: shown(&folder),
+            source,
+        })?;
+    }
     if files.len() > MAX_FILES {
         return Err(CheckError::TooMany);
     }
@@ -419,6 +429,26 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
 
 fn check_unit(u: Unit, glossary: &Glossary, values: &Values, checked: &mut Checked) {
     let role = u.manifest.as_ref().map(|m| m.role.as_str());
+    let mut outcome = Outcome {
+        findings: u.findings,
+        ..Outcome::default()
+    };
+    let select = match u.manifest.as_ref().and_then(|m| m.select.as_deref()) {
+        None => None,
+        Some(expr) => match expr.parse::<TagOperation>() {
+            Ok(op) => Some(op),
+            Err(_) => {
+                outcome.findings.push(Finding::error(
+                    &format!("{}/pack.toml", u.shown.trim_end_matches('/')),
+                    1,
+                    1,
+                    Rule::Pack,
+                    format!("`select` {expr:?} is not a tag expression such as \"@MSS\""),
+                ));
+                None
+            }
+        },
+    };
     let ctx = Context {
         glossary,
         values,
@@ -426,10 +456,7 @@ fn check_unit(u: Unit, glossary: &Glossary, values: &Values, checked: &mut Check
         faults: role.and_then(crate::sut::faults_of),
         declared: u.manifest.as_ref().map(|m| m.tags.clone()),
         shipped: u.shipped,
-    };
-    let mut outcome = Outcome {
-        findings: u.findings,
-        ..Outcome::default()
+        select,
     };
     for (path, _, text) in &u.sources {
         if u.only

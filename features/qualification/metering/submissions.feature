@@ -1,0 +1,27 @@
+@G4
+Feature: Well-formed submissions
+  Every message the system submits is valid against its interface's schema and passes the
+  DIP's checks and the market's rules: channel, sender, role MSS, MSA or UMSO, environment,
+  DT-995 reference never reused, DT-003 timestamp not in the future, M0 as delivered
+  (CONTRACT-ROLES.md §6.1 G4).
+
+  Scenario Outline: The answer to an appointment request is well formed
+    Given a <segment> MPAN
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for the MPAN
+    Then the system submits IF-034 [MSAppSPResponse] for the MPAN within the response timeout, whatever the DIP answers
+    And every submission passes the DIP's checks and the market rules
+
+    @MSS @QT-MSS-050
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-050
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-050
+    Examples: UMSO
+      | segment |
+      | unmetered |

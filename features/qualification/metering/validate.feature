@@ -1,0 +1,172 @@
+@G2
+Feature: Reject what breaks the interface (level-3 validation)
+  A delivery that breaks its interface is answered 400 with the code of the first check it
+  breaks, in the contract's order, and causes no business reaction (CONTRACT.md §3,
+  CONTRACT-ROLES.md §6.1 G2). The delivery is the Registration Service's appointment request.
+
+  Scenario Outline: A delivery missing a required block is a schema failure
+    Given a <segment> MPAN
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for the MPAN without "/CustomBlock/B070"
+    Then the system answers 400 with RCP1001
+    And the system submits nothing for the MPAN
+
+    @MSS @QT-MSS-030
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-030
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-030
+    Examples: UMSO
+      | segment |
+      | unmetered |
+
+  Scenario Outline: A delivery for another environment is refused
+    Given a <segment> MPAN
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for the MPAN with "/CommonBlock/S1/environmentTag" set to "PRD"
+    Then the system answers 400 with RCP1004
+    And the system submits nothing for the MPAN
+
+    @MSS @QT-MSS-031
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-031
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-031
+    Examples: UMSO
+      | segment |
+      | unmetered |
+
+  Scenario Outline: An event code that is not one of the interface's is refused
+    Given a <segment> MPAN
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for the MPAN with "/CommonBlock/S0/eventCode" set to "[MSApp]"
+    Then the system answers 400 with RCP1003
+    And the system submits nothing for the MPAN
+
+    @MSS @QT-MSS-032
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-032
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-032
+    Examples: UMSO
+      | segment |
+      | unmetered |
+
+  Scenario Outline: A schema version other than the interface's is refused
+    Given a <segment> MPAN
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for the MPAN with "/CommonBlock/S0/schemaVersion" set to "001"
+    Then the system answers 400 with RCP1005
+    And the system submits nothing for the MPAN
+
+    @MSS @QT-MSS-033
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-033
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-033
+    Examples: UMSO
+      | segment |
+      | unmetered |
+
+  Scenario Outline: An MPAN core with a wrong check digit is refused
+    Given a <segment> MPAN
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for the MPAN with a wrong check digit
+    Then the system answers 400 with RCP1061
+    And the system submits nothing for the MPAN
+
+    @MSS @QT-MSS-034
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-034
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-034
+    Examples: UMSO
+      | segment |
+      | unmetered |
+
+  Scenario Outline: An unknown interface is refused
+    Given a <segment> MPAN
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for the MPAN with "/CommonBlock/S0/interfaceID" set to "IF-099"
+    Then the system answers 400 with RCP1002
+    And the system submits nothing for the MPAN
+
+    @MSS @QT-MSS-035
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-035
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-035
+    Examples: UMSO
+      | segment |
+      | unmetered |
+
+  Scenario Outline: A body that is not JSON is refused
+    Given a <segment> MPAN
+    When the Registration Service delivers a body that is not JSON
+    Then the system answers 400
+
+    @MSS @QT-MSS-036
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-036
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-036
+    Examples: UMSO
+      | segment |
+      | unmetered |
+
+  Scenario Outline: A batch with one bad message is rejected whole
+    Given two <segment> MPANs
+    When the Registration Service delivers PUB-033 [MSAppSPRequest] for both MPANs in one batch, the second with a wrong check digit
+    Then the system answers 400 with RCP1061
+    And the system submits nothing for the MPANs
+
+    @MSS @QT-MSS-037
+    Examples: MSS
+      | segment |
+      | smart |
+
+    @MSA @QT-MSA-037
+    Examples: MSA
+      | segment |
+      | advanced |
+
+    @UMSO @QT-UMSO-037
+    Examples: UMSO
+      | segment |
+      | unmetered |
