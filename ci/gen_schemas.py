@@ -26,6 +26,9 @@ INTERFACES = [
     # what a metering service sends and receives
     "IF-003", "IF-005", "IF-006", "IF-007", "IF-008", "IF-018", "IF-020", "IF-026", "IF-034",
     "IF-038", "IF-039", "IF-041", "IF-045",
+    # what a data service sends and receives
+    "IF-013", "IF-014", "IF-015", "IF-016", "IF-021", "IF-022", "IF-023", "IF-027", "IF-028",
+    "IF-061", "IF-062", "IF-063", "IF-064", "IF-065",
 ]
 
 # ---------------------------------------------------------------------------------------
@@ -76,6 +79,36 @@ EXTRA_VARIANTS = [
     single_payload("IF-045", ["[InvalidMarketSegment]", "[ConsentGranularityInvalid]",
                               "[NoMSAppointed]", "[NoDSAppointed]"],
                    MPAN_COMMON, MPAN_REQUIRED, ["B060"]),
+    # DOMAIN.md 2.3, consumption: MDS defaults (B043, B049, B067, B920List)
+    single_payload("IF-013", ["[ActivePowerDefaulted]"], MPAN_COMMON, MPAN_REQUIRED,
+                   ["B043", "B049", "B067", "B920List"], ["B043", "B049", "B067", "B920List"]),
+    # the MDS's rejection of an IF-021: the same blocks, R0 required; one schema, two events
+    single_payload("IF-014", ["[ActivePowerRejected]", "[ConsumptionOnDeEnergisedMPAN]"],
+                   MPAN_RESPONSE, MPAN_RESPONSE_REQUIRED,
+                   ["B044", "B067", "B900"], ["B044", "B067", "B900"]),
+    # DOMAIN.md 1.1: IF-015 has no CustomBlock (so, the payload being closed, none may be sent)
+    single_payload("IF-015", ["[ConsumptionReplay]"], MPAN_COMMON, MPAN_REQUIRED),
+    # DOMAIN.md 1.10 and 7: one schema for [ActivePower] and [ReactivePower]
+    single_payload("IF-021", ["[ActivePower]", "[ReactivePower]"], MPAN_COMMON, MPAN_REQUIRED,
+                   ["B044", "B067", "B900"], ["B044", "B067", "B900"]),
+    # DOMAIN.md 2.3, load shaping: no M0; the lists may be empty (DOMAIN.md 7)
+    single_payload("IF-022", ["[LSSPeriodData]"], ["S0", "S1", "A0", "D0"], ["S0", "S1"],
+                   ["B903List"], ["B903List"]),
+    single_payload("IF-023", ["[LSSTotalsData]"], ["S0", "S1", "A0", "D0"], ["S0", "S1"],
+                   ["B912List"], ["B912List"]),
+    # DOMAIN.md 2.3: consumption amendment request and its response (R0 required)
+    single_payload("IF-027", ["[ConsumptionAmendment]"], MPAN_COMMON, MPAN_REQUIRED,
+                   ["B902List"], ["B902List"]),
+    single_payload("IF-028", ["[ConsumptionAmendment]"], MPAN_RESPONSE, MPAN_RESPONSE_REQUIRED,
+                   ["B902List"], ["B902List"]),
+    # the meter data retriever: start (and its response, the same blocks plus R0), stop, and
+    # the metered consumption of UTC days
+    single_payload("IF-061", ["[MDRStart]"], MPAN_COMMON, MPAN_REQUIRED, MDR_BLOCKS, MDR_REQUIRED),
+    single_payload("IF-062", ["[MDRStartResponse]"], MPAN_RESPONSE, MPAN_RESPONSE_REQUIRED,
+                   MDR_BLOCKS, MDR_REQUIRED),
+    single_payload("IF-063", ["[MDRStop]"], MPAN_COMMON, MPAN_REQUIRED, ["B083", "B060"], ["B083"]),
+    single_payload("IF-064", ["[MDRConsumption]"], MPAN_COMMON, MPAN_REQUIRED,
+                   ["B045", "B941List", "B060"], ["B045", "B941List"]),
 ]
 # Blocks on which the official schema has no additionalProperties:false (DOMAIN.md section 7;
 # B091 likewise). We are exactly as loose there.

@@ -1,7 +1,8 @@
 // Opens a report's index.html in headless Chromium (Debian's, driven by playwright-core) and
 // prints what an assessor sees as one JSON object: console errors, the first section, the
-// failures listed with their reasons, the scenarios the "failed" filter leaves, and the
-// details of a failed scenario's first message once opened. Saves a screenshot.
+// totals, the failures listed with their reasons, the scenarios the "failed" filter leaves,
+// the details of a failed scenario's first message once opened, and the scenarios the
+// "warnings" filter leaves with their status and warnings as shown. Saves a screenshot.
 //
 //   node ci/html_check.mjs report/index.html shot.png
 //
@@ -61,10 +62,24 @@ try {
     }
   }
   await page.screenshot({ path: shot, fullPage: false });
+  const totals = await page.textContent('#totals');
+  await page.check('input[name=f][value=warnings]');
+  const warned = await page.$$eval('section.scenario', (ss) => ss
+    .filter((s) => !s.hidden && s.offsetParent !== null)
+    .map((s) => ({
+      id: s.id,
+      status: s.querySelector('h3 .st').textContent,
+      badge: (s.querySelector('h3 .warn') || { textContent: '' }).textContent,
+      warnings: [].map.call(s.querySelectorAll('ul.warnings li'), (li) => ({
+        text: li.innerText,
+        color: getComputedStyle(li).color,
+      })),
+    })));
   await page.check('input[name=f][value=all]');
   const back = await visible();
   process.stdout.write(JSON.stringify({
-    errors, requests, first, failures, all: all.length, failed, shown, opened, back: back.length,
+    errors, requests, first, totals, failures, all: all.length, failed, shown, opened, warned,
+    back: back.length,
   }) + '\n');
 } finally {
   await context.close();

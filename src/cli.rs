@@ -305,6 +305,17 @@ async fn run(args: RunArgs) -> u8 {
                     indent(s.failure.as_deref().unwrap_or(""))
                 );
             }
+            for s in outcome.scenarios.iter().filter(|s| !s.warnings.is_empty()) {
+                eprintln!(
+                    "\n{:?} with warnings: {} {} ({}:{})\n{}",
+                    s.status,
+                    s.qt_id().unwrap_or(""),
+                    s.name,
+                    s.feature_path,
+                    s.line,
+                    indent(&crate::report::junit::warning_lines(s))
+                );
+            }
             if !outcome.undefined.is_empty() {
                 eprintln!(
                     "\nerror: undefined steps (no step definition matches; see `mhhs-qual steps`):"
@@ -327,8 +338,16 @@ async fn run(args: RunArgs) -> u8 {
                     );
                 }
             }
+            let warned = if t.warnings > 0 {
+                format!(
+                    ", {} (they do not fail them)",
+                    crate::report::results::warnings_in(t)
+                )
+            } else {
+                String::new()
+            };
             eprintln!(
-                "\n{} scenarios: {} passed, {} failed, {} errors{}; report in {}",
+                "\n{} scenarios: {} passed, {} failed, {} errors{warned}{}; report in {}",
                 t.scenarios,
                 t.passed,
                 t.failed,

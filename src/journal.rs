@@ -108,6 +108,10 @@ pub struct Entry {
     /// A short outcome: `accepted`, `rejected MSG1001`, `fault 503`, `no answer within 5s` ...
     pub outcome: String,
     pub verdicts: Vec<Verdict>,
+    /// What the checks found that the contract only warns about (its details marked
+    /// *(warn)*): shown beside the verdicts, never making the entry unclean.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<Verdict>,
 }
 
 impl Entry {
@@ -134,6 +138,7 @@ impl Entry {
             attempt: 1,
             outcome: String::new(),
             verdicts: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -243,6 +248,9 @@ impl Entry {
         }
         for v in self.verdicts.iter().filter(|v| !v.ok) {
             let _ = write!(s, "\n      ✗ {}: {}", v.check, v.detail);
+        }
+        for w in &self.warnings {
+            let _ = write!(s, "\n      ⚠ {}: {}", w.check, w.detail);
         }
         s
     }

@@ -13,6 +13,7 @@
 //! - When the system is prompted to correct the meter's ID
 //! - When the system is prompted to {energisation} the MPAN
 //! - When the system is prompted to {energisation} the MPAN, and the work fails with reason {string}
+//! - When the system is prompted to {energisation} the MPAN, dated before its appointment
 //! - Then the system answers the appointment request with IF-034 within the response timeout
 //! - Then the answer echoes the appointment request field by field
 //! - Then the answer accepts the appointment
@@ -125,6 +126,14 @@ async fn energise_fails(
     let mut input = s.work(&action, None)?;
     input["outcome"] = "failed".into();
     input["failureReason"] = reason.into();
+    s.prompt_work(&action, input).await
+}
+
+#[when(expr = "the system is prompted to {energisation} the MPAN, dated before its appointment")]
+async fn energise_before(w: &mut QualWorld, action: Energisation) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    let before = crate::session::midnight() - time::Duration::hours(12);
+    let input = s.work(&action, Some(before))?;
     s.prompt_work(&action, input).await
 }
 

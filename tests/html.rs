@@ -1,6 +1,8 @@
 //! `index.html` as an assessor uses it: under 2 MB at 500 scenarios with text from the system
 //! under test escaped, and, in headless Chromium (`ci/html_check.mjs`), free of console errors,
-//! its failures first with their reasons, and its "failed" filter showing exactly those.
+//! its failures first with their reasons, its "failed" filter showing exactly those, and its
+//! "warnings" filter showing the scenarios that passed with warnings, as passed, with their
+//! warnings listed.
 
 #![expect(
     clippy::print_stdout,
@@ -13,9 +15,9 @@ use std::time::{Duration, Instant};
 
 use mhhs_qual::journal::{Body, Direction, Entry, Journal, Verdict};
 use mhhs_qual::report::results::{Participant, RunInfo, Selection};
-use mhhs_qual::report::{ScenarioResult, Status, StepResult, TITLE, html};
+use mhhs_qual::report::{ScenarioResult, Status, StepResult, TITLE, Warning, html};
 use mhhs_qual::runner::{RunOptions, run};
-use serde_json::json;
+use serde_json::{Value, json};
 
 fn info() -> RunInfo {
     RunInfo {
@@ -51,14 +53,19 @@ fn step(keyword: &str, text: &str, status: Status, message: Option<String>) -> S
 }
 
 /// 500 scenarios of four messages each (a submission, its delivery, the answer's delivery
-/// back and a note), one in ten failing, one in ten passing with a warning; the system answers
-/// with markup and control characters.
+/// back and a note), one in ten failing, one in ten passing with a verdict not ok, one in ten
+/// passing with a warning; the system answers with markup and control characters.
 fn synthetic(journal: &Journal) -> Vec<ScenarioResult> {
     let mut out = Vec::new();
     for i in 0..500 {
         let key = format!("features/qualification/supplier/s{}.feature:{i}", i % 7);
         let failed = i % 10 == 3;
         let warned = i % 10 == 5;
+        let warning = (i % 10 == 7).then(|| Warning {
+            rule: "G4".into(),
+            text: format!("reference <b>S-IF-031-2300000001-MSS-{i}</b> names role MSS\u{1b}"),
+            step: Some(10),
+        });
         let mpan = format!("20000565{i:05}");
         let payload = json!([{
             "CommonBlock": {
@@ -159,6 +166,7 @@ fn synthetic(journal: &Journal) -> Vec<ScenarioResult> {
             duration: Duration::from_millis(250),
             failure: message.map(|m| format!("step \"Then the system answers\" failed:\n{m}")),
             retries: 0,
+            warnings: warning.into_iter().collect(),
             source: mhhs_qual::report::Source::default(),
             step_started: None,
             started: None,
@@ -201,7 +209,26 @@ fn five_hundred_scenarios_stay_under_two_megabytes() {
     assert!(!page.contains("secret"), "API keys stay redacted");
     assert_eq!(page.matches("<section class=\"scenario\"").count(), 500);
     assert_eq!(page.matches("data-status=\"failed\"").count(), 50);
-    assert_eq!(page.matches("data-warn=\"1\"").count(), 50);
+    // The "warnings" filter finds the scenarios with a verdict not ok and those with a warning.
+    assert_eq!(page.matches("data-warn=\"1\"").count(), 100);
+    assert!(
+        page.contains("500 scenarios: 450 passed, 50 failed, 0 errors. "),
+        "the totals"
+    );
+    assert!(page.contains(">⚠ 50 warnings in 50 scenarios</span>"));
+    assert_eq!(page.matches("<ul class=\"warnings\">").count(), 50);
+    assert!(page.contains(
+        "<b>⚠ warning <span class=\"rule\">G4</span></b> (step at line 10): \
+         <span class=\"text\">reference &lt;b&gt;S-IF-031-2300000001-MSS-7&lt;/b&gt; names role MSS\\u001b</span>"
+    ));
+    // A scenario that passed with a warning reads as passed.
+    let s7 = &page[page.find("id=\"s7\"").unwrap()..];
+    let s7 = &s7[..s7.find("</h3>").unwrap()];
+    assert!(s7.contains("data-status=\"passed\""), "{s7}");
+    assert!(
+        s7.contains("✓ passed</span> <span class=\"warn\">⚠ 1 warning</span>"),
+        "{s7}"
+    );
     let failures = page.find("id=\"failures\"").unwrap();
     assert!(failures < page.find("class=\"scenario\"").unwrap());
     assert!(page.contains(
@@ -257,7 +284,11 @@ async fn the_page_in_chromium_lists_failures_first_and_filters_them() {
     let outcome = run(RunOptions {
         pack: Some("supplier".into()),
         report_dir: dir.clone(),
-        faults: vec!["smart-services-only".into()],
+        // Four scenarios fail; the two rows of QT-SUP-040 pass with a warning (G4).
+        faults: vec![
+            "smart-services-only".into(),
+            "reference-names-other-role".into(),
+        ],
         ..RunOptions::default()
     })
     .await
@@ -317,4 +348,34 @@ async fn the_page_in_chromium_lists_failures_first_and_filters_them() {
         assert!(opened.contains(part), "{part} in {opened}");
     }
     assert_eq!(seen["back"], 37);
+
+    // The warnings: counted in the totals, and the "warnings" filter shows the two scenarios
+    // that passed with them (one for each request the scenario saw submitted), as passed,
+    // each warning with its rule and text, in amber.
+    let totals = seen["totals"].as_str().unwrap();
+    assert!(
+        totals.starts_with(
+            "37 scenarios: 33 passed, 4 failed, 0 errors. ⚠ 4 warnings in 2 scenarios"
+        ),
+        "{totals}"
+    );
+    let with_warnings: Vec<&Value> = seen["warned"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| !s["warnings"].as_array().unwrap().is_empty())
+        .collect();
+    assert_eq!(with_warnings.len(), 2, "{seen}");
+    for s in with_warnings {
+        assert_eq!(s["status"], "✓ passed", "{s}");
+        assert_eq!(s["badge"], "⚠ 2 warnings", "{s}");
+        let warnings = s["warnings"].as_array().unwrap();
+        assert_eq!(warnings.len(), 2, "{s}");
+        for w in warnings {
+            let text = w["text"].as_str().unwrap();
+            assert!(text.starts_with("⚠ warning G4 (step at line "), "{text}");
+            assert!(text.contains("but S1.senderRoleID is SUP"), "{text}");
+            assert_eq!(w["color"], "rgb(138, 90, 0)", "amber, not a failure's red");
+        }
+    }
 }

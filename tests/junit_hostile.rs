@@ -98,6 +98,16 @@ fn scenarios(journal: &Journal) -> Vec<ScenarioResult> {
                 .iter()
                 .map(|s| step(s, Status::Passed, None))
                 .collect();
+            // It passed with a warning quoting the system's hostile text.
+            r.warnings = vec![mhhs_qual::report::Warning {
+                rule: "G4".into(),
+                text: format!(
+                    "{} {}",
+                    hostile_answer("QT-HOS-002"),
+                    hostile_answer("QT-HOS-001")
+                ),
+                step: Some(scenario.steps[1].position.line),
+            }];
         } else {
             let last = scenario.steps.last().unwrap();
             let message = format!(
@@ -152,9 +162,16 @@ fn a_hostile_system_cannot_break_the_junit_file() {
     assert!(xml.contains("bytes left out"), "a cut says so");
 
     let read = common::assert_valid_junit(&path);
+    // The scenario that passed with a warning is a passed testcase.
     assert_eq!(
         (read.tests, read.failures, read.errors, read.skipped),
         (7, 5, 1, 0)
+    );
+    assert!(
+        xml.contains(
+            "<system-out>WARNING G4: MSG1001 ]]&gt;&lt;![CDATA[ &lt;system-out&gt; &amp; \"quoted\" ]]&gt; MSG1001 \\u0000\\u001b[31mred"
+        ),
+        "the warning opens system-out, escaped"
     );
     let mut names = read.names.clone();
     names.sort();

@@ -1,16 +1,18 @@
 //! Every shipped pack against its role's in-process reference participant: the pack passes
 //! when the participant is correct, and each fault switch fails exactly the scenarios whose
 //! `@catches:` tags name it, at exactly the step the tag names, with a reason that shows the
-//! broken behaviour. The expectations are read from the feature files; the fault list is the
-//! reference participant's own.
+//! broken behaviour. A fault that breaks only a detail the contract marks *(warn)* fails
+//! nothing: the run passes (exit 0), and exactly the scenarios whose `@warns:` tags name it
+//! carry a warning that shows it, raised at the step the tag names. The expectations are read
+//! from the feature files; the fault list is the reference participant's own.
 
 use std::collections::{BTreeMap, BTreeSet};
 
 use mhhs_qual::report::{ScenarioResult, Status};
-use mhhs_qual::runner::{Features, Pack, RunOptions, catches, run};
+use mhhs_qual::runner::{Features, Pack, RunOptions, catches, run, warns};
 
-/// A scenario (or outline row) and the step (1-based) a fault must fail: `QT-SUP-063 line 41
-/// step 3`.
+/// A scenario (or outline row) and the step (1-based) a fault must fail, or raise its
+/// warning at: `QT-SUP-063 line 41 step 3`.
 type Site = (String, usize, usize);
 
 fn pack(name: &str) -> Pack {
@@ -22,8 +24,22 @@ fn role(name: &str) -> String {
     pack(name).manifest.role
 }
 
-/// What the tags of the pack expect of each fault: the sites it fails.
+/// What the `@catches:` tags of the pack expect of each fault: the sites it fails.
 fn expected(name: &str) -> BTreeMap<String, BTreeSet<Site>> {
+    sites(name, catches)
+}
+
+/// What the `@warns:` tags of the pack expect of each fault: the sites it warns at.
+fn warned(name: &str) -> BTreeMap<String, BTreeSet<Site>> {
+    sites(name, warns)
+}
+
+/// The sites of each fault that `tags` reads from a scenario's tags (the last step when a
+/// tag names none).
+fn sites(
+    name: &str,
+    tags: fn(&[String]) -> Vec<mhhs_qual::runner::Catch>,
+) -> BTreeMap<String, BTreeSet<Site>> {
     let features = Features::of_packs(&[pack(name)]).unwrap();
     let mut out: BTreeMap<String, BTreeSet<Site>> = BTreeMap::new();
     for (_, s) in features.scenarios() {
@@ -33,7 +49,7 @@ fn expected(name: &str) -> BTreeMap<String, BTreeSet<Site>> {
             .find(|t| t.starts_with("QT-"))
             .cloned()
             .unwrap_or_default();
-        for c in catches(&s.tags) {
+        for c in tags(&s.tags) {
             let step = c.step.unwrap_or(s.steps.len());
             out.entry(c.fault)
                 .or_default()
@@ -77,6 +93,7 @@ async fn the_pack_passes_against_the_reference_supplier() {
         .collect();
     assert!(failed.is_empty(), "{failed:#?}");
     assert_eq!(exit, 0);
+    assert_no_warnings(&scenarios);
     let ids: BTreeSet<&str> = scenarios.iter().filter_map(|s| s.qt_id()).collect();
     // S1 to S7, each level-3 code, three segments, 503 and 429, each signature fault: 23 ids;
     // 37 testcases (the outlines' rows: 7 notifications, 4 missing headers, and the metering
@@ -85,7 +102,21 @@ async fn the_pack_passes_against_the_reference_supplier() {
     assert_eq!(scenarios.len(), 37);
 }
 
-/// Every scenario of `name` catches a fault, and every fault of its role is caught.
+/// A correct system raises no warning.
+fn assert_no_warnings(scenarios: &[ScenarioResult]) {
+    let warned: Vec<_> = scenarios
+        .iter()
+        .filter(|s| !s.warnings.is_empty())
+        .map(|s| (s.qt_id(), s.line, &s.warnings))
+        .collect();
+    assert!(
+        warned.is_empty(),
+        "a correct system raises no warning: {warned:?}"
+    );
+}
+
+/// Every scenario of `name` catches a fault, and every fault of its role is caught or
+/// warned about, never both.
 fn catches_and_caught(name: &str, generated: &[&str]) {
     let expected = expected(name);
     let faults: BTreeSet<String> = mhhs_qual::sut::faults_of(&role(name))
@@ -93,10 +124,17 @@ fn catches_and_caught(name: &str, generated: &[&str]) {
         .iter()
         .map(|f| f.name.to_owned())
         .collect();
-    let tagged: BTreeSet<String> = expected.keys().cloned().collect();
+    let caught: BTreeSet<String> = expected.keys().cloned().collect();
+    let warned: BTreeSet<String> = warned(name).keys().cloned().collect();
+    assert!(
+        caught.is_disjoint(&warned),
+        "{name}: faults both caught and warned about: {:?}",
+        caught.intersection(&warned).collect::<Vec<_>>()
+    );
+    let tagged: BTreeSet<String> = caught.union(&warned).cloned().collect();
     assert_eq!(
         faults, tagged,
-        "{name}: faults no scenario catches, or tags of no fault"
+        "{name}: faults no scenario catches or warns about, or tags of no fault"
     );
     let features = Features::of_packs(&[pack(name)]).unwrap();
     let uncaught: Vec<String> = features
@@ -114,11 +152,13 @@ fn catches_and_caught(name: &str, generated: &[&str]) {
     }
 }
 
-/// Every `Then` step of `name` is the failing step of some fault.
+/// Every `Then` step of `name` is the failing step of some fault, or the step at which one
+/// raises its warning.
 fn then_steps_fail(name: &str) {
     let features = Features::of_packs(&[pack(name)]).unwrap();
     let sites: BTreeSet<(usize, usize)> = expected(name)
         .values()
+        .chain(warned(name).values())
         .flatten()
         .map(|(_, line, step)| (*line, *step))
         .collect();
@@ -140,7 +180,7 @@ fn then_steps_fail(name: &str) {
     }
     assert!(
         never.is_empty(),
-        "{name}: Then steps that no fault makes fail (each needs a @catches:FAULT:STEP):\n{}",
+        "{name}: Then steps that no fault makes fail or warn (each needs a @catches:FAULT:STEP or @warns:FAULT:STEP):\n{}",
         never.join("\n")
     );
 }
@@ -178,9 +218,75 @@ async fn check(name: &str, fault: &str) -> Result<(), String> {
         .find(|f| f.name == fault)
         .ok_or_else(|| format!("{fault} is not a fault of the reference {role}"))?
         .shows;
+    if let Some(want) = warned(name).remove(fault) {
+        let (exit, scenarios) = run_with(name, vec![fault.to_owned()]).await;
+        return compare_warnings(fault, shows, &want, exit, &scenarios);
+    }
     let want = expected(name).remove(fault).unwrap_or_default();
     let (exit, scenarios) = run_with(name, vec![fault.to_owned()]).await;
     compare(fault, shows, &want, exit, &scenarios)
+}
+
+/// What the pack did under a fault that only warns, against what its `@warns:` tags say:
+/// nothing failed and the run passed (exit 0), and exactly the sites of `want` carry
+/// warnings, each scenario one that shows `shows` raised at its tagged step.
+fn compare_warnings(
+    fault: &str,
+    shows: &str,
+    want: &BTreeSet<Site>,
+    exit: u8,
+    scenarios: &[ScenarioResult],
+) -> Result<(), String> {
+    let mut problems = Vec::new();
+    for s in scenarios.iter().filter(|s| s.status != Status::Passed) {
+        problems.push(format!(
+            "{} line {} did not pass ({:?}): a fault that only warns fails nothing: {}",
+            s.qt_id().unwrap_or_default(),
+            s.line,
+            s.status,
+            s.failure.as_deref().unwrap_or_default()
+        ));
+    }
+    let mut got = BTreeSet::new();
+    for s in scenarios.iter().filter(|s| !s.warnings.is_empty()) {
+        let qt = s.qt_id().unwrap_or_default();
+        let showing: Vec<_> = s
+            .warnings
+            .iter()
+            .filter(|w| w.text.contains(shows))
+            .collect();
+        if showing.is_empty() {
+            problems.push(format!(
+                "{qt} line {}: no warning shows {shows:?}: {:?}",
+                s.line, s.warnings
+            ));
+        }
+        // The step each warning was raised at, 1-based among the steps that ran.
+        for w in showing {
+            match s.steps.iter().position(|st| Some(st.line) == w.step) {
+                Some(i) => {
+                    got.insert((qt.to_owned(), s.line, i + 1));
+                }
+                None => problems.push(format!(
+                    "{qt} line {}: a warning not raised at one of its steps: {w:?}",
+                    s.line
+                )),
+            }
+        }
+    }
+    if got != *want {
+        problems.push(format!(
+            "the scenarios and steps that warned are not those the tags name\n  tagged: {want:?}\n  warned: {got:?}"
+        ));
+    }
+    if exit != 0 {
+        problems.push(format!("the run must pass with exit status 0, not {exit}"));
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(format!("{fault}:\n{}", problems.join("\n")))
+    }
 }
 
 /// Every fault of the role of `name` against the pack, two at a time; every mismatch is
@@ -222,6 +328,7 @@ macro_rules! metering_pack_tests {
                         .collect();
                     assert!(failed.is_empty(), "{failed:#?}");
                     assert_eq!(exit, 0);
+                    assert_no_warnings(&scenarios);
                 }
 
                 #[test]
@@ -339,6 +446,7 @@ fn the_comparison_refuses_what_proves_nothing() {
         duration: std::time::Duration::ZERO,
         failure: None,
         retries: 0,
+        warnings: Vec::new(),
         source: mhhs_qual::report::Source::default(),
         started: None,
         step_started: None,
@@ -386,6 +494,52 @@ fn the_comparison_refuses_what_proves_nothing() {
     assert!(compare("f", "transactionID", &want, 1, &[good(7)]).is_err());
     // One more failing scenario than tagged is a mismatch too.
     assert!(compare("f", "X-DIP-Signature", &want, 1, &[good(7), good(9)]).is_err());
+
+    // A fault that only warns: the tagged scenario passed with a warning showing it, raised
+    // at the tagged step (the second, at line 12), and the run passed.
+    let warning = |text: &str, step: Option<usize>| mhhs_qual::report::Warning {
+        rule: "G4".into(),
+        text: text.into(),
+        step,
+    };
+    let warned = |line: usize, status: Status, warnings| {
+        let mut s = scenario(
+            line,
+            status,
+            vec![
+                step("a", Status::Passed, None),
+                step("b", Status::Passed, None),
+            ],
+        );
+        s.steps[0].line = 11;
+        s.steps[1].line = 12;
+        s.warnings = warnings;
+        s
+    };
+    let shows = "but S1.senderRoleID is";
+    let text = "names role MSS but S1.senderRoleID is SUP";
+    let want: BTreeSet<Site> = [("QT-X-001".to_owned(), 7, 2)].into();
+    let ok = warned(7, Status::Passed, vec![warning(text, Some(12))]);
+    assert_eq!(
+        compare_warnings("w", shows, &want, 0, std::slice::from_ref(&ok)),
+        Ok(())
+    );
+    // The run failed, or the scenario did.
+    assert!(compare_warnings("w", shows, &want, 1, std::slice::from_ref(&ok)).is_err());
+    let failed = warned(7, Status::Failed, vec![warning(text, Some(12))]);
+    assert!(compare_warnings("w", shows, &want, 1, &[failed]).is_err());
+    // No warning, a warning that shows something else, one raised at another step or at no
+    // step of the scenario.
+    assert!(compare_warnings("w", shows, &want, 0, &[warned(7, Status::Passed, vec![])]).is_err());
+    let other = warned(7, Status::Passed, vec![warning("names DIP ID", Some(12))]);
+    assert!(compare_warnings("w", shows, &want, 0, &[other]).is_err());
+    let early = warned(7, Status::Passed, vec![warning(text, Some(11))]);
+    assert!(compare_warnings("w", shows, &want, 0, &[early]).is_err());
+    let nowhere = warned(7, Status::Passed, vec![warning(text, None)]);
+    assert!(compare_warnings("w", shows, &want, 0, &[nowhere]).is_err());
+    // One more scenario warning than tagged.
+    let extra = warned(9, Status::Passed, vec![warning(text, Some(12))]);
+    assert!(compare_warnings("w", shows, &want, 0, &[ok, extra]).is_err());
 }
 
 macro_rules! fault_tests {
@@ -418,7 +572,7 @@ fault_tests! {
     fault_bad_timestamp => "bad-timestamp",
     fault_reuse_reference => "reuse-reference",
     fault_wrong_environment_tag => "wrong-environment-tag",
-    fault_reference_mismatch => "reference-mismatch",
+    fault_reference_names_other_role => "reference-names-other-role",
     fault_m0_not_as_delivered => "m0-not-as-delivered",
     fault_no_retry => "no-retry",
     fault_retry_new_reference => "retry-new-reference",

@@ -1,7 +1,7 @@
 //! Packs describe themselves: `mhhs-qual packs` lists them from their `pack.toml`, a pack
-//! folder of one's own runs with `--pack PATH`, and a broken `pack.toml` or a `@catches:` tag
-//! naming a fault the role's reference does not have stops the run (exit 2) naming file and
-//! line.
+//! folder of one's own runs with `--pack PATH`, and a broken `pack.toml`, a `@catches:` or
+//! `@warns:` tag naming a fault the role's reference does not have, or a fault both caught and
+//! warned about stops the run (exit 2) naming file and line.
 
 mod common;
 
@@ -134,6 +134,59 @@ fn a_catches_tag_naming_a_fault_the_reference_lacks_stops_the_run() {
     assert!(
         t.contains(&format!(
             "error: {folder}/acks/ack.feature:4: @catches:wrong-echoes: the SUP reference participant has no fault \"wrong-echoes\" (known: slow-ack, wrong-echo,"
+        )),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_warns_tag_naming_a_fault_the_reference_lacks_stops_the_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let folder = pack(
+        dir.path(),
+        MANIFEST,
+        &FEATURE.replace(
+            "@catches:wrong-echo",
+            "@catches:wrong-echo @warns:no-such-fault",
+        ),
+    );
+    let o = mhhs_qual(dir.path(), &["run", "--pack", &folder]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains(&format!(
+            "error: {folder}/acks/ack.feature:4: @warns:no-such-fault: the SUP reference participant has no fault \"no-such-fault\" (known: slow-ack, wrong-echo,"
+        )),
+        "{t}"
+    );
+}
+
+#[test]
+fn a_fault_both_caught_and_warned_about_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    // A @warns tag naming a fault of the reference is accepted ...
+    let folder = pack(
+        dir.path(),
+        MANIFEST,
+        &FEATURE.replace("@catches:wrong-echo", "@warns:wrong-echo"),
+    );
+    let o = mhhs_qual(dir.path(), &["packs", &folder]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    // ... but not beside a @catches tag naming the same fault.
+    let folder = pack(
+        dir.path(),
+        MANIFEST,
+        &FEATURE.replace(
+            "@catches:wrong-echo",
+            "@catches:wrong-echo @warns:wrong-echo",
+        ),
+    );
+    let o = mhhs_qual(dir.path(), &["packs", &folder]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let t = text(&o);
+    assert!(
+        t.contains(&format!(
+            "error: {folder}/acks/ack.feature:4: @warns:wrong-echo: the pack also has @catches:wrong-echo ({folder}/acks/ack.feature:4): a fault either fails scenarios or only warns, never both"
         )),
         "{t}"
     );

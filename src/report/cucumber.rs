@@ -18,6 +18,13 @@
 //! and the HTML reporters show attachments. A scenario that failed outside its steps (a hook,
 //! an interrupted run) gets a failed `before` hook carrying the reason.
 //!
+//! A scenario's warnings (details of the contract marked *(warn)*) are a `text/plain`
+//! embedding named `warnings` on the step that raised them, one `WARNING G4: text` line each
+//! as in `junit.xml` (on the last step when the step is not known). The format has no status
+//! for "passed with warnings", so the step's status stays what it was; an embedding, unlike
+//! cucumber-jvm's step `output`, is in the format every reader of ours takes
+//! (`ci/cucumber-json.schema.json`).
+//!
 //! Gherkin tags carry no line of their own in the parsed feature, so a scenario's tags are
 //! given the line above the scenario and a feature's the line above the feature.
 
@@ -97,6 +104,7 @@ fn element(feature_id: &str, r: &ScenarioResult, journal: &Journal) -> Value {
     } else {
         element["after"] = json!([hook(Status::Passed, None, Some(embedding))]);
     }
+    attach_warnings(r, &mut steps, &mut element);
     let failed_in_a_step = r.steps.iter().any(|s| s.status != Status::Passed);
     if r.status != Status::Passed && !failed_in_a_step {
         let why = r
@@ -107,6 +115,41 @@ fn element(feature_id: &str, r: &ScenarioResult, journal: &Journal) -> Value {
     }
     element["steps"] = Value::Array(steps);
     element
+}
+
+/// The scenario's warnings, as `text/plain` embeddings on the steps that raised them (the last
+/// step when not known; the `after` hook when no step ran).
+fn attach_warnings(r: &ScenarioResult, steps: &mut [Value], element: &mut Value) {
+    let mut by_step: Vec<(Option<usize>, String)> = Vec::new();
+    for w in &r.warnings {
+        let at = w
+            .step
+            .filter(|line| steps.iter().any(|s| s["line"] == *line));
+        let line = format!("WARNING {}: {}\n", w.rule, w.text.trim_end());
+        match by_step.iter_mut().find(|(l, _)| *l == at) {
+            Some((_, text)) => text.push_str(&line),
+            None => by_step.push((at, line)),
+        }
+    }
+    for (at, text) in by_step {
+        let embedding = json!({
+            "mime_type": "text/plain",
+            "name": "warnings",
+            "data": base64::engine::general_purpose::STANDARD.encode(text.as_bytes()),
+        });
+        let target = match at {
+            Some(line) => steps.iter_mut().find(|s| s["line"] == line),
+            None => steps.last_mut(),
+        };
+        let holder = match target {
+            Some(step) => step,
+            None => &mut element["after"][0],
+        };
+        match holder["embeddings"].as_array_mut() {
+            Some(list) => list.push(embedding),
+            None => holder["embeddings"] = json!([embedding]),
+        }
+    }
 }
 
 /// A hook entry, as cucumber-jvm writes `before` and `after`.

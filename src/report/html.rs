@@ -1,12 +1,16 @@
 //! `index.html`: the page an assessor reads. One self-contained file (no network, no
 //! framework, a few lines of plain JavaScript), in this order:
 //!
-//! - the run: date, tool version, pack, participant, environment, exit code;
+//! - the run: date, tool version, pack, participant, environment, exit code; the totals with
+//!   the number of warnings;
 //! - the failures, each with the one-line reason `junit.xml` gives ([`super::junit::reason`]);
-//! - a filter: all, failed, warnings (a verdict that is not ok in a scenario that passed), tag;
-//! - every scenario: its steps (status as words, not colour only), its message sequence chart
-//!   (inline SVG: a lane per party, an arrow per message with its verdicts and latency) and
-//!   its messages with every verdict.
+//! - a filter: all, failed, warnings (a scenario with warnings, or a verdict that is not ok in
+//!   a scenario that passed), tag;
+//! - every scenario: its steps (status as words, not colour only), its warnings (the contract's
+//!   details marked *(warn)*, each with its rule, marked `⚠ warning` in amber: a scenario that
+//!   passed with warnings still reads as passed), its message sequence chart (inline SVG: a
+//!   lane per party, an arrow per message with its verdicts and latency) and its messages with
+//!   every verdict.
 //!
 //! Headers, bodies and answers are the bulk of a report, so they are not markup: each
 //! message's are a JSON block (`<script type="application/json">`) that the page turns into
@@ -118,17 +122,18 @@ fn step_mark(s: Status) -> &'static str {
     }
 }
 
-/// A scenario's tags as the filter offers them (QT ids, S1..S7; not the `@catches:` ones).
+/// A scenario's tags as the filter offers them (QT ids, S1..S7; not the `@catches:` and
+/// `@warns:` ones).
 fn filter_tags(s: &ScenarioResult) -> Vec<&str> {
     s.tags
         .iter()
         .map(|t| t.trim_start_matches('@'))
-        .filter(|t| !t.starts_with("catches:"))
+        .filter(|t| !t.starts_with("catches:") && !t.starts_with("warns:"))
         .collect()
 }
 
 /// How many verdicts are not ok in a scenario that passed.
-fn warnings(s: &ScenarioResult, entries: &[Arc<Entry>]) -> usize {
+fn flagged(s: &ScenarioResult, entries: &[Arc<Entry>]) -> usize {
     if s.status != Status::Passed {
         return 0;
     }
@@ -138,15 +143,27 @@ fn warnings(s: &ScenarioResult, entries: &[Arc<Entry>]) -> usize {
         .sum()
 }
 
-/// The colour class of a message: `bad` when a verdict is not ok, `warn` when the answer is
-/// not 2xx or nothing arrived, `ok` otherwise.
+/// The colour class of a message: `bad` when a verdict is not ok, `warn` when it carries a
+/// warning, or the answer is not 2xx or nothing arrived, `ok` otherwise.
 fn tone(e: &Entry) -> &'static str {
     if !e.clean() {
         "bad"
+    } else if !e.warnings.is_empty() {
+        "warn"
     } else if e.direction == Direction::Note || e.status.is_some_and(|s| (200..300).contains(&s)) {
         "ok"
     } else {
         "warn"
+    }
+}
+
+/// The word beside a message's mark.
+fn tone_word(e: &Entry, tone: &str) -> &'static str {
+    match tone {
+        "bad" => "not ok",
+        "warn" if !e.warnings.is_empty() => "warning",
+        "warn" => "answered",
+        _ => "ok",
     }
 }
 
@@ -278,6 +295,14 @@ fn details(e: &Entry) -> String {
             visible(&v.detail)
         );
     }
+    for w in &e.warnings {
+        let _ = writeln!(
+            verdicts,
+            "⚠ warning {}: {}",
+            visible(&w.check),
+            visible(&w.detail)
+        );
+    }
     let json = serde_json::json!({
         "url": visible(&e.url),
         "headers": headers,
@@ -339,8 +364,15 @@ fn run_header(h: &mut String, info: &RunInfo, totals: Totals) {
     }
     let _ = writeln!(
         h,
-        "</dl>\n<p id=\"totals\">{} scenarios: {} passed, {} failed, {} errors.</p>",
-        totals.scenarios, totals.passed, totals.failed, totals.errors
+        "</dl>\n<p id=\"totals\">{} scenarios: {} passed, {} failed, {} errors. \
+         <span id=\"warning-total\" class=\"{}\">⚠ {}</span> \
+         (warnings never fail a scenario).</p>",
+        totals.scenarios,
+        totals.passed,
+        totals.failed,
+        totals.errors,
+        if totals.warnings > 0 { "warn" } else { "" },
+        super::results::warnings_in(totals)
     );
 }
 
@@ -362,7 +394,9 @@ svg.msc g line{stroke:currentColor;stroke-width:1.5}svg.msc g circle{fill:curren
 svg.msc g.ok text,svg.msc g.ok circle{fill:#176317}svg.msc g.bad text,svg.msc g.bad circle{fill:#a01010}\
 svg.msc g.warn text,svg.msc g.warn circle{fill:#8a5a00}\
 svg.msc g.ok{color:#176317}svg.msc g.bad{color:#a01010}svg.msc g.warn{color:#8a5a00}\
-.msgs li{margin:.3em 0}.v{font-size:90%;margin-right:.6em}";
+.msgs li{margin:.3em 0}.v{font-size:90%;margin-right:.6em}\
+ul.warnings{list-style:none;padding:.4em .8em;border-left:4px solid #8a5a00;background:#fff8e6}\
+ul.warnings li{margin:.2em 0}";
 
 const SCRIPT: &str = r"(function(){
 var secs=[].slice.call(document.querySelectorAll('section.scenario'));
@@ -406,10 +440,12 @@ pub fn page(
         .iter()
         .map(|s| journal.of_scenario(&s.key))
         .collect();
+    // What the "warnings" filter finds: the scenario's warnings and, when it passed, its
+    // verdicts that are not ok.
     let warns: Vec<usize> = scenarios
         .iter()
         .zip(&entries)
-        .map(|(s, e)| warnings(s, e))
+        .map(|(s, e)| s.warnings.len() + flagged(s, e))
         .collect();
 
     let parts = Parts {
@@ -530,8 +566,21 @@ fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
             esc(&scenario_title(s)),
             step_mark(s.status)
         );
-        if warns[i] > 0 {
-            let _ = write!(h, " <span class=\"warn\">! {} warnings</span>", warns[i]);
+        if !s.warnings.is_empty() {
+            let _ = write!(
+                h,
+                " <span class=\"warn\">⚠ {} {}</span>",
+                s.warnings.len(),
+                if s.warnings.len() == 1 {
+                    "warning"
+                } else {
+                    "warnings"
+                }
+            );
+        }
+        let flags = warns[i] - s.warnings.len();
+        if flags > 0 {
+            let _ = write!(h, " <span class=\"warn\">! {flags} verdicts not ok</span>");
         }
         let _ = write!(
             h,
@@ -563,6 +612,23 @@ fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
                 );
             }
         }
+        if !s.warnings.is_empty() {
+            h.push_str("<ul class=\"warnings\">");
+            for w in &s.warnings {
+                let at = w
+                    .step
+                    .map(|line| format!(" (step at line {line})"))
+                    .unwrap_or_default();
+                let _ = write!(
+                    h,
+                    "<li class=\"warn\"><b>⚠ warning <span class=\"rule\">{}</span></b>{at}: \
+                     <span class=\"text\">{}</span></li>",
+                    esc(&w.rule),
+                    esc(&w.text)
+                );
+            }
+            h.push_str("</ul>\n");
+        }
         h.push_str("<ol class=\"steps\">");
         for step in &s.steps {
             let _ = write!(
@@ -587,11 +653,7 @@ fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
                     h,
                     "<li class=\"{t}\"><span class=\"st\">{} {}</span> {}<br>",
                     tone_mark(t),
-                    match t {
-                        "bad" => "not ok",
-                        "warn" => "answered",
-                        _ => "ok",
-                    },
+                    tone_word(e, t),
                     esc(e.summary().lines().next().unwrap_or_default())
                 );
                 let ok: Vec<String> = e
@@ -609,6 +671,14 @@ fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
                         "<span class=\"v bad\">✗ {}: {}</span>",
                         esc(&v.check),
                         esc(&v.detail)
+                    );
+                }
+                for w in &e.warnings {
+                    let _ = write!(
+                        h,
+                        "<span class=\"v warn\">⚠ warning {}: {}</span>",
+                        esc(&w.check),
+                        esc(&w.detail)
                     );
                 }
                 match &embedded[i] {

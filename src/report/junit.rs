@@ -3,7 +3,9 @@
 //! qualification id, `classname` from the pack and feature, `file` the feature's path, a
 //! failure whose `message` is the one-line reason and whose text quotes the expectation, what
 //! arrived and the journal, and the scenario's message sequence in `system-out`. Totals are on
-//! `<testsuites>` and on each `<testsuite>`.
+//! `<testsuites>` and on each `<testsuite>`. A scenario's warnings open its `system-out`, one
+//! line each (`WARNING G4: text`): they are never a `<failure>` or an `<error>`, and a
+//! scenario that passed with warnings is a passed testcase.
 //!
 //! The file is written here rather than by a JUnit crate because much of its text comes from
 //! the system under test: every piece of text goes through [`super::xml`], which escapes what
@@ -273,8 +275,23 @@ pub fn case(r: &ScenarioResult, journal: &Journal) -> Case {
         file: Some(r.feature_path.clone()),
         time: r.duration,
         outcome,
-        system_out: sequence(r, journal),
+        system_out: format!("{}{}", warning_lines(r), sequence(r, journal)),
     }
+}
+
+/// The scenario's warnings, one line each: `WARNING G4: text` (a text's own line breaks
+/// indented under it).
+pub fn warning_lines(r: &ScenarioResult) -> String {
+    let mut out = String::new();
+    for w in &r.warnings {
+        let _ = writeln!(
+            out,
+            "WARNING {}: {}",
+            w.rule,
+            w.text.trim_end().replace('\n', "\n    ")
+        );
+    }
+    out
 }
 
 /// Writes the JUnit file of a run.

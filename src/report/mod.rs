@@ -16,4 +16,4 @@ mod scenario;
 mod xml;
 
 pub use folder::{TITLE, write_folder};
-pub use scenario::{PlannedStep, ScenarioResult, Source, Status, StepResult};
+pub use scenario::{PlannedStep, ScenarioResult, Source, Status, StepResult, Warning};

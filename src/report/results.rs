@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
 
-use super::{ScenarioResult, Source, Status, StepResult};
+use super::{ScenarioResult, Source, Status, StepResult, Warning};
 
 /// Totals of a run.
 #[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -16,6 +16,13 @@ pub struct Totals {
     pub passed: usize,
     pub failed: usize,
     pub errors: usize,
+    /// Scenarios with at least one warning, whatever their status (0 in reports written
+    /// before warnings were reported).
+    #[serde(default)]
+    pub warned: usize,
+    /// Warnings in all.
+    #[serde(default)]
+    pub warnings: usize,
 }
 
 impl Totals {
@@ -30,9 +37,25 @@ impl Totals {
                 Status::Failed => t.failed += 1,
                 _ => t.errors += 1,
             }
+            if !s.warnings.is_empty() {
+                t.warned += 1;
+                t.warnings += s.warnings.len();
+            }
         }
         t
     }
+}
+
+/// `3 warnings in 2 scenarios`, `1 warning in 1 scenario`.
+pub fn warnings_in(t: Totals) -> String {
+    let s = |n: usize| if n == 1 { "" } else { "s" };
+    format!(
+        "{} warning{} in {} scenario{}",
+        t.warnings,
+        s(t.warnings),
+        t.warned,
+        s(t.warned)
+    )
 }
 
 /// The system the run qualified.
@@ -85,6 +108,10 @@ pub struct ScenarioRecord {
     pub failure: Option<String>,
     pub tags: Vec<String>,
     pub steps: Vec<StepResult>,
+    /// What the scenario warned about (details of the contract marked *(warn)*); none in
+    /// reports written before warnings were reported.
+    #[serde(default)]
+    pub warnings: Vec<Warning>,
     /// The scenario as written (its keyword, its feature's line and tags, every step), for
     /// the Cucumber JSON a merge writes.
     #[serde(default)]
@@ -107,6 +134,7 @@ impl ScenarioRecord {
             failure: s.failure.clone(),
             tags: s.tags.clone(),
             steps: s.steps.clone(),
+            warnings: s.warnings.clone(),
             source: s.source.clone(),
         }
     }
@@ -125,6 +153,7 @@ impl ScenarioRecord {
             duration: Duration::from_millis(self.duration_ms),
             failure: self.failure.clone(),
             retries: self.retries,
+            warnings: self.warnings.clone(),
             source: self.source.clone(),
             started: None,
             step_started: None,
@@ -179,5 +208,48 @@ pub fn summary(scenarios: &[ScenarioResult], run: RunInfo) -> Summary {
         exit_code: run.exit_code,
         interrupted: run.interrupted,
         scenarios: scenarios.iter().map(ScenarioRecord::of).collect(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Totals, warnings_in};
+    use crate::report::{ScenarioResult, Source, Status, Warning};
+
+    #[test]
+    fn totals_count_warned_scenarios_and_warnings_whatever_the_status() {
+        let scenario = |status, warnings: usize| ScenarioResult {
+            key: "f.feature:1".into(),
+            feature_path: "f.feature".into(),
+            feature: "F".into(),
+            name: "S".into(),
+            tags: Vec::new(),
+            line: 1,
+            status,
+            steps: Vec::new(),
+            duration: std::time::Duration::ZERO,
+            failure: None,
+            retries: 0,
+            warnings: (0..warnings)
+                .map(|i| Warning {
+                    rule: "G4".into(),
+                    text: format!("w{i}"),
+                    step: None,
+                })
+                .collect(),
+            source: Source::default(),
+            started: None,
+            step_started: None,
+        };
+        let t = Totals::of(&[
+            scenario(Status::Passed, 2),
+            scenario(Status::Failed, 1),
+            scenario(Status::Passed, 0),
+        ]);
+        assert_eq!((t.passed, t.failed, t.warned, t.warnings), (2, 1, 2, 3));
+        assert_eq!(warnings_in(t), "3 warnings in 2 scenarios");
+        let one = Totals::of(&[scenario(Status::Passed, 1)]);
+        assert_eq!(warnings_in(one), "1 warning in 1 scenario");
+        assert_eq!(warnings_in(Totals::default()), "0 warnings in 0 scenarios");
     }
 }

@@ -56,6 +56,24 @@ pub struct Source {
     pub steps: Vec<PlannedStep>,
 }
 
+/// A detail of the contract marked *(warn)* that the system did not meet (CONTRACT-ROLES.md
+/// §6.0 "Verdicts"): reported beside the scenario's outcome, never failing it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Warning {
+    /// The contract rule it refines (`G4`, `M1` ...).
+    pub rule: String,
+    pub text: String,
+    /// The line of the step that raised it, when known.
+    pub step: Option<usize>,
+}
+
+impl std::fmt::Display for Warning {
+    /// `G4: text`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.rule, self.text)
+    }
+}
+
 /// One scenario's outcome.
 #[derive(Debug, Clone, Serialize)]
 pub struct ScenarioResult {
@@ -76,6 +94,8 @@ pub struct ScenarioResult {
     pub failure: Option<String>,
     /// Attempts beyond the first.
     pub retries: usize,
+    /// What its final attempt warned about; a scenario that passed with warnings passed.
+    pub warnings: Vec<Warning>,
     pub source: Source,
     /// When the current attempt started (for its duration).
     #[serde(skip)]

@@ -1,7 +1,8 @@
 //! Where feature files come from: packs (shipped in the binary or folders of one's own) or
 //! paths on disk. Every file is parsed before anything runs, so a broken feature file stops
-//! the run (exit 2) naming its file and line; so does a `@catches:` tag naming a fault the
-//! pack role's reference participant does not have.
+//! the run (exit 2) naming its file and line; so does a `@catches:` or `@warns:` tag naming a
+//! fault the pack role's reference participant does not have, or a fault that a pack both
+//! warns about and catches.
 
 use std::path::{Path, PathBuf};
 
@@ -38,14 +39,26 @@ pub enum FeatureError {
     )]
     NoManifest(String),
     #[error(
-        "{path}:{line}: @catches:{fault}: the {role} reference participant has no fault {fault:?} (known: {known})"
+        "{path}:{line}: @{tag}:{fault}: the {role} reference participant has no fault {fault:?} (known: {known})"
     )]
     UnknownFault {
         path: String,
         line: usize,
+        /// `catches` or `warns`.
+        tag: &'static str,
         fault: String,
         role: String,
         known: String,
+    },
+    #[error(
+        "{path}:{line}: @warns:{fault}: the pack also has @catches:{fault} ({other}): a fault either fails scenarios or only warns, never both"
+    )]
+    WarnsAndCatches {
+        path: String,
+        line: usize,
+        fault: String,
+        /// `path:line` of the scenario that catches it.
+        other: String,
     },
     #[error("no .feature file in {0}")]
     Empty(String),
@@ -108,7 +121,10 @@ impl Features {
     }
 
     /// Keeps the scenarios the tag expression selects (feature and rule tags count too).
-    #[expect(clippy::result_unit_err, reason = "callers say which expression and where")]
+    #[expect(
+        clippy::result_unit_err,
+        reason = "callers say which expression and where"
+    )]
     pub fn retain_tags(&mut self, expr: &str) -> Result<(), ()> {
         use cucumber::gherkin::tagexpr::TagOperation;
         use cucumber::tag::Ext as _;
@@ -124,22 +140,48 @@ impl Features {
         Ok(())
     }
 
-    /// Every `@catches:` tag names a fault of the `role` reference participant.
+    /// Every `@catches:` and `@warns:` tag names a fault of the `role` reference participant,
+    /// and no fault is both caught and warned about.
     pub fn check_catches(&self, role: &str) -> Result<(), FeatureError> {
         let known = crate::sut::faults_of(role).unwrap_or_default();
+        let path = |f: &gherkin::Feature| {
+            f.path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default()
+        };
+        let mut caught = std::collections::HashMap::new();
         for (f, s) in self.scenarios() {
-            for c in catches(&s.tags) {
-                if !known.iter().any(|k| k.name == c.fault) {
+            let tagged = catches(&s.tags)
+                .into_iter()
+                .map(|c| ("catches", c.fault))
+                .chain(warns(&s.tags).into_iter().map(|w| ("warns", w.fault)));
+            for (tag, fault) in tagged {
+                if !known.iter().any(|k| k.name == fault) {
                     return Err(FeatureError::UnknownFault {
-                        path: f
-                            .path
-                            .as_ref()
-                            .map(|p| p.display().to_string())
-                            .unwrap_or_default(),
+                        path: path(f),
                         line: s.position.line,
-                        fault: c.fault,
+                        tag,
+                        fault,
                         role: role.to_owned(),
                         known: known.iter().map(|k| k.name).collect::<Vec<_>>().join(", "),
+                    });
+                }
+                if tag == "catches" {
+                    caught
+                        .entry(fault)
+                        .or_insert_with(|| format!("{}:{}", path(f), s.position.line));
+                }
+            }
+        }
+        for (f, s) in self.scenarios() {
+            for w in warns(&s.tags) {
+                if let Some(other) = caught.get(&w.fault) {
+                    return Err(FeatureError::WarnsAndCatches {
+                        path: path(f),
+                        line: s.position.line,
+                        other: other.clone(),
+                        fault: w.fault,
                     });
                 }
             }
@@ -174,7 +216,9 @@ fn parse_error(path: &str, text: &str, e: &gherkin::ParseError) -> FeatureError 
 }
 
 /// What a `@catches:FAULT` or `@catches:FAULT:STEP` tag says: the scenario exists to catch
-/// that fault, and fails under it at that step (1-based; the last step when not given).
+/// that fault, and fails under it at that step (1-based; the last step when not given). A
+/// `@warns:FAULT[:STEP]` tag says the same of a fault that only warns: the scenario passes
+/// under it, with a warning raised at that step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Catch {
     pub fault: String,
@@ -183,8 +227,19 @@ pub struct Catch {
 
 /// The `@catches:` tags among `tags` (written without `@`, as the parser keeps them).
 pub fn catches(tags: &[String]) -> Vec<Catch> {
+    fault_tags(tags, "catches:")
+}
+
+/// The `@warns:` tags among `tags` (written without `@`): faults under which the scenario
+/// does not fail but reports a warning showing them (the fault breaks a detail the contract
+/// marks *(warn)*).
+pub fn warns(tags: &[String]) -> Vec<Catch> {
+    fault_tags(tags, "warns:")
+}
+
+fn fault_tags(tags: &[String], prefix: &str) -> Vec<Catch> {
     tags.iter()
-        .filter_map(|t| t.strip_prefix("catches:"))
+        .filter_map(|t| t.strip_prefix(prefix))
         .map(|rest| match rest.rsplit_once(':') {
             Some((fault, step)) if step.parse::<usize>().is_ok() => Catch {
                 fault: fault.to_owned(),

@@ -13,7 +13,7 @@ mod shard;
 
 pub use collector::{Collected, Collector, pending, scenario_key};
 pub use cucumber::gherkin::StepType;
-pub use features::{Catch, FeatureError, FeatureSource, Features, catches};
+pub use features::{Catch, FeatureError, FeatureSource, Features, catches, warns};
 pub use packs::{Manifest, Pack};
 pub use run::{
     PackNeeds, Plan, Planned, RunError, RunOptions, RunOutcome, plan, run, write_report,

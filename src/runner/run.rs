@@ -482,7 +482,8 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             },
         )
         .await?;
-        let collector = Collector::new(expected, options.progress);
+        let collector =
+            Collector::new(expected, options.progress).with_warnings(harness.warnings.clone());
         let cucumber = QualWorld::cucumber::<PathBuf>()
             .with_parser(Prepared(g.features.features))
             .with_writer(collector.clone())

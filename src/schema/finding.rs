@@ -4,12 +4,15 @@ use std::fmt;
 
 use serde::Serialize;
 
-/// Whether a finding comes from the JSON Schema or from a business rule of the harness.
+/// Whether a finding comes from the JSON Schema or from a business rule of the harness, and
+/// whether it fails.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum FindingKind {
     Schema,
     Rule,
+    /// A business rule whose detail the contract marks *(warn)*: reported, never failing.
+    Warning,
 }
 
 /// One problem in one message, located by a JSON pointer into the body as sent.
@@ -43,6 +46,11 @@ impl fmt::Display for Finding {
         match self.kind {
             FindingKind::Schema => write!(f, "{pointer}: {}", self.message),
             FindingKind::Rule => write!(f, "{pointer}: {} (rule {})", self.message, self.rule),
+            FindingKind::Warning => write!(
+                f,
+                "{pointer}: {} (rule {}, a warning)",
+                self.message, self.rule
+            ),
         }
     }
 }

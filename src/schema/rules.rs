@@ -1,7 +1,9 @@
 //! The market's rules that the official schema does not check (DOMAIN.md §7): the DT-003
 //! date-time form, DIP IDs as digits, the MPAN check digit, the GSP group against the MPAN's
 //! distributor, and the sender reference against S1. They are reported as
-//! [`FindingKind::Rule`], apart from schema failures.
+//! [`FindingKind::Rule`], apart from schema failures; the sender reference's agreement with S0
+//! and S1 as [`FindingKind::Warning`], because the contract only warns about it (G4: DT-995's
+//! help text names the segments, but the schema does not tie them).
 //!
 //! Which fields are date-times, dates, DIP IDs or MPANs is read from the key names the
 //! interface schemas use (`...Date`, `...Timestamp`, `...DIPID`, `MPANCore`, `principalMPAN`,
@@ -33,12 +35,35 @@ pub const MPAN_CHECK_DIGIT: &str = "mpan-check-digit";
 pub const GSP_GROUP: &str = "gsp-group";
 pub const SENDER_REFERENCE: &str = "sender-reference";
 
+/// The contract rule that a warning of a market rule refines (CONTRACT-ROLES.md §6.1): `G4`
+/// for the sender reference's segments; the rule id itself for a rule the contract does not
+/// name.
+pub fn contract_rule(rule: &str) -> &str {
+    match rule {
+        SENDER_REFERENCE => "G4",
+        other => other,
+    }
+}
+
 /// Parses a DT-003 date-time (`YYYY-MM-DDThh:mm:ss+hh:mm`), checking that it is a real instant.
 pub fn parse_dt003(s: &str) -> Option<OffsetDateTime> {
     if !DT003.is_match(s) {
         return None;
     }
     OffsetDateTime::parse(s, &Rfc3339).ok()
+}
+
+/// Whether a sender unique reference has the DT-995 form; why not, when it does not.
+pub fn check_sender_reference_form(reference: &str) -> Result<(), String> {
+    if DT995.is_match(reference) {
+        Ok(())
+    } else {
+        Err(not_dt995(reference))
+    }
+}
+
+fn not_dt995(reference: &str) -> String {
+    format!("{reference:?} does not match DT-995 S-<interface>-<DIP ID>-<role>-<yyyymmdd>-<ref>")
 }
 
 /// Checks a sender unique reference against DT-995 and against the rest of S1: the interface,
@@ -50,9 +75,7 @@ pub fn check_sender_reference(
     role: &str,
 ) -> Result<(), String> {
     let Some(c) = DT995.captures(reference) else {
-        return Err(format!(
-            "{reference:?} does not match DT-995 S-<interface>-<DIP ID>-<role>-<yyyymmdd>-<ref>"
-        ));
+        return Err(not_dt995(reference));
     };
     let number = interface.rsplit('-').next().unwrap_or_default();
     if &c[3] != number {
@@ -88,9 +111,9 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
         .and_then(Value::as_str)
         .map(str::to_owned);
     let mut out = Vec::new();
-    let mut push = |rule: &str, pointer: String, message: String| {
+    let mut push = |kind: FindingKind, rule: &str, pointer: String, message: String| {
         out.push(Finding {
-            kind: FindingKind::Rule,
+            kind,
             rule: rule.to_owned(),
             interface: interface.clone(),
             event: event.clone(),
@@ -110,6 +133,7 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
             {
                 if s.len() == 25 && parse_dt003(s).is_none() {
                     push(
+                        FindingKind::Rule,
                         DATETIME_FORM,
                         pointer.to_owned(),
                         format!("{s:?} is not a DT-003 date-time YYYY-MM-DDThh:mm:ss+hh:mm"),
@@ -120,6 +144,7 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
             {
                 if s.len() == 10 && !s.bytes().all(|b| b.is_ascii_digit()) {
                     push(
+                        FindingKind::Rule,
                         DIP_ID_DIGITS,
                         pointer.to_owned(),
                         format!("{s:?} is not a DIP ID of ten digits"),
@@ -130,7 +155,12 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
                 && s.bytes().all(|b| b.is_ascii_digit())
                 && let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s)
             {
-                push(MPAN_CHECK_DIGIT, pointer.to_owned(), e.to_string());
+                push(
+                    FindingKind::Rule,
+                    MPAN_CHECK_DIGIT,
+                    pointer.to_owned(),
+                    e.to_string(),
+                );
             }
         },
     );
@@ -155,6 +185,7 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
             && gsp != expected
         {
             push(
+                FindingKind::Rule,
                 GSP_GROUP,
                 format!("{prefix}/CommonBlock/{block}/GSPGroupID"),
                 format!(
@@ -175,7 +206,15 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
                 get("senderRoleID"),
             )
         {
+            // The form is DT-995's (an error, as the schema's pattern says); the segments'
+            // agreement with S0 and S1 only a warning (G4).
+            let kind = if check_sender_reference_form(reference).is_ok() {
+                FindingKind::Warning
+            } else {
+                FindingKind::Rule
+            };
             push(
+                kind,
                 SENDER_REFERENCE,
                 format!("{prefix}/CommonBlock/S1/senderUniqueReference"),
                 message,
@@ -261,10 +300,61 @@ mod tests {
             "_A",
             "S-IF-032-2300000001-SUP-20260321-1",
         );
-        let rules: Vec<String> = check_payload(&p, "").into_iter().map(|f| f.rule).collect();
+        let found = check_payload(&p, "");
         for r in [DATETIME_FORM, MPAN_CHECK_DIGIT, GSP_GROUP, SENDER_REFERENCE] {
-            assert!(rules.iter().any(|x| x == r), "{r} missing from {rules:?}");
+            assert!(
+                found.iter().any(|f| f.rule == r),
+                "{r} missing from {found:?}"
+            );
         }
+        // Only the reference's segments are a warning.
+        for f in &found {
+            let warning = f.rule == SENDER_REFERENCE;
+            assert_eq!(f.kind == FindingKind::Warning, warning, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn the_reference_form_fails_and_its_segments_warn() {
+        let kinds = |reference: &str| -> Vec<(String, FindingKind)> {
+            let p = payload(
+                "2026-03-21T19:05:00+00:00",
+                "2000056535971",
+                "_H",
+                reference,
+            );
+            check_payload(&p, "/0/payload")
+                .into_iter()
+                .filter(|f| f.rule == SENDER_REFERENCE)
+                .map(|f| (f.to_string(), f.kind))
+                .collect()
+        };
+        assert!(kinds("S-IF-031-2300000001-SUP-20260321-1").is_empty());
+        for (reference, says) in [
+            ("S-IF-032-2300000001-SUP-20260321-1", "names interface 032"),
+            (
+                "S-IF-031-2300000009-SUP-20260321-1",
+                "names DIP ID 2300000009",
+            ),
+            (
+                "S-IF-031-2300000001-MSS-20260321-1",
+                "names role MSS but S1.senderRoleID is SUP",
+            ),
+        ] {
+            let got = kinds(reference);
+            assert_eq!(got.len(), 1, "{got:?}");
+            assert_eq!(got[0].1, FindingKind::Warning, "{got:?}");
+            assert!(got[0].0.contains(says), "{got:?}");
+            assert!(
+                got[0].0.ends_with("(rule sender-reference, a warning)"),
+                "{got:?}"
+            );
+            assert_eq!(contract_rule(SENDER_REFERENCE), "G4");
+        }
+        let got = kinds("S_IF-031-2300000001-SUP-20260321-1");
+        assert_eq!(got.len(), 1, "{got:?}");
+        assert_eq!(got[0].1, FindingKind::Rule, "{got:?}");
+        assert!(got[0].0.contains("does not match DT-995"), "{got:?}");
     }
 
     #[test]

@@ -244,6 +244,8 @@ pub struct Harness {
     pub egress: Egress,
     pub stub: StubDip,
     pub mpans: MpanAllocator,
+    /// What each scenario warned about, by scenario key.
+    pub warnings: Arc<super::Warnings>,
     _reference: Option<Reference>,
 }
 
@@ -385,6 +387,7 @@ impl Harness {
             egress,
             stub,
             mpans,
+            warnings: Arc::new(super::Warnings::new()),
             _reference: reference,
         }))
     }

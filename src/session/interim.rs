@@ -1,4 +1,4 @@
-//! Stand-ins until warnings and prompts land.
+//! Stand-ins until prompts land.
 
 use serde_json::Value;
 
@@ -12,11 +12,6 @@ pub enum PromptOutcome {
 }
 
 impl Session {
-    /// Records a warning.
-    pub fn warn(&mut self, rule: &str, text: impl Into<String>) {
-        tracing::warn!("{rule}: {}", text.into());
-    }
-
     /// Prompts the system.
     pub async fn prompt(&mut self, action: &str, _input: Value) -> Result<PromptOutcome, StepFailure> {
         Err(StepFailure::setup(format!("no prompt for {action}")))

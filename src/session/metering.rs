@@ -276,6 +276,23 @@ impl Session {
                 fail(&what, arrived, &f.entries)
             })?;
         let p = payload_of(&got, "[MSAppSPResponse]").unwrap_or(Value::Null);
+        let (_, t) = self.delivered_request()?;
+        for (what, pointer, want) in [
+            (
+                "A0.primaryRecipients",
+                "/CommonBlock/A0/primaryRecipients",
+                json!([at(&t, "/CommonBlock/S1/senderDIPID")]),
+            ),
+            ("M0", "/CommonBlock/M0", at(&t, "/CommonBlock/M0")),
+        ] {
+            if at(&p, pointer) != want {
+                return Err(fail(
+                    format!("IF-034 {what} = {want}, as in the request"),
+                    format!("{what} = {}", at(&p, pointer)),
+                    &[got],
+                ));
+            }
+        }
         let code = at(&p, "/CustomBlock/B007/responseCode");
         if code != json!("R") {
             return Err(fail(

@@ -63,7 +63,10 @@ pub struct Session {
 }
 
 impl Session {
+    /// The session of one attempt at the scenario `key`: what an earlier attempt warned
+    /// about is forgotten.
     pub fn new(harness: Arc<Harness>, key: String) -> Self {
+        harness.warnings.begin(&key);
         Self {
             harness,
             key,

@@ -8,8 +8,8 @@
 //! (`MSG1009`) and role (`MSG1010`) against the party's, primary recipients known to the
 //! registry (`MSG1031`), sender timestamp form and not in the future (`MSG1007`), sender
 //! reference not already accepted (`MSG1006`). The market rules of [`crate::schema::rules`]
-//! are then recorded as verdicts: they are the harness's checks, not the DIP's, so they do not
-//! change the answer. Accepted messages go on to the router ([`super::Router`]).
+//! are then recorded as verdicts (those the contract only warns about as the entry's
+//! warnings): they are the harness's checks, not the DIP's, so they do not change the answer. Accepted messages go on to the router ([`super::Router`]).
 
 use std::collections::{HashMap, HashSet};
 use std::net::{SocketAddr, TcpListener};
@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response_bytes};
 use crate::journal::{Body, Direction, Entry, Journal, Verdict};
 use crate::party::{Parties, Party};
-use crate::schema::{SchemaSet, rules};
+use crate::schema::{FindingKind, SchemaSet, rules};
 use crate::security::signature::{Presented, Verifier};
 
 /// How far in the future a sender timestamp may be.
@@ -122,11 +122,16 @@ async fn recorder(
         if let Some(body) = &body {
             for (i, p) in payloads(body).into_iter().enumerate() {
                 for f in rules::check_payload(p, &format!("/{i}/payload")) {
-                    entry.verdicts.push(Verdict {
+                    let verdict = Verdict {
                         check: format!("rule:{}", f.rule),
                         ok: false,
                         detail: f.to_string(),
-                    });
+                    };
+                    if f.kind == FindingKind::Warning {
+                        entry.warnings.push(verdict);
+                    } else {
+                        entry.verdicts.push(verdict);
+                    }
                 }
                 if let (Some(sender), Some(router)) = (&accepted, &on_accept)
                     && router.wants(&sender.dip_id, p)

@@ -1,6 +1,11 @@
 //! Fault switches of the reference participants: each breaks exactly one behaviour of the
 //! contract, so that every scenario can be shown to catch the fault it exists for. The shell
 //! ([`GENERIC`]) has the faults any role can have; each role's behaviour adds its own.
+//!
+//! A fault that breaks only a detail the contract marks *(warn)* fails no scenario: the
+//! scenarios that check that detail report a warning instead. The packs say which faults
+//! those are (`@warns:FAULT` instead of `@catches:FAULT`), and its `shows` is then a text of
+//! that warning.
 
 /// One way to break a reference participant.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,7 +17,8 @@ pub struct Fault {
     /// What the broken participant does.
     pub what: &'static str,
     /// Words that a failure caused by it must show in its reason (its `expected:` or
-    /// `arrived instead:` line): what a tester reads to know which behaviour broke.
+    /// `arrived instead:` line), or, for a fault that only warns, in the warning's text: what a
+    /// tester reads to know which behaviour broke.
     pub shows: &'static str,
 }
 
@@ -131,10 +137,10 @@ pub const GENERIC: &[Fault] = &[
         "environment",
     ),
     fault(
-        "reference-mismatch",
-        "S5",
-        "sends a senderUniqueReference naming another role",
-        "sender-reference",
+        "reference-names-other-role",
+        "G4",
+        "sends every senderUniqueReference with a role segment naming another role than S1.senderRoleID",
+        "but S1.senderRoleID is",
     ),
     fault(
         "m0-not-as-delivered",

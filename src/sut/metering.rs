@@ -159,7 +159,7 @@ const FAULTS: &[Fault] = &[
         "future-dated-work",
         "M4",
         "dates the meter work two days after it was done",
-        "REG1020",
+        "meterInstallationDate",
     ),
     fault(
         "map-before-install",
@@ -171,13 +171,13 @@ const FAULTS: &[Fault] = &[
         "no-esme-guid",
         "M4",
         "reports smart meters without their ESME GUID",
-        "REG1046",
+        "ESMEGUID",
     ),
     fault(
         "no-register-digits",
         "M4",
         "reports meters without their number of displayed register digits",
-        "REG1047",
+        "numberOfDisplayedRegisterDigits",
     ),
     fault(
         "modified-id-on-install",
@@ -246,6 +246,34 @@ const FAULTS: &[Fault] = &[
         "declined",
     ),
 ];
+
+/// Faults an unmetered supplies operator cannot show: it reports no meter work and no reads.
+const METER_WORK: &[&str] = &[
+    "no-meter-report",
+    "install-as-update",
+    "meter-id-altered",
+    "future-dated-work",
+    "map-before-install",
+    "no-esme-guid",
+    "no-register-digits",
+    "modified-id-on-install",
+    "no-read",
+    "estimated-read",
+    "empty-read-list",
+    "read-at-send-time",
+];
+
+/// The faults of each role: a smart metering service has them all but metering unmetered
+/// supplies (it is never appointed to one); an advanced one reports no ESME GUID either; an
+/// unmetered supplies operator has none of the meter work's.
+static ROLE_FAULTS: std::sync::LazyLock<[Vec<Fault>; 3]> = std::sync::LazyLock::new(|| {
+    let keep = |f: &&Fault, role: &str| match role {
+        "MSS" => f.name != "meters-unmetered",
+        "MSA" => f.name != "meters-unmetered" && f.name != "no-esme-guid",
+        _ => !METER_WORK.contains(&f.name),
+    };
+    ["MSS", "MSA", "UMSO"].map(|r| FAULTS.iter().filter(|f| keep(f, r)).copied().collect())
+});
 
 /// What the metering service knows of one MPAN.
 #[derive(Debug, Clone, Default)]
@@ -510,7 +538,12 @@ impl Behaviour for MeteringService {
     }
 
     fn faults(&self) -> &'static [Fault] {
-        FAULTS
+        let i = match self.role {
+            "MSS" => 0,
+            "MSA" => 1,
+            _ => 2,
+        };
+        &ROLE_FAULTS[i]
     }
 
     fn refuse(&self, cx: &Context<'_>, payload: &Value) -> Option<&'static str> {

@@ -507,7 +507,7 @@ impl Inner {
 
     /// A fresh `senderUniqueReference` for a submission of `interface` about `mpan`.
     fn reference(&self, interface: &str, mpan: &str) -> String {
-        let role = if self.has("reference-mismatch") {
+        let role = if self.has("reference-names-other-role") {
             if self.settings.role == "MSS" {
                 "SUP"
             } else {

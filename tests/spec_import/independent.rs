@@ -24,18 +24,18 @@ use crate::common::{imported, manifest, ours, spec_dir};
 
 /// Per kind: messages, and how many of them are valid.
 const PINNED: &[(&str, usize, usize)] = &[
-    ("drop-field", 3293, 265),
-    ("enum", 615, 0),
-    ("length", 3720, 0),
-    ("nullify", 3136, 385),
+    ("drop-field", 4190, 313),
+    ("enum", 816, 0),
+    ("length", 4565, 0),
+    ("nullify", 3946, 397),
     ("official-example", 11, 0),
-    ("pattern", 304, 0),
-    ("type", 3489, 0),
-    ("unknown-property", 931, 86),
-    ("valid", 80, 80),
+    ("pattern", 377, 0),
+    ("type", 4401, 8),
+    ("unknown-property", 1211, 88),
+    ("valid", 103, 103),
 ];
-const PINNED_TOTAL: usize = 15579;
-const PINNED_VALID: usize = 816;
+const PINNED_TOTAL: usize = 19620;
+const PINNED_VALID: usize = 909;
 
 /// The file of one message: what is judged, and what our validator said about it.
 fn record(kind: &str, findings: &[Finding], fields: Value) -> Value {

@@ -20,6 +20,11 @@ Feature: Act only within the appointment, and never meter an unmetered supply
       | segment  | work                        |
       | advanced | install a meter on the MPAN |
 
+    @UMSO @QT-UMSO-120
+    Examples: UMSO
+      | segment   | work                 |
+      | unmetered | de-energise the MPAN |
+
   Scenario Outline: Work after a de-appointment is declined
     Given a <segment> MPAN the system is appointed to
     When the Registration Service de-appoints the system from the MPAN a minute ago
