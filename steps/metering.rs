@@ -88,7 +88,9 @@ async fn install(w: &mut QualWorld) -> Result<(), StepFailure> {
     prompt(w, "install-meter").await
 }
 
-#[when(expr = "the system is prompted to install a meter on the MPAN, dated before its appointment")]
+#[when(
+    expr = "the system is prompted to install a meter on the MPAN, dated before its appointment"
+)]
 async fn install_before(w: &mut QualWorld) -> Result<(), StepFailure> {
     let s = w.session()?;
     let before = crate::session::midnight() - time::Duration::hours(12);
@@ -116,7 +118,9 @@ async fn energise(w: &mut QualWorld, action: Energisation) -> Result<(), StepFai
     prompt(w, &action).await
 }
 
-#[when(expr = "the system is prompted to {energisation} the MPAN, and the work fails with reason {string}")]
+#[when(
+    expr = "the system is prompted to {energisation} the MPAN, and the work fails with reason {string}"
+)]
 async fn energise_fails(
     w: &mut QualWorld,
     action: Energisation,
@@ -193,7 +197,9 @@ async fn energisation(w: &mut QualWorld, status: String) -> Result<(), StepFailu
     w.session()?.expect_energisation_report(&status).await
 }
 
-#[then(expr = "the system reports the failed energisation to the Registration Service and the supplier")]
+#[then(
+    expr = "the system reports the failed energisation to the Registration Service and the supplier"
+)]
 async fn energisation_failed(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_energisation_failure().await
 }

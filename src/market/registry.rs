@@ -83,7 +83,9 @@ impl Registry {
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Record>> {
-        self.0.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+        self.0
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Records the segment of a new MPAN.
@@ -105,7 +107,10 @@ impl Registry {
             ("IF-036", "[MSAppActive]") => {
                 if let (Some(dip_id), Some(from)) = (
                     text(payload, &format!("{c}/B014/incomingMeteringServiceDIPID")),
-                    at(payload, &format!("{c}/B014/incomingMeteringServiceEffectiveFromDate")),
+                    at(
+                        payload,
+                        &format!("{c}/B014/incomingMeteringServiceEffectiveFromDate"),
+                    ),
                 ) {
                     appoint(&mut r.metering, dip_id, from);
                 }
@@ -113,14 +118,20 @@ impl Registry {
             ("IF-036", "[DSAppActive]") => {
                 if let (Some(dip_id), Some(from)) = (
                     text(payload, &format!("{c}/B015/incomingDataServiceDIPID")),
-                    at(payload, &format!("{c}/B015/incomingDataServiceEffectiveFromDate")),
+                    at(
+                        payload,
+                        &format!("{c}/B015/incomingDataServiceEffectiveFromDate"),
+                    ),
                 ) {
                     appoint(&mut r.data, dip_id, from);
                 }
             }
             ("IF-037" | "IF-003", "[MSDeApp]" | "[MSDeAppRM]") => {
                 if let (Some(dip_id), Some(to)) = (
-                    text(payload, &format!("{c}/B008/deAppointedMeteringServiceDIPID")),
+                    text(
+                        payload,
+                        &format!("{c}/B008/deAppointedMeteringServiceDIPID"),
+                    ),
                     at(payload, &format!("{c}/B008/meteringServiceEffectiveToDate")),
                 ) {
                     end(&mut r.metering, dip_id, to);
@@ -137,7 +148,10 @@ impl Registry {
             ("IF-008", _) => {
                 if let (Some(status), Some(from)) = (
                     text(payload, &format!("{c}/B025/energisationStatus")),
-                    at(payload, &format!("{c}/B025/energisationStatusEffectiveFromDate")),
+                    at(
+                        payload,
+                        &format!("{c}/B025/energisationStatusEffectiveFromDate"),
+                    ),
                 ) && text(payload, "/CommonBlock/R0/responseCode") != Some("R")
                 {
                     r.energisation = Some((status.to_owned(), from));
@@ -191,7 +205,10 @@ fn apply_meter_work(r: &mut Record, event: &str, payload: &Value) {
     let installed = || {
         Some(Meter {
             id: text(payload, &format!("{c}/B906/existingMeter/meterID"))?.to_owned(),
-            installed: at(payload, &format!("{c}/B906/existingMeter/meterInstallationDate"))?,
+            installed: at(
+                payload,
+                &format!("{c}/B906/existingMeter/meterInstallationDate"),
+            )?,
             removed: None,
         })
     };
@@ -239,7 +256,10 @@ fn judge(
     now: OffsetDateTime,
 ) -> Option<Broken> {
     let c = "/CustomBlock";
-    let install = at(payload, &format!("{c}/B906/existingMeter/meterInstallationDate"));
+    let install = at(
+        payload,
+        &format!("{c}/B906/existingMeter/meterInstallationDate"),
+    );
     let removal = at(payload, &format!("{c}/B039/meterRemovalDate"));
     let installs = matches!(event, "[MeterInstall]" | "[MeterExchange]");
     let removes = matches!(event, "[MeterRemoval]" | "[MeterExchange]");
@@ -254,7 +274,10 @@ fn judge(
             .iter()
             .any(|t| t.dip_id == sender && t.covers(work))
     {
-        return Some(("REG1002", "No Valid Appointment held by Metering Service on Relevant Date"));
+        return Some((
+            "REG1002",
+            "No Valid Appointment held by Metering Service on Relevant Date",
+        ));
     }
     if work.is_some_and(|w| w > now + Duration::minutes(1)) {
         return Some(("REG1020", "Event cannot take place in the future"));
@@ -272,14 +295,23 @@ fn judge(
     let removed = text(payload, &format!("{c}/B039/meterIDRemoved"));
     if removes {
         let Some(meter) = removed.and_then(|id| r.installed(id)) else {
-            return Some(("REG1004", "Meter ID does not match existing Installed Meter(s)"));
+            return Some((
+                "REG1004",
+                "Meter ID does not match existing Installed Meter(s)",
+            ));
         };
         if removal.is_some_and(|when| when < meter.installed) {
-            return Some(("REG1005", "Meter Removal Date cannot be prior to Install Date"));
+            return Some((
+                "REG1005",
+                "Meter Removal Date cannot be prior to Install Date",
+            ));
         }
     }
     if event == "[MeterUpdate]" && new_id.is_some_and(|id| r.installed(id).is_none()) {
-        return Some(("REG1004", "Meter ID does not match existing Installed Meter(s)"));
+        return Some((
+            "REG1004",
+            "Meter ID does not match existing Installed Meter(s)",
+        ));
     }
     if event == "[MeterExchange]"
         && let (Some(i), Some(rm)) = (install, removal)
@@ -297,11 +329,14 @@ fn judge(
             .map(Vec::as_slice)
             .unwrap_or_default();
         if let Some(i) = install
-            && maps.iter().any(|m| {
-                at(m, "/meterAssetProviderEffectiveFromDate").is_some_and(|from| from < i)
-            })
+            && maps
+                .iter()
+                .any(|m| at(m, "/meterAssetProviderEffectiveFromDate").is_some_and(|from| from < i))
         {
-            return Some(("REG1010", "MAP Effective Date cannot be prior to Meter Install Date"));
+            return Some((
+                "REG1010",
+                "MAP Effective Date cannot be prior to Meter Install Date",
+            ));
         }
         if sender_role == "MSS"
             && payload
@@ -311,13 +346,17 @@ fn judge(
             return Some(("REG1046", "ESME Id Missing or Invalid"));
         }
         if payload
-            .pointer(&format!("{c}/B906/existingMeter/numberOfDisplayedRegisterDigits"))
+            .pointer(&format!(
+                "{c}/B906/existingMeter/numberOfDisplayedRegisterDigits"
+            ))
             .is_none_or(Value::is_null)
         {
             return Some(("REG1047", "Displayed Digits must be Provided"));
         }
-        if let (Some(i), Some(ihd)) = (install, at(payload, &format!("{c}/B030/IHDEffectiveFromDate")))
-            && ihd < i
+        if let (Some(i), Some(ihd)) = (
+            install,
+            at(payload, &format!("{c}/B030/IHDEffectiveFromDate")),
+        ) && ihd < i
         {
             return Some((
                 "REG1096",
@@ -374,9 +413,12 @@ mod tests {
         let before = install("M1", "2025-12-31T10:00:00+00:00");
         assert_eq!(r.mtd_verdict(sender, &before).unwrap().0, "REG1002");
         assert_eq!(
-            r.mtd_verdict(("1200000001", "MSS"), &install("M1", "2026-02-01T10:00:00+00:00"))
-                .unwrap()
-                .0,
+            r.mtd_verdict(
+                ("1200000001", "MSS"),
+                &install("M1", "2026-02-01T10:00:00+00:00")
+            )
+            .unwrap()
+            .0,
             "REG1002"
         );
         let future = install("M1", "2099-01-01T00:00:00+00:00");
@@ -415,7 +457,10 @@ mod tests {
             r.mtd_verdict(("1200000009", "MSS"), &removal).unwrap().0,
             "REG1004"
         );
-        assert_eq!(dt("2026-02-01T10:00:00+00:00"), r.record("1012345678901").unwrap().meters[0].installed);
+        assert_eq!(
+            dt("2026-02-01T10:00:00+00:00"),
+            r.record("1012345678901").unwrap().meters[0].installed
+        );
     }
 
     #[test]
@@ -428,7 +473,10 @@ mod tests {
                                      "meteringServiceEffectiveToDate": "2026-03-01T00:00:00+00:00"}}
         }));
         let after = install("M1", "2026-03-02T10:00:00+00:00");
-        assert_eq!(r.mtd_verdict(("1200000009", "MSS"), &after).unwrap().0, "REG1002");
+        assert_eq!(
+            r.mtd_verdict(("1200000009", "MSS"), &after).unwrap().0,
+            "REG1002"
+        );
         let inside = install("M1", "2026-02-28T10:00:00+00:00");
         assert_eq!(r.mtd_verdict(("1200000009", "MSS"), &inside), None);
     }

@@ -166,10 +166,7 @@ fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Vec<Group>, usize), Run
                 .filter(|p| p.manifest.role == role)
                 .cloned()
                 .collect();
-            let features = select(
-                Features::of_packs(&of_role)?,
-                options.tags.as_deref(),
-            )?;
+            let features = select(Features::of_packs(&of_role)?, options.tags.as_deref())?;
             groups.push(Group {
                 packs: of_role,
                 features,
@@ -345,17 +342,19 @@ pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
         let (config, _, _) = configure(options, g.role.as_deref())?;
         config.source.clone_into(&mut plan.config_source);
         plan.problems.extend(problems(options, g, &config)?);
-        plan.packs.extend(g.packs.iter().map(|p| PackNeeds {
-            name: p.manifest.name.clone(),
-            role: p.manifest.role.clone(),
-            location: p.location.clone(),
-            counterparties: p
-                .manifest
-                .counterparties
-                .iter()
-                .map(|r| (r.clone(), config.counterparty(r).map(|c| c.dip_id.clone())))
-                .collect(),
-            reactions: p.manifest.reactions.clone(),
+        plan.packs.extend(g.packs.iter().map(|p| {
+            PackNeeds {
+                name: p.manifest.name.clone(),
+                role: p.manifest.role.clone(),
+                location: p.location.clone(),
+                counterparties: p
+                    .manifest
+                    .counterparties
+                    .iter()
+                    .map(|r| (r.clone(), config.counterparty(r).map(|c| c.dip_id.clone())))
+                    .collect(),
+                reactions: p.manifest.reactions.clone(),
+            }
         }));
         plan.scenarios
             .extend(g.features.scenarios().map(|(f, s)| Planned {
@@ -465,7 +464,14 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         if interrupted {
             let collector = Collector::new(expected, false);
             collector.interrupt();
-            scenarios.extend(collector.shared.lock().expect("collector lock").scenarios.clone());
+            scenarios.extend(
+                collector
+                    .shared
+                    .lock()
+                    .expect("collector lock")
+                    .scenarios
+                    .clone(),
+            );
             continue;
         }
         if expected.is_empty() {

@@ -1,7 +1,8 @@
 //! `mhhs-qual new pack NAME --role ROLE`: a pack folder that passes from the first minute. Its
-//! one scenario is the first plain scenario (lowest QT id) of the shipped pack of that role,
-//! with its contract and `@catches:` tags, so that it passes against the role's reference
-//! participant and `check` finds nothing in it. A role that no reference participant plays
+//! one scenario is the first (lowest QT id, needing no prompt) that the shipped pack of that
+//! role takes, an outline reduced to its first row, with its contract and `@catches:` tags,
+//! so that it passes against the role's reference participant and `check` finds nothing in
+//! it. A role that no reference participant plays
 //! yet gets no pack: nothing could show its first scenario passes.
 
 use std::fmt::Write as _;
@@ -9,7 +10,9 @@ use std::path::{Path, PathBuf};
 
 use cucumber::gherkin::{self, GherkinEnv};
 
-use super::check::qt_shape;
+use cucumber::gherkin::tagexpr::TagOperation;
+
+use super::check::{qt_shape, taken_by};
 use super::{FeatureError, Pack, contract};
 
 /// Why no pack was written (exit status 2).
@@ -93,40 +96,53 @@ pub fn new_pack(name: &str, role: &str, dir: &Path) -> Result<Vec<PathBuf>, Scaf
     Ok(written)
 }
 
-/// The feature file: the shipped pack's first plain scenario (by QT id), renumbered.
+/// A candidate first scenario: its QT id, file, feature tags and the scenario as one plain
+/// scenario (an outline's first row of the pack's first examples, its values filled in).
+struct Candidate {
+    id: String,
+    path: String,
+    feature_tags: Vec<String>,
+    scenario: gherkin::Scenario,
+    prompted: bool,
+}
+
+/// The feature file: the shipped pack's first scenario (by QT id) that needs no prompt, as
+/// the pack takes it (its `select`), an outline reduced to its first row; renumbered.
 fn first_scenario(pack: &Pack, role: &str) -> Result<String, ScaffoldError> {
-    let mut best: Option<(String, String, gherkin::Feature, usize)> = None;
+    let select: Option<TagOperation> = pack.manifest.select.as_deref().and_then(|e| e.parse().ok());
+    let mut candidates: Vec<Candidate> = Vec::new();
     let mut sources = pack.sources.clone();
     sources.sort_by(|a, b| a.path.cmp(&b.path));
-    for s in &sources {
-        let f = gherkin::Feature::parse(&s.text, GherkinEnv::default()).map_err(|e| {
+    for src in &sources {
+        let f = gherkin::Feature::parse(&src.text, GherkinEnv::default()).map_err(|e| {
             FeatureError::Parse {
-                path: s.path.clone(),
+                path: src.path.clone(),
                 line: 1,
                 message: e.to_string(),
             }
         })?;
-        let found = f.scenarios.iter().enumerate().find_map(|(i, sc)| {
-            let id = sc.tags.iter().find(|t| qt_shape(t) == Some(true))?;
-            sc.examples.is_empty().then(|| (id.clone(), i))
-        });
-        if let Some((id, i)) = found
-            && best.as_ref().is_none_or(|(b, ..)| id < *b)
-        {
-            best = Some((id, s.path.clone(), f, i));
+        for whole in &f.scenarios {
+            let Some(s) = taken_by(select.as_ref(), &f.tags, whole) else {
+                continue;
+            };
+            if let Some(c) = plain(&f, s, &src.path) {
+                candidates.push(c);
+            }
         }
     }
-    let Some((id, path, feature, i)) = best else {
+    candidates.sort_by(|a, b| (a.prompted, &a.id).cmp(&(b.prompted, &b.id)));
+    let Some(c) = candidates.into_iter().next() else {
         return Err(ScaffoldError::NoShippedPack(role.to_owned()));
     };
-    let s = &feature.scenarios[i];
-    let sections: Vec<&str> = feature
-        .tags
+    let s = &c.scenario;
+    let mut sections: Vec<&str> = c
+        .feature_tags
         .iter()
         .chain(&s.tags)
         .filter(|t| contract::looks_like_id(t))
         .map(String::as_str)
         .collect();
+    sections.dedup();
     let mut out = String::new();
     if !sections.is_empty() {
         let _ = writeln!(out, "@{}", sections.join(" @"));
@@ -134,21 +150,26 @@ fn first_scenario(pack: &Pack, role: &str) -> Result<String, ScaffoldError> {
     let _ = writeln!(out, "Feature: A first scenario");
     let _ = writeln!(
         out,
-        "  Copied from {id} of the shipped {} pack ({}): it passes against the {role}\n  reference participant. Edit it, and add scenarios beside it (mhhs-qual steps lists\n  the phrases; mhhs-qual check checks the pack).\n",
+        "  Copied from {} of the shipped {} pack ({}): it passes against the {role}\n  reference participant. Edit it, and add scenarios beside it (mhhs-qual steps lists\n  the phrases; mhhs-qual check checks the pack).\n",
+        c.id,
         pack.manifest.name,
-        path.rsplit('/').next().unwrap_or(&path)
+        c.path.rsplit('/').next().unwrap_or(&c.path)
     );
+    let mut tags = vec![format!("QT-{role}-001")];
+    if c.prompted {
+        tags.push("prompted".to_owned());
+    }
+    let _ = writeln!(out, "  @{}", tags.join(" @"));
     let faults: Vec<&str> = s
         .tags
         .iter()
         .filter(|t| t.starts_with("catches:") || t.starts_with("warns:"))
         .map(String::as_str)
         .collect();
-    let _ = writeln!(out, "  @QT-{role}-001");
     if !faults.is_empty() {
         let _ = writeln!(out, "  @{}", faults.join(" @"));
     }
-    let _ = writeln!(out, "  {}: {}", s.keyword, s.name);
+    let _ = writeln!(out, "  Scenario: {}", s.name);
     for step in &s.steps {
         let _ = writeln!(out, "    {} {}", step.keyword.trim(), step.value);
         if let Some(d) = &step.docstring {
@@ -166,6 +187,45 @@ fn first_scenario(pack: &Pack, role: &str) -> Result<String, ScaffoldError> {
         }
     }
     Ok(out)
+}
+
+/// A scenario as one plain scenario with one QT id: a plain scenario as it is, an outline
+/// as the first row of its first examples (their tags joining the scenario's).
+fn plain(f: &gherkin::Feature, s: gherkin::Scenario, path: &str) -> Option<Candidate> {
+    let mut s = s;
+    if let Some(e) = s.examples.first().cloned() {
+        let table = e.table.as_ref()?;
+        let (header, row) = (table.rows.first()?, table.rows.get(1)?);
+        let fill = |text: &str| {
+            header
+                .iter()
+                .zip(row)
+                .fold(text.to_owned(), |t, (k, v)| t.replace(&format!("<{k}>"), v))
+        };
+        s.name = fill(&s.name);
+        for step in &mut s.steps {
+            step.value = fill(&step.value);
+            if let Some(d) = &mut step.docstring {
+                *d = fill(d);
+            }
+            if let Some(t) = &mut step.table {
+                for cell in t.rows.iter_mut().flatten() {
+                    *cell = fill(cell);
+                }
+            }
+        }
+        s.tags.extend(e.tags.iter().cloned());
+        s.examples.clear();
+    }
+    let id = s.tags.iter().find(|t| qt_shape(t) == Some(true))?.clone();
+    let prompted = f.tags.iter().chain(&s.tags).any(|t| t == "prompted");
+    Some(Candidate {
+        id,
+        path: path.to_owned(),
+        feature_tags: f.tags.clone(),
+        scenario: s,
+        prompted,
+    })
 }
 
 /// A TOML string.
@@ -272,11 +332,16 @@ mod tests {
             new_pack("mine", "BOSS", &out),
             Err(ScaffoldError::Role { .. })
         ));
-        let e = new_pack("mine", "MSS", &out).unwrap_err();
+        // A role no reference participant plays yet (the contract's last to come).
+        let without = crate::market::roles::qualifying()
+            .find(|r| crate::sut::for_role(r).is_none())
+            .expect("a role without a reference participant");
+        let e = new_pack("mine", without, &out).unwrap_err();
         assert!(matches!(e, ScaffoldError::NoReference { .. }), "{e}");
         assert!(
-            e.to_string()
-                .starts_with("no reference participant plays MSS yet (roles with one: SUP)"),
+            e.to_string().starts_with(&format!(
+                "no reference participant plays {without} yet (roles with one: SUP"
+            )),
             "{e}"
         );
         assert!(!out.exists());

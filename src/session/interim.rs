@@ -13,7 +13,11 @@ pub enum PromptOutcome {
 
 impl Session {
     /// Prompts the system.
-    pub async fn prompt(&mut self, action: &str, _input: Value) -> Result<PromptOutcome, StepFailure> {
+    pub async fn prompt(
+        &mut self,
+        action: &str,
+        _input: Value,
+    ) -> Result<PromptOutcome, StepFailure> {
         Err(StepFailure::setup(format!("no prompt for {action}")))
     }
 }

@@ -54,7 +54,11 @@ pub(super) fn payload_of(e: &Entry, event: &str) -> Option<Value> {
         .map(crate::dip::payloads)
         .unwrap_or_default()
         .into_iter()
-        .find(|p| p.pointer("/CommonBlock/S0/eventCode").and_then(Value::as_str) == Some(event))
+        .find(|p| {
+            p.pointer("/CommonBlock/S0/eventCode")
+                .and_then(Value::as_str)
+                == Some(event)
+        })
         .cloned()
 }
 
@@ -140,9 +144,17 @@ impl Session {
             at(&p, "/CommonBlock/A0/primaryRecipients"),
         )?;
         check("M0", at(&t, "/CommonBlock/M0"), at(&p, "/CommonBlock/M0"))?;
-        check("B012", at(&t, "/CustomBlock/B012"), at(&p, "/CustomBlock/B012"))?;
+        check(
+            "B012",
+            at(&t, "/CustomBlock/B012"),
+            at(&p, "/CustomBlock/B012"),
+        )?;
         if t.pointer("/CustomBlock/B013").is_some() {
-            check("B013", at(&t, "/CustomBlock/B013"), at(&p, "/CustomBlock/B013"))?;
+            check(
+                "B013",
+                at(&t, "/CustomBlock/B013"),
+                at(&p, "/CustomBlock/B013"),
+            )?;
         }
         for field in [
             "proposedMeteringServiceDIPID",
@@ -217,11 +229,19 @@ impl Session {
                         entries,
                     ));
                 };
-                let want = format!("{code} - {}", crate::dip::response_text(&code).split(" - ").nth(1).unwrap_or_default());
+                let want = format!(
+                    "{code} - {}",
+                    crate::dip::response_text(&code)
+                        .split(" - ")
+                        .nth(1)
+                        .unwrap_or_default()
+                );
                 if t != want {
                     self.warn(
                         "M1",
-                        format!("proposedAppointmentResponseCode {t:?} is not the code's text {want:?}"),
+                        format!(
+                            "proposedAppointmentResponseCode {t:?} is not the code's text {want:?}"
+                        ),
                     );
                 }
                 Ok(())
@@ -295,11 +315,7 @@ impl Session {
         }
         let code = at(&p, "/CustomBlock/B007/responseCode");
         if code != json!("R") {
-            return Err(fail(
-                what,
-                format!("IF-034 responseCode = {code}"),
-                &[got],
-            ));
+            return Err(fail(what, format!("IF-034 responseCode = {code}"), &[got]));
         }
         self.expect_response_code(&got, &p)?;
         let text = at(&p, "/CustomBlock/B007/proposedAppointmentResponseCode");
@@ -337,7 +353,9 @@ impl Session {
             return Ok(());
         }
         Err(fail(
-            format!("{event} S1.senderCorrelationID = {want}, the delivery's D0.initialCorrelationID"),
+            format!(
+                "{event} S1.senderCorrelationID = {want}, the delivery's D0.initialCorrelationID"
+            ),
             format!("senderCorrelationID = {got}"),
             &[e],
         ))
@@ -402,7 +420,11 @@ impl Session {
     }
 
     /// The JSON of a prompt for `action` on the latest MPAN, dated `at` (now, by default).
-    pub fn work(&mut self, action: &str, dated: Option<OffsetDateTime>) -> Result<Value, StepFailure> {
+    pub fn work(
+        &mut self,
+        action: &str,
+        dated: Option<OffsetDateTime>,
+    ) -> Result<Value, StepFailure> {
         let mpan = self.subject()?.mpan.clone();
         let at = format_dt003(dated.unwrap_or_else(work_time));
         let reading = json!(f64::from(fastrand::u32(..900_000)) + 0.5);
@@ -413,7 +435,9 @@ impl Session {
                 "mpan": mpan, "at": at, "meter": self.new_meter()?,
                 "map": {"meterAssetProviderID": "MAPA"}, "reading": reading,
             }),
-            "remove-meter" => json!({"mpan": mpan, "at": at, "meterID": installed, "reading": reading}),
+            "remove-meter" => {
+                json!({"mpan": mpan, "at": at, "meterID": installed, "reading": reading})
+            }
             "exchange-meter" => json!({
                 "mpan": mpan, "at": at,
                 "removed": {"meterID": installed, "reading": reading},
@@ -461,7 +485,10 @@ impl Session {
         let p = self.prompted()?;
         if !p.accepted {
             return Err(fail(
-                format!("the system takes the {} work on (exit status 0) and submits {interface} {event}", p.action),
+                format!(
+                    "the system takes the {} work on (exit status 0) and submits {interface} {event}",
+                    p.action
+                ),
                 "the prompt was declined (exit status 3)",
                 &[],
             ));
@@ -527,9 +554,15 @@ impl Session {
                 "meterLocation",
                 "numberOfDisplayedRegisterDigits",
             ] {
-                want.push((format!("B906.existingMeter.{f}"), at(new, &format!("/meter/{f}"))));
+                want.push((
+                    format!("B906.existingMeter.{f}"),
+                    at(new, &format!("/meter/{f}")),
+                ));
             }
-            want.push(("B906.existingMeter.meterInstallationDate".into(), at(&input, "/at")));
+            want.push((
+                "B906.existingMeter.meterInstallationDate".into(),
+                at(&input, "/at"),
+            ));
             want.push((
                 "B906.historyMAP[0].meterAssetProviderID".into(),
                 at(new, "/map/meterAssetProviderID"),
@@ -659,7 +692,10 @@ impl Session {
             ));
         }
         if method != json!("A") {
-            self.warn("M5", format!("IF-041 {event} readingMethod = {method}, not A"));
+            self.warn(
+                "M5",
+                format!("IF-041 {event} readingMethod = {method}, not A"),
+            );
         }
         let ds = self
             .counterparty(self.subject()?.segment.data_role())
@@ -684,8 +720,16 @@ impl Session {
         let input = self.prompted()?.input.clone();
         let regs = self.counterparty("REGS")?.dip_id;
         for (field, pointer, want) in [
-            ("A0.primaryRecipients", "/CommonBlock/A0/primaryRecipients", json!([regs])),
-            ("B025.energisationStatus", "/CustomBlock/B025/energisationStatus", json!(status)),
+            (
+                "A0.primaryRecipients",
+                "/CommonBlock/A0/primaryRecipients",
+                json!([regs]),
+            ),
+            (
+                "B025.energisationStatus",
+                "/CustomBlock/B025/energisationStatus",
+                json!(status),
+            ),
             (
                 "B025.energisationStatusEffectiveFromDate",
                 "/CustomBlock/B025/energisationStatusEffectiveFromDate",

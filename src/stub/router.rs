@@ -147,8 +147,8 @@ impl Router {
                 .added(&publication, &m.payload, &self.parties, &self.appointments)
         }
         .into_iter()
-            .filter(|id| !primary.contains(id) && *id != m.sender.dip_id)
-            .collect();
+        .filter(|id| !primary.contains(id) && *id != m.sender.dip_id)
+        .collect();
         if !added.is_empty()
             && let Some(a0) = m
                 .payload
@@ -312,9 +312,10 @@ impl Router {
             .vars(&from, &subject)
             .with_request(trigger.payload.clone());
         if h.interface.as_deref() == Some("IF-005") {
-            let verdict = self
-                .registry
-                .mtd_verdict((&trigger.sender.dip_id, &trigger.sender.role), &trigger.payload);
+            let verdict = self.registry.mtd_verdict(
+                (&trigger.sender.dip_id, &trigger.sender.role),
+                &trigger.payload,
+            );
             vars = vars.set("regs.verdict", registry_answer(verdict));
         }
         match self.builder.payload_from(
@@ -360,7 +361,10 @@ impl Router {
             return;
         };
         for (role, pointer) in [
-            ("SUP", "/CustomBlock/B012/serviceProviderAppointmentRequestingSupplierDIPID"),
+            (
+                "SUP",
+                "/CustomBlock/B012/serviceProviderAppointmentRequestingSupplierDIPID",
+            ),
             ("MS", "/CustomBlock/B014/incomingMeteringServiceDIPID"),
             ("DS", "/CustomBlock/B017/incomingDataServiceDIPID"),
             ("DS", "/CustomBlock/B015/incomingDataServiceDIPID"),

@@ -359,7 +359,8 @@ impl MeteringService {
             site.regs = Some(regs.clone());
             site.energisation = s("B025/energisationStatus");
         });
-        let supplier = s("B012/serviceProviderAppointmentRequestingSupplierDIPID").unwrap_or_default();
+        let supplier =
+            s("B012/serviceProviderAppointmentRequestingSupplierDIPID").unwrap_or_default();
         let ours = segment.as_deref() == Some(self.segment())
             && (self.role != "UMSO"
                 || (connection.as_deref() == Some("U") && metered == Some(false)));
@@ -380,13 +381,21 @@ impl MeteringService {
             return Vec::new();
         }
         let b007 = match decline {
-            None if cx.has("lapsed-code") => json!({"responseCode": "L", "proposedAppointmentResponseCode": null}),
-            None => json!({"responseCode": "A", "proposedAppointmentResponseCode": "SP000 - Proposed Appointment ACCEPTED"}),
+            None if cx.has("lapsed-code") => {
+                json!({"responseCode": "L", "proposedAppointmentResponseCode": null})
+            }
+            None => {
+                json!({"responseCode": "A", "proposedAppointmentResponseCode": "SP000 - Proposed Appointment ACCEPTED"})
+            }
             Some(_) if cx.has("declines-without-code") => {
                 json!({"responseCode": "R", "proposedAppointmentResponseCode": null})
             }
-            Some(_) if cx.has("declines-with-sp000") => json!({"responseCode": "R", "proposedAppointmentResponseCode": "SP000 - Proposed Appointment ACCEPTED"}),
-            Some(code) => json!({"responseCode": "R", "proposedAppointmentResponseCode": format!("{code} - {}", sp_text(code))}),
+            Some(_) if cx.has("declines-with-sp000") => {
+                json!({"responseCode": "R", "proposedAppointmentResponseCode": "SP000 - Proposed Appointment ACCEPTED"})
+            }
+            Some(code) => {
+                json!({"responseCode": "R", "proposedAppointmentResponseCode": format!("{code} - {}", sp_text(code))})
+            }
         };
         let mut b070 = c("B070").unwrap_or(Value::Null);
         if cx.has("echo-wrong-date")
@@ -593,7 +602,9 @@ impl Behaviour for MeteringService {
             return PromptAnswer::Refused("the prompt's `at` is not a DT-003 date-time".into());
         };
         let Some(site) = self.known(mpan) else {
-            return PromptAnswer::Declined(format!("{mpan} is no MPAN this metering service serves"));
+            return PromptAnswer::Declined(format!(
+                "{mpan} is no MPAN this metering service serves"
+            ));
         };
         if !Self::appointed(cx, &site, at) {
             return PromptAnswer::Declined(format!(
@@ -684,12 +695,20 @@ impl Work<'_> {
     }
 
     /// The IF-041 of the read of a meter at the work's time.
-    fn read(&self, event: &'static str, meter_id: &str, reading: Option<&Value>) -> Option<Submission> {
+    fn read(
+        &self,
+        event: &'static str,
+        meter_id: &str,
+        reading: Option<&Value>,
+    ) -> Option<Submission> {
         if self.unmetered && !self.cx.has("meters-unmetered") || self.cx.has("no-read") {
             return None;
         }
         let value = reading
-            .and_then(|r| r.as_f64().or_else(|| r.as_str().and_then(|s| s.parse().ok())))
+            .and_then(|r| {
+                r.as_f64()
+                    .or_else(|| r.as_str().and_then(|s| s.parse().ok()))
+            })
             .unwrap_or(0.0);
         let when = if self.cx.has("read-at-send-time") {
             crate::dip::now_dt003()
@@ -713,12 +732,14 @@ impl Work<'_> {
             .clone()
             .or_else(|| {
                 self.cx
-                    .counterparty(Segment::from_indicator(match self.role {
-                        "MSA" => "A",
-                        "UMSO" => "U",
-                        _ => "S",
-                    })?
-                    .data_role())
+                    .counterparty(
+                        Segment::from_indicator(match self.role {
+                            "MSA" => "A",
+                            "UMSO" => "U",
+                            _ => "S",
+                        })?
+                        .data_role(),
+                    )
                     .map(|c| c.dip_id.clone())
             })
             .unwrap_or_default();
@@ -734,9 +755,7 @@ impl Work<'_> {
 
     /// The B906 of a meter the prompt describes (`meter`, `map`), installed at the work's time.
     fn b906(&self, input: &Value) -> Result<Value, String> {
-        let meter = input
-            .get("meter")
-            .ok_or("the prompt's JSON has no meter")?;
+        let meter = input.get("meter").ok_or("the prompt's JSON has no meter")?;
         let f = |k: &str| meter.get(k).cloned().unwrap_or(Value::Null);
         let mut id = f("meterID");
         if self.cx.has("meter-id-altered") {
@@ -850,10 +869,19 @@ impl Work<'_> {
         if self.cx.has("no-meter-report") {
             return Ok(Vec::new());
         }
-        Ok(vec![self.to_regs("IF-005", "[MeterUpdate]", json!({"B906": b906}))])
+        Ok(vec![self.to_regs(
+            "IF-005",
+            "[MeterUpdate]",
+            json!({"B906": b906}),
+        )])
     }
 
-    fn energisation(&self, action: &str, input: &Value, site: &Site) -> Result<Vec<Submission>, String> {
+    fn energisation(
+        &self,
+        action: &str,
+        input: &Value,
+        site: &Site,
+    ) -> Result<Vec<Submission>, String> {
         let status = if action == "energise" { "E" } else { "D" };
         let supplier = input
             .get("supplierDIPID")
@@ -867,10 +895,7 @@ impl Work<'_> {
         }
         if failed || unchanged {
             let reason = if failed {
-                input
-                    .get("failureReason")
-                    .cloned()
-                    .unwrap_or(json!("01"))
+                input.get("failureReason").cloned().unwrap_or(json!("01"))
             } else {
                 json!("15")
             };

@@ -213,26 +213,9 @@ impl Checker<'_> {
         Finding::error(&self.p.path, line, col, rule, message)
     }
 
-    /// The scenario as the pack takes it: `None` when its `select` takes none of it, else
-    /// with only the examples it takes.
-    fn selected(&self, scope: &Scope<'_>) -> Option<gherkin::Scenario> {
-        let s = scope.scenario;
-        let Some(op) = &self.ctx.select else {
-            return Some(s.clone());
-        };
-        let base: Vec<&String> = scope.inherited.iter().chain(&s.tags).collect();
-        if s.examples.is_empty() {
-            return op.eval(base.iter().copied()).then(|| s.clone());
-        }
-        let mut taken = s.clone();
-        taken
-            .examples
-            .retain(|e| op.eval(base.iter().copied().chain(&e.tags)));
-        (!taken.examples.is_empty()).then_some(taken)
-    }
-
     fn scenario(&self, scope: &Scope<'_>, out: &mut Outcome) {
-        let Some(taken) = self.selected(scope) else {
+        let Some(taken) = taken_by(self.ctx.select.as_ref(), &scope.inherited, scope.scenario)
+        else {
             return;
         };
         let scope = &Scope {
@@ -679,6 +662,27 @@ impl Checker<'_> {
             _ => {}
         }
     }
+}
+
+/// A scenario as a pack with this `select` takes it (`inherited`: its feature's and rule's
+/// tags): `None` when it takes none of it, else with only the examples it takes.
+pub fn taken_by(
+    select: Option<&TagOperation>,
+    inherited: &[String],
+    s: &gherkin::Scenario,
+) -> Option<gherkin::Scenario> {
+    let Some(op) = select else {
+        return Some(s.clone());
+    };
+    let base: Vec<&String> = inherited.iter().chain(&s.tags).collect();
+    if s.examples.is_empty() {
+        return op.eval(base.iter().copied()).then(|| s.clone());
+    }
+    let mut taken = s.clone();
+    taken
+        .examples
+        .retain(|e| op.eval(base.iter().copied().chain(&e.tags)));
+    (!taken.examples.is_empty()).then_some(taken)
 }
 
 /// Whether a tag is a QT id: `None` when it is not meant as one, `Some(false)` when it is

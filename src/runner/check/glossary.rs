@@ -303,7 +303,10 @@ mod tests {
             prompts.contains(&"When the system is prompted to install a meter on the MPAN"),
             "{prompts:?}"
         );
-        assert!(prompts.iter().all(|p| !p.starts_with("Then")), "{prompts:?}");
+        assert!(
+            prompts.iter().all(|p| !p.starts_with("Then")),
+            "{prompts:?}"
+        );
     }
 
     /// The glossary is what cucumber runs: each phrase, compiled as the step macros compile

@@ -13,7 +13,7 @@ pub mod sarif;
 mod source;
 mod values;
 
-pub use feature::{Use, qt_shape};
+pub use feature::{Use, qt_shape, taken_by};
 pub use finding::{Finding, Rule, Severity};
 pub use glossary::{Glossary, Lookup, Phrase};
 pub use run::{CheckError, Checked, check, check_packs};

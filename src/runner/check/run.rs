@@ -433,22 +433,17 @@ fn check_unit(u: Unit, glossary: &Glossary, values: &Values, checked: &mut Check
         findings: u.findings,
         ..Outcome::default()
     };
-    let select = match u.manifest.as_ref().and_then(|m| m.select.as_deref()) {
-        None => None,
-        Some(expr) => match expr.parse::<TagOperation>() {
-            Ok(op) => Some(op),
-            Err(_) => {
-                outcome.findings.push(Finding::error(
-                    &format!("{}/pack.toml", u.shown.trim_end_matches('/')),
-                    1,
-                    1,
-                    Rule::Pack,
-                    format!("`select` {expr:?} is not a tag expression such as \"@MSS\""),
-                ));
-                None
-            }
-        },
-    };
+    let expr = u.manifest.as_ref().and_then(|m| m.select.as_deref());
+    let select = expr.and_then(|e| e.parse::<TagOperation>().ok());
+    if let Some(e) = expr.filter(|_| select.is_none()) {
+        outcome.findings.push(Finding::error(
+            &format!("{}/pack.toml", u.shown.trim_end_matches('/')),
+            1,
+            1,
+            Rule::Pack,
+            format!("`select` {e:?} is not a tag expression such as \"@MSS\""),
+        ));
+    }
     let ctx = Context {
         glossary,
         values,

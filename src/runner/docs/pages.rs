@@ -6,6 +6,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use cucumber::gherkin::tagexpr::TagOperation;
 use cucumber::gherkin::{self, GherkinEnv};
 
 use super::page::{Block, Inline, Page, text};
@@ -53,7 +54,8 @@ struct Shown<'a> {
     pack: &'a Pack,
     path: String,
     feature: &'a gherkin::Feature,
-    scenario: &'a gherkin::Scenario,
+    /// The scenario, with the examples the pack takes.
+    scenario: gherkin::Scenario,
     /// Its QT ids: its own, or those of its examples.
     ids: Vec<String>,
     /// Its heading: `QT-SUP-001 A gain notification is acknowledged and echoed`.
@@ -82,6 +84,10 @@ pub fn pages() -> Result<Vec<Page>, DocsError> {
             parsed.push((i, s.path, s.text, f));
         }
     }
+    let selects: Vec<Option<TagOperation>> = packs
+        .iter()
+        .map(|p| p.manifest.select.as_deref().and_then(|e| e.parse().ok()))
+        .collect();
     let mut shown: Vec<Shown<'_>> = Vec::new();
     for (i, path, text, f) in &parsed {
         let lines: Vec<&str> = text.lines().collect();
@@ -98,7 +104,11 @@ pub fn pages() -> Result<Vec<Page>, DocsError> {
             .iter()
             .map(|r| block_start_line(&lines, r.position.line))
             .collect();
-        for (k, (s, inherited)) in all.iter().enumerate() {
+        for (k, (whole, inherited)) in all.iter().enumerate() {
+            // The pack's own rows of a shared feature; the text shown is the whole scenario.
+            let Some(s) = check::taken_by(selects[*i].as_ref(), inherited, whole) else {
+                continue;
+            };
             let next = starts
                 .get(k + 1)
                 .copied()
@@ -106,7 +116,12 @@ pub fn pages() -> Result<Vec<Page>, DocsError> {
                 .chain(rule_lines.iter().copied().filter(|l| *l > s.position.line))
                 .min()
                 .unwrap_or(lines.len() + 1);
-            let own = s.tags.iter().chain(s.examples.iter().flat_map(|e| &e.tags));
+            let own: Vec<String> = s
+                .tags
+                .iter()
+                .chain(s.examples.iter().flat_map(|e| &e.tags))
+                .cloned()
+                .collect();
             let mut ids: Vec<String> = s
                 .tags
                 .iter()
@@ -117,7 +132,7 @@ pub fn pages() -> Result<Vec<Page>, DocsError> {
             ids.dedup();
             let mut tagged: Vec<String> = inherited
                 .iter()
-                .chain(own)
+                .chain(&own)
                 .filter(|t| sections.iter().any(|c| &c.id == *t))
                 .cloned()
                 .collect();
@@ -127,7 +142,7 @@ pub fn pages() -> Result<Vec<Page>, DocsError> {
                 pack: &packs[*i],
                 path: path.clone(),
                 feature: f,
-                scenario: s,
+                scenario: s.clone(),
                 heading: if ids.is_empty() {
                     s.name.clone()
                 } else {
