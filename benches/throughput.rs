@@ -213,6 +213,7 @@ fn main() {
                         reactions: Arc::new(Reactions::default()),
                         routing: Arc::new(Routing::default()),
                         appointments: Arc::default(),
+                        registry: Arc::default(),
                         journal: journal.clone(),
                     }
                     .start()

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The layers of docs/ARCHITECTURE.md, each importing only those below it:
-#   cli -> runner (cucumber glue) -> steps (phrases) -> session -> stub, sut, journal, report
+#   cli -> runner (cucumber glue) -> steps (phrases) -> session -> stub, sut, prompt, journal, report
 #   -> dip, schema, market, security, config, party
 # Fails naming every `use crate::` (or `crate::` path) that reaches upwards.
 set -uo pipefail
@@ -15,7 +15,7 @@ check() { # $1: what, $2: paths, $3: forbidden module pattern
     status=1
   fi
 }
-engine="src/stub src/sut src/dip src/schema src/market src/security src/config.rs src/party.rs src/journal.rs src/report src/datacheck"
+engine="src/stub src/sut src/dip src/schema src/market src/security src/config.rs src/party.rs src/journal.rs src/prompt.rs src/report src/datacheck"
 check "the engine" "$engine" "session|steps|runner|cli"
 check "the session layer" "src/session" "steps|runner|cli"
 check "steps/" "steps" "runner|cli"

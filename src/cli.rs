@@ -50,6 +50,10 @@ enum Command {
     },
     /// Run a reference participant on its own, as a system under test to point a harness at.
     Reference(ReferenceArgs),
+    /// Prompt a reference participant run with `mhhs-qual reference`: the prompt command of
+    /// a configuration (CONTRACT-ROLES.md §6.7). Reads the prompt's JSON on stdin and posts it
+    /// to URL/ACTION. Exit 0 accepted, 3 declined, 1 anything else (the reason on stderr).
+    Prompt(PromptArgs),
     /// List the packs: the shipped ones, or those of the given folders, with the role each
     /// qualifies and its scenario count.
     Packs {
@@ -170,6 +174,25 @@ struct ReferenceArgs {
     tls_ca: Option<PathBuf>,
 }
 
+#[derive(Debug, Args)]
+struct PromptArgs {
+    /// The reference participant's prompt URL, as `mhhs-qual reference` prints it
+    /// (`http://127.0.0.1:7401/prompt`).
+    #[arg(long)]
+    url: String,
+    /// The CA an https URL's certificate chains to.
+    #[arg(long, value_name = "FILE")]
+    tls_ca: Option<PathBuf>,
+    /// A client certificate to present to an https URL that asks for one (with `--tls-key`).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_certificate: Option<PathBuf>,
+    /// The private key of `--tls-certificate`.
+    #[arg(long, value_name = "FILE", requires = "tls_certificate")]
+    tls_key: Option<PathBuf>,
+    /// The action (`install-meter`, `energise`, `submit-consumption` ...).
+    action: String,
+}
+
 /// Runs the command line and returns the exit status.
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -210,6 +233,7 @@ pub fn main() -> ExitCode {
             Some(Command::Run(args)) => run(args).await,
             Some(Command::CheckConfig { file }) => check_config(&file).await,
             Some(Command::Reference(args)) => reference(args).await,
+            Some(Command::Prompt(args)) => prompt(args).await,
             Some(Command::Packs { folders }) => packs(&folders),
             Some(Command::Steps) => {
                 print!("{}", crate::steps::glossary());
@@ -409,6 +433,15 @@ fn plan(options: &RunOptions) -> u8 {
         for r in &p.reactions {
             println!("  reaction: {r}");
         }
+        if plan.scenarios.iter().any(|s| s.prompted) {
+            match (&p.prompt_command, plan.reference) {
+                (Some(c), _) => println!("  prompt command: {c}"),
+                (None, true) => {
+                    println!("  prompts: answered by the built-in reference participant")
+                }
+                (None, false) => println!("  prompt command: MISSING"),
+            }
+        }
     }
     for s in &plan.scenarios {
         println!(
@@ -585,6 +618,64 @@ fn by_file(
         .partition(|p| certificate != key && p.path == certificate)
 }
 
+/// The prompt commands a configuration names: each program a file that can run (a path) or
+/// found on `PATH` (a bare name).
+fn prompt_problems(c: &config::Config) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for (i, p) in c.participants.iter().enumerate() {
+        let Some(command) = c.prompt_command(p) else {
+            continue;
+        };
+        let key = if p.prompts.is_some() {
+            "participant.prompts"
+        } else if i == 0 {
+            "prompts.command"
+        } else {
+            continue; // the shared command is checked once, with the first participant
+        };
+        if let Err(message) = runnable(&command.program) {
+            out.push(Problem {
+                location: c.source.clone(),
+                key: key.to_owned(),
+                message: format!("{}: {message}", command.program.display()),
+                warning: false,
+            });
+        }
+    }
+    out
+}
+
+/// Whether a program can be run: a path to an executable file, or a bare name found on `PATH`.
+fn runnable(program: &std::path::Path) -> Result<(), String> {
+    let executable = |p: &std::path::Path| {
+        let Ok(meta) = std::fs::metadata(p) else {
+            return false;
+        };
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt as _;
+            meta.is_file() && meta.permissions().mode() & 0o111 != 0
+        }
+        #[cfg(not(unix))]
+        {
+            meta.is_file()
+        }
+    };
+    if program.components().count() > 1 || program.is_absolute() {
+        return match std::fs::metadata(program) {
+            Err(e) => Err(format!("cannot be read: {e}")),
+            Ok(_) if !executable(program) => Err("is not an executable file".into()),
+            Ok(_) => Ok(()),
+        };
+    }
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    if std::env::split_paths(&path).any(|dir| executable(&dir.join(program))) {
+        Ok(())
+    } else {
+        Err("is not found on PATH".into())
+    }
+}
+
 async fn check_config(file: &std::path::Path) -> u8 {
     let mut problems: Vec<Problem> = Vec::new();
     match config::load(file) {
@@ -600,6 +691,7 @@ async fn check_config(file: &std::path::Path) -> u8 {
                 });
             }
             problems.extend(security_problems(&c));
+            problems.extend(prompt_problems(&c));
             let client = crate::session::egress_client(&c, c.participant());
             if let Err(e) = &client {
                 problems.push(Problem {
@@ -784,10 +876,120 @@ async fn reference(args: ReferenceArgs) -> u8 {
         }
     };
     eprintln!(
-        "reference {role} {} listening at {} (Ctrl-C to stop)",
+        "reference {role} {} listening at {} (Ctrl-C to stop); its prompt command, for the run's configuration:",
         participant.dip_id,
         reference.webhook_url()
     );
+    println!("{}", prompts_lines(&reference.prompt_url(), &args));
     let _ = tokio::signal::ctrl_c().await;
     exit::PASSED
+}
+
+/// The `[prompts]` lines that make a run prompt this reference participant through
+/// `mhhs-qual prompt` (with its TLS files when its webhook is https).
+fn prompts_lines(url: &str, args: &ReferenceArgs) -> String {
+    let program = std::env::current_exe()
+        .map_or_else(|_| "mhhs-qual".to_owned(), |p| p.display().to_string());
+    let mut words = vec![program, "prompt".into(), "--url".into(), url.to_owned()];
+    if url.starts_with("https:") {
+        let files = [
+            ("--tls-ca", &args.tls_ca),
+            ("--tls-certificate", &args.tls_certificate),
+            ("--tls-key", &args.tls_key),
+        ];
+        for (flag, file) in files {
+            if let Some(f) = file {
+                // The harness runs the command from its own folder, not from this one.
+                let f = std::path::absolute(f).unwrap_or_else(|_| f.clone());
+                words.push(flag.to_owned());
+                words.push(f.display().to_string());
+            }
+        }
+    }
+    let command = toml::Value::Array(words.into_iter().map(toml::Value::String).collect());
+    format!("[prompts]\ncommand = {command}")
+}
+
+/// The most of the prompt's JSON that `prompt` reads from stdin.
+const PROMPT_INPUT_LIMIT: u64 = 1024 * 1024;
+
+async fn prompt(args: PromptArgs) -> u8 {
+    use std::io::Read as _;
+    let fail = |message: String| {
+        eprintln!("error: {message}");
+        exit::FAILED
+    };
+    let mut input = Vec::new();
+    if let Err(e) = std::io::stdin()
+        .take(PROMPT_INPUT_LIMIT + 1)
+        .read_to_end(&mut input)
+    {
+        return fail(format!("cannot read the prompt's JSON from stdin: {e}"));
+    }
+    if input.len() as u64 > PROMPT_INPUT_LIMIT {
+        return fail(format!(
+            "the prompt's JSON on stdin is over {PROMPT_INPUT_LIMIT} bytes"
+        ));
+    }
+    if let Err(e) = serde_json::from_slice::<serde_json::Value>(&input) {
+        return fail(format!("the prompt's JSON on stdin is not JSON: {e}"));
+    }
+    let builder = reqwest::Client::builder().timeout(Duration::from_secs(60));
+    let builder = if args.tls_ca.is_some() || args.tls_certificate.is_some() {
+        match crate::security::tls::client_builder_from_files(
+            builder,
+            args.tls_ca.as_deref(),
+            args.tls_certificate.as_deref().zip(args.tls_key.as_deref()),
+        ) {
+            Ok(b) => b,
+            Err(e) => return fail(e.to_string()),
+        }
+    } else {
+        builder
+    };
+    let client = match builder.build() {
+        Ok(c) => c,
+        Err(e) => return fail(format!("the HTTP client: {e}")),
+    };
+    let url = format!("{}/{}", args.url.trim_end_matches('/'), args.action);
+    let response = match client
+        .post(&url)
+        .header("content-type", "application/json")
+        .body(input)
+        .send()
+        .await
+    {
+        Ok(r) => r,
+        Err(e) => return fail(format!("POST {url}: {e}")),
+    };
+    let status = response.status().as_u16();
+    let body = match response.bytes().await {
+        Ok(b) => b,
+        Err(e) => return fail(format!("POST {url}: reading the answer: {e}")),
+    };
+    let answer = serde_json::from_slice::<serde_json::Value>(&body).unwrap_or_default();
+    let field = |key: &str| answer.get(key).and_then(serde_json::Value::as_str);
+    match (status, field("outcome")) {
+        (200, Some("accepted")) => {
+            println!("accepted");
+            exit::PASSED
+        }
+        (200, Some("declined")) => {
+            eprintln!(
+                "declined: {}",
+                field("reason").unwrap_or("(no reason given)")
+            );
+            exit::DECLINED
+        }
+        _ => {
+            let why = field("error").map_or_else(
+                || {
+                    let text = String::from_utf8_lossy(&body[..body.len().min(4096)]).into_owned();
+                    format!("answered {status}: {text}")
+                },
+                str::to_owned,
+            );
+            fail(format!("{url} {status}: {why}"))
+        }
+    }
 }

@@ -16,7 +16,7 @@ use toml::{Table, Value};
 pub const ENVIRONMENTS: [&str; 5] = ["PRD", "SITB", "SIT", "UIT", "DEV"];
 
 /// The keys a configuration may hold, by section ("" is the top level).
-const KEYS: [(&str, &[&str]); 6] = [
+const KEYS: [(&str, &[&str]); 7] = [
     ("", &["environment"]),
     (
         "dip",
@@ -42,12 +42,17 @@ const KEYS: [(&str, &[&str]); 6] = [
             "certificate",
             "webhook_ca",
             "api_key",
+            "prompts",
         ],
     ),
     ("timeouts", &["ack", "response", "retry", "quiet"]),
     ("counterparty", &["role", "dip_id", "mpid"]),
     ("testdata", &["seed", "count", "segments", "file"]),
+    ("prompts", &["command", "timeout"]),
 ];
+
+/// How long a prompt command may take when `[prompts] timeout` does not say.
+pub const DEFAULT_PROMPT_TIMEOUT: Duration = Duration::from_secs(30);
 
 /// A secret value (API key): never printed, logged or written to a report.
 #[derive(Clone, PartialEq, Eq)]
@@ -109,6 +114,43 @@ pub struct Participant {
     pub certificate: Option<PathBuf>,
     /// The CA an https webhook's server certificate must chain to.
     pub webhook_ca: Option<PathBuf>,
+    /// Its own prompt command (`prompts`, for the sandbox); without it, `[prompts] command`.
+    pub prompts: Option<PromptCommand>,
+}
+
+/// The `[prompts]` section (CONTRACT-ROLES.md §6.7): how the harness asks a system for work
+/// that has no DIP trigger.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Prompts {
+    /// The command of every participant without a `prompts` of its own.
+    pub command: Option<PromptCommand>,
+    /// How long a prompt command may take, for every participant.
+    pub timeout: Duration,
+}
+
+/// A prompt command: a program and its first arguments; the harness appends the action and
+/// writes the prompt's JSON to its stdin. It is run without a shell.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromptCommand {
+    /// A program path with a `/` (made absolute from the configuration file's folder when it
+    /// was relative), or a bare name looked up on `PATH` when it runs.
+    pub program: PathBuf,
+    pub args: Vec<String>,
+}
+
+impl PromptCommand {
+    /// The command as words, the program first.
+    pub fn argv(&self) -> Vec<String> {
+        std::iter::once(self.program.display().to_string())
+            .chain(self.args.iter().cloned())
+            .collect()
+    }
+}
+
+impl fmt::Display for PromptCommand {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.argv().join(" "))
+    }
 }
 
 /// How long the harness waits.
@@ -145,6 +187,8 @@ pub struct Config {
     /// Generated test data the scenarios take their MPANs from (`[testdata]`, written by
     /// `mhhs-qual testdata generate`).
     pub testdata: Option<TestData>,
+    /// The `[prompts]` section, when there is one.
+    pub prompts: Option<Prompts>,
     /// Where the configuration came from, for messages.
     pub source: String,
 }
@@ -169,6 +213,19 @@ impl Config {
     /// The counterparty with this DIP ID.
     pub fn counterparty_by_id(&self, dip_id: &str) -> Option<&Counterparty> {
         self.counterparties.iter().find(|c| c.dip_id == dip_id)
+    }
+    /// The command that prompts `participant`: its own `prompts`, else `[prompts] command`.
+    pub fn prompt_command<'a>(&'a self, participant: &'a Participant) -> Option<&'a PromptCommand> {
+        participant
+            .prompts
+            .as_ref()
+            .or_else(|| self.prompts.as_ref().and_then(|p| p.command.as_ref()))
+    }
+    /// How long a prompt command may take (`[prompts] timeout`, 30s by default).
+    pub fn prompt_timeout(&self) -> Duration {
+        self.prompts
+            .as_ref()
+            .map_or(DEFAULT_PROMPT_TIMEOUT, |p| p.timeout)
     }
 }
 
@@ -418,7 +475,7 @@ impl Checker<'_> {
                     self.problems.push(Problem {
                         location,
                         key: other.to_owned(),
-                        message: "unknown key (known: environment, [dip], [participant], [timeouts], [[counterparty]], [testdata])".into(),
+                        message: "unknown key (known: environment, [dip], [participant], [timeouts], [[counterparty]], [testdata], [prompts])".into(),
                         warning: false,
                     });
                 }
@@ -681,6 +738,7 @@ impl Checker<'_> {
         }
 
         let testdata = self.testdata(table);
+        let prompts = self.prompts(table);
 
         Some(Config {
             environment: environment?,
@@ -702,6 +760,7 @@ impl Checker<'_> {
             },
             counterparties,
             testdata,
+            prompts,
             source: self.name.to_owned(),
         })
     }
@@ -758,6 +817,9 @@ impl Checker<'_> {
             };
             let certificate = path(self, "certificate");
             let webhook_ca = path(self, "webhook_ca");
+            let prompts = part
+                .and_then(|t| t.get("prompts"))
+                .map(|v| self.prompt_command(v, "participant", i, "prompts"));
             if let Some(url) = &webhook_url
                 && url.starts_with("http://")
                 && webhook_ca.is_some()
@@ -791,7 +853,7 @@ impl Checker<'_> {
             };
             match (role, dip_id, mpid, webhook_url, out.as_mut()) {
                 (Some(role), Some(dip_id), Some(mpid), Some(webhook_url), Some(list))
-                    if api_key.is_some() =>
+                    if api_key.is_some() && !matches!(prompts, Some(None)) =>
                 {
                     list.push(Participant {
                         role,
@@ -801,6 +863,7 @@ impl Checker<'_> {
                         api_key: api_key.unwrap_or_else(|| Secret(String::new())),
                         certificate,
                         webhook_ca,
+                        prompts: prompts.flatten(),
                     });
                 }
                 _ => out = None,
@@ -898,6 +961,99 @@ impl Checker<'_> {
             seed: seed?,
             count: count?,
             segments,
+        })
+    }
+}
+
+impl Checker<'_> {
+    /// The optional `[prompts]` section (`None` also when it is wrong: the problems found
+    /// then keep the configuration from loading).
+    fn prompts(&mut self, table: &Table) -> Option<Prompts> {
+        if !table.contains_key("prompts") {
+            return None;
+        }
+        let t = self.section(table, "prompts")?;
+        let timeout = self.duration_in(Some(t), "prompts", "timeout", "30s");
+        let command = match t.get("command") {
+            None => None,
+            Some(v) => Some(self.prompt_command(v, "prompts", 0, "command")?),
+        };
+        Some(Prompts {
+            command,
+            timeout: timeout?,
+        })
+    }
+
+    /// A prompt command: an array of strings (a program and its first arguments) or one
+    /// string naming a program. A relative program path (one with a `/`) is read from the
+    /// configuration file's folder; a bare name is looked up on `PATH` when it runs.
+    /// `None` when it is wrong, the problem recorded.
+    fn prompt_command(
+        &mut self,
+        value: &Value,
+        section: &str,
+        index: usize,
+        key: &str,
+    ) -> Option<PromptCommand> {
+        let words: Vec<String> = match value {
+            Value::String(s) => vec![s.clone()],
+            Value::Array(items) => {
+                let mut words = Vec::with_capacity(items.len());
+                for (n, item) in items.iter().enumerate() {
+                    match item {
+                        Value::String(s) => words.push(s.clone()),
+                        other => {
+                            self.problem(
+                                section,
+                                index,
+                                key,
+                                format!(
+                                    "element {n} is a {}, not a string: the command is an array of strings (a program and its arguments)",
+                                    other.type_str()
+                                ),
+                            );
+                            return None;
+                        }
+                    }
+                }
+                words
+            }
+            other => {
+                self.problem(
+                    section,
+                    index,
+                    key,
+                    format!(
+                        "expected an array of strings (a program and its arguments) or a string naming a program, found {}",
+                        other.type_str()
+                    ),
+                );
+                return None;
+            }
+        };
+        let Some((program, args)) = words.split_first() else {
+            self.problem(section, index, key, "is empty: it needs at least a program");
+            return None;
+        };
+        if program.trim().is_empty() {
+            self.problem(
+                section,
+                index,
+                key,
+                "names no program (the first word is empty)",
+            );
+            return None;
+        }
+        let program = if program.contains('/') {
+            // Components drop an inner `.`, so that messages read `dir/qual-prompt`, not
+            // `dir/./qual-prompt`; a leading one stays (`./qual-prompt` is no bare name).
+            self.resolve(program).components().collect()
+        } else {
+            PathBuf::from(program)
+        };
+        Some(PromptCommand {
+            program,
+            args: args.to_vec(),
         })
     }
 }
@@ -1154,6 +1310,259 @@ mpid = "REGA"
         );
         assert!(text.contains("`dip.listen`: missing"), "{text}");
         assert!(text.contains("`timeouts.ack`"), "{text}");
+    }
+
+    /// The problems of a configuration, one line each.
+    fn problems_of(text: &str) -> Vec<String> {
+        load_str(text, "p.toml", Vec::new())
+            .unwrap_err()
+            .problems
+            .iter()
+            .map(ToString::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn the_example_configuration_loads_and_so_do_its_prompts_lines() {
+        let text = crate::embedded::file("config/example.toml").unwrap();
+        let (c, _) = load_str(text, "example.toml", Vec::new()).unwrap();
+        assert!(c.prompts.is_none());
+        let uncommented = text
+            .replace("# [prompts]", "[prompts]")
+            .replace("# command = [", "command = [")
+            .replace("# timeout = ", "timeout = ")
+            .replace("# prompts    = ", "prompts    = ");
+        let (c, _) = load_str(&uncommented, "example.toml", Vec::new()).unwrap();
+        assert_eq!(
+            c.prompts
+                .as_ref()
+                .unwrap()
+                .command
+                .as_ref()
+                .unwrap()
+                .to_string(),
+            "./qual-prompt --site test"
+        );
+        assert_eq!(c.prompt_timeout(), Duration::from_secs(30));
+        assert_eq!(
+            c.prompt_command(c.participant()).unwrap().to_string(),
+            "./qual-prompt-b"
+        );
+    }
+
+    #[test]
+    fn without_prompts_there_is_no_prompt_command() {
+        let (c, _) = load_str(GOOD, "good.toml", Vec::new()).unwrap();
+        assert!(c.prompts.is_none());
+        assert!(c.prompt_command(c.participant()).is_none());
+        assert_eq!(c.prompt_timeout(), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_prompt_command_is_an_array_with_its_timeout() {
+        let text = format!(
+            "{GOOD}[prompts]\ncommand = [\"/opt/qual-prompt\", \"--site\", \"test\"]\ntimeout = \"45s\"\n"
+        );
+        let (c, warnings) = load_str(&text, "good.toml", Vec::new()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let command = c.prompt_command(c.participant()).unwrap();
+        assert_eq!(command.program, PathBuf::from("/opt/qual-prompt"));
+        assert_eq!(command.args, ["--site", "test"]);
+        assert_eq!(
+            command.to_string(),
+            "/opt/qual-prompt --site test",
+            "shown as its words"
+        );
+        assert_eq!(c.prompt_timeout(), Duration::from_secs(45));
+    }
+
+    #[test]
+    fn a_prompt_command_may_be_one_string_naming_a_program_kept_whole() {
+        let text = format!("{GOOD}[prompts]\ncommand = \"qual prompt\"\n");
+        let (c, _) = load_str(&text, "good.toml", Vec::new()).unwrap();
+        let command = c.prompt_command(c.participant()).unwrap();
+        // A bare name (no `/`) is looked up on PATH when it runs, not resolved here; one
+        // string is one program, never split into words.
+        assert_eq!(command.program, PathBuf::from("qual prompt"));
+        assert!(command.args.is_empty());
+        assert_eq!(c.prompt_timeout(), Duration::from_secs(30));
+    }
+
+    #[test]
+    fn a_relative_prompt_program_is_read_from_the_configuration_folder() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("run.toml");
+        let text =
+            format!("{GOOD}[prompts]\ncommand = [\"./bin/qual-prompt\", \"./not-a-program\"]\n");
+        std::fs::write(&path, text).unwrap();
+        let (c, _) = load(&path).unwrap();
+        let command = c.prompt_command(c.participant()).unwrap();
+        assert_eq!(
+            command.program.display().to_string(),
+            dir.path().join("bin/qual-prompt").display().to_string()
+        );
+        // Arguments are passed as written.
+        assert_eq!(command.args, ["./not-a-program"]);
+        // A bare name stays a bare name.
+        std::fs::write(
+            &path,
+            format!("{GOOD}[prompts]\ncommand = [\"qual-prompt\"]\n"),
+        )
+        .unwrap();
+        let (c, _) = load(&path).unwrap();
+        assert_eq!(
+            c.prompt_command(c.participant()).unwrap().program,
+            PathBuf::from("qual-prompt")
+        );
+    }
+
+    #[test]
+    fn a_participant_may_have_its_own_prompt_command() {
+        let text = TWO.replace(
+            "api_key = \"key-b\"\n",
+            "api_key = \"key-b\"\nprompts = [\"/opt/b-prompt\", \"-v\"]\n",
+        ) + "[prompts]\ncommand = \"/opt/shared-prompt\"\ntimeout = \"2m\"\n";
+        let (c, warnings) = load_str(&text, "two.toml", Vec::new()).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (a, b) = (&c.participants[0], &c.participants[1]);
+        assert!(a.prompts.is_none());
+        assert_eq!(
+            c.prompt_command(a).unwrap().program,
+            PathBuf::from("/opt/shared-prompt")
+        );
+        assert_eq!(c.prompt_command(b).unwrap().to_string(), "/opt/b-prompt -v");
+        assert_eq!(c.prompt_timeout(), Duration::from_secs(120));
+        // A participant's own command, with no [prompts] at all.
+        let own_only = TWO.replace(
+            "api_key = \"key-a\"\n",
+            "api_key = \"key-a\"\nprompts = \"/opt/a-prompt\"\n",
+        );
+        let (c, _) = load_str(&own_only, "two.toml", Vec::new()).unwrap();
+        assert!(c.prompts.is_none());
+        assert_eq!(
+            c.prompt_command(c.participant()).unwrap().to_string(),
+            "/opt/a-prompt"
+        );
+        assert!(c.prompt_command(&c.participants[1]).is_none());
+    }
+
+    #[test]
+    fn prompts_without_a_command_set_the_timeout_only() {
+        let (c, _) = load_str(
+            &format!("{GOOD}[prompts]\ntimeout = \"500ms\"\n"),
+            "p.toml",
+            Vec::new(),
+        )
+        .unwrap();
+        assert!(c.prompt_command(c.participant()).is_none());
+        assert_eq!(c.prompt_timeout(), Duration::from_millis(500));
+    }
+
+    #[test]
+    fn an_empty_prompt_command_is_refused_with_its_line() {
+        assert_eq!(
+            problems_of(&format!("{GOOD}[prompts]\ncommand = []\n")),
+            ["error: p.toml:20: `prompts.command`: is empty: it needs at least a program"]
+        );
+    }
+
+    #[test]
+    fn a_prompt_command_with_an_element_that_is_no_string_is_refused_with_its_line() {
+        assert_eq!(
+            problems_of(&format!(
+                "{GOOD}[prompts]\ntimeout = \"5s\"\ncommand = [\"./qual-prompt\", 3]\n"
+            )),
+            [
+                "error: p.toml:21: `prompts.command`: element 1 is a integer, not a string: the command is an array of strings (a program and its arguments)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_prompt_command_of_another_type_is_refused_with_its_line() {
+        assert_eq!(
+            problems_of(&format!("{GOOD}[prompts]\ncommand = 7\n")),
+            [
+                "error: p.toml:20: `prompts.command`: expected an array of strings (a program and its arguments) or a string naming a program, found integer"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_prompt_command_naming_no_program_is_refused_with_its_line() {
+        assert_eq!(
+            problems_of(&format!("{GOOD}[prompts]\ncommand = [\"\", \"x\"]\n")),
+            ["error: p.toml:20: `prompts.command`: names no program (the first word is empty)"]
+        );
+    }
+
+    #[test]
+    fn a_bad_prompt_timeout_is_refused_with_its_line() {
+        let problems = problems_of(&format!(
+            "{GOOD}[prompts]\ncommand = \"/opt/p\"\ntimeout = \"half a minute\"\n"
+        ));
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert!(
+            problems[0].starts_with(
+                "error: p.toml:21: `prompts.timeout`: \"half a minute\" is not a duration such as 500ms, 5s or 2m"
+            ),
+            "{problems:?}"
+        );
+    }
+
+    #[test]
+    fn a_zero_prompt_timeout_is_refused_with_its_line() {
+        assert_eq!(
+            problems_of(&format!("{GOOD}[prompts]\ntimeout = \"0s\"\n")),
+            ["error: p.toml:20: `prompts.timeout`: must be longer than zero"]
+        );
+    }
+
+    #[test]
+    fn an_unknown_prompts_key_is_refused_with_its_line() {
+        assert_eq!(
+            problems_of(&format!(
+                "{GOOD}[prompts]\ncommand = \"/opt/p\"\nshell = true\n"
+            )),
+            [
+                "error: p.toml:21: `prompts.shell`: unknown key (known in [prompts]: command, timeout)"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_participants_empty_prompt_command_is_refused_with_its_line() {
+        let text = TWO.replace(
+            "api_key = \"key-b\"\n",
+            "api_key = \"key-b\"\nprompts = []\n",
+        );
+        assert_eq!(
+            load_str(&text, "two.toml", Vec::new())
+                .unwrap_err()
+                .problems
+                .iter()
+                .map(ToString::to_string)
+                .collect::<Vec<_>>(),
+            ["error: two.toml:15: `participant.prompts`: is empty: it needs at least a program"]
+        );
+    }
+
+    #[test]
+    fn the_prompt_command_can_come_from_the_environment() {
+        let env = vec![
+            (
+                "MHHS_QUAL_PROMPTS_COMMAND".to_owned(),
+                "/opt/env-prompt".to_owned(),
+            ),
+            ("MHHS_QUAL_PROMPTS_TIMEOUT".to_owned(), "3s".to_owned()),
+        ];
+        let (c, warnings) = load_str(GOOD, "good.toml", env).unwrap();
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(
+            c.prompt_command(c.participant()).unwrap().program,
+            PathBuf::from("/opt/env-prompt")
+        );
+        assert_eq!(c.prompt_timeout(), Duration::from_secs(3));
     }
 
     #[test]

@@ -10,3 +10,6 @@ pub const FAILED: u8 = 1;
 /// step, port in use, no scenario selected (for `data check` and `testdata`: unreadable or
 /// broken input, the input not whole, or bad arguments).
 pub const MISCONFIGURED: u8 = 2;
+/// For `prompt` only: the system declined the work by its own rules (CONTRACT-ROLES.md §6.7).
+/// `prompt` exits 0 when the work was accepted and 1 for anything else.
+pub const DECLINED: u8 = 3;

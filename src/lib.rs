@@ -17,6 +17,7 @@ pub mod exit;
 pub mod journal;
 pub mod market;
 pub mod party;
+pub mod prompt;
 pub mod report;
 pub mod runner;
 pub mod schema;

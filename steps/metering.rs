@@ -5,7 +5,7 @@
 //! - When the Registration Service asks the system to be the metering service of the MPAN
 //! - When the Registration Service asks the system to be the metering service of the MPAN with appointment scenario {string}
 //! - When the Registration Service asks the system to be the metering service of the MPAN for a supplier it holds no contract with
-//! - When the Registration Service de-appoints the system from the MPAN a minute ago
+//! - When the Registration Service de-appoints the system from the MPAN, effective five minutes ago
 //! - When the system is prompted to install a meter on the MPAN
 //! - When the system is prompted to install a meter on the MPAN, dated before its appointment
 //! - When the system is prompted to remove the meter
@@ -72,7 +72,9 @@ async fn asks_uncontracted(w: &mut QualWorld) -> Result<(), StepFailure> {
         .await
 }
 
-#[when(expr = "the Registration Service de-appoints the system from the MPAN a minute ago")]
+#[when(
+    expr = "the Registration Service de-appoints the system from the MPAN, effective five minutes ago"
+)]
 async fn de_appoints(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.de_appoint_system().await
 }
@@ -147,17 +149,17 @@ async fn answers(w: &mut QualWorld) -> Result<(), StepFailure> {
 }
 
 #[then(expr = "the answer echoes the appointment request field by field")]
-async fn echoes(w: &mut QualWorld) -> Result<(), StepFailure> {
+fn echoes(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_appointment_echo()
 }
 
 #[then(expr = "the answer accepts the appointment")]
-async fn accepts(w: &mut QualWorld) -> Result<(), StepFailure> {
+fn accepts(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_appointment_accepted()
 }
 
 #[then(expr = "the answer carries the request's correlation ID")]
-async fn correlated(w: &mut QualWorld) -> Result<(), StepFailure> {
+fn correlated(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_correlated("[MSAppSPResponse]")
 }
 

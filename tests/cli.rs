@@ -153,6 +153,41 @@ fn check_config_finds_a_port_in_use_and_a_silent_webhook() {
     );
 }
 
+#[test]
+fn check_config_checks_the_prompt_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let plain = dir.path().join("qual-prompt");
+    std::fs::write(&plain, "#!/bin/sh\nexit 0\n").unwrap();
+    let base = config(0, "http://127.0.0.1:9/webhook", "500ms");
+    let check = |prompts: &str| {
+        let f = write(dir.path(), "c.toml", &format!("{base}{prompts}"));
+        text(&mhhs_qual(dir.path(), &["check-config", &f]))
+    };
+    // A file that is not executable, a missing file and a bare name not on PATH.
+    let t = check("[prompts]\ncommand = [\"./qual-prompt\", \"--site\", \"t\"]\n");
+    assert!(
+        t.contains(&format!(
+            "`prompts.command`: {}: is not an executable file",
+            plain.display()
+        )),
+        "{t}"
+    );
+    let t = check("[prompts]\ncommand = \"./missing-prompt\"\n");
+    assert!(
+        t.contains("`prompts.command`: ") && t.contains("missing-prompt: cannot be read"),
+        "{t}"
+    );
+    let t = check("[prompts]\ncommand = \"mhhs-qual-no-such-prompt\"\n");
+    assert!(
+        t.contains("`prompts.command`: mhhs-qual-no-such-prompt: is not found on PATH"),
+        "{t}"
+    );
+    // An executable file is fine.
+    std::fs::set_permissions(&plain, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
+    let t = check("[prompts]\ncommand = [\"./qual-prompt\"]\n");
+    assert!(!t.contains("prompts.command"), "{t}");
+}
+
 /// A webhook that accepts connections and answers with whatever `answer` returns.
 fn fake_webhook(answer: fn() -> Option<Vec<u8>>) -> u16 {
     fake_webhook_telling(answer).0
@@ -384,6 +419,7 @@ fn help_lists_every_command_and_the_version_is_printed() {
         "run",
         "check-config",
         "reference",
+        "prompt",
         "steps",
         "check",
         "docs",

@@ -594,3 +594,23 @@ fault_tests! {
     fault_refuse_appointment_response => "refuse-appointment-response",
     fault_gain_by_content => "gain-by-content",
 }
+
+/// The correct reference metering services pass every scenario of their packs 20 times in a
+/// row at concurrency 8: the packs do not depend on luck. A soak test, run by `.ci/run`
+/// (`cargo test --test pack -- --ignored`), not by the default suite.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a soak test of a few minutes: .ci/run runs it"]
+async fn the_metering_packs_pass_twenty_times_in_a_row() {
+    for round in 1..=20 {
+        for name in ["mss", "msa", "umso"] {
+            let (exit, scenarios) = run_with(name, Vec::new()).await;
+            let failed: Vec<String> = scenarios
+                .iter()
+                .filter(|s| s.status != Status::Passed)
+                .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
+                .collect();
+            assert!(failed.is_empty(), "round {round}, {name}: {failed:#?}");
+            assert_eq!(exit, 0, "round {round}, {name}");
+        }
+    }
+}

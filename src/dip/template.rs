@@ -38,6 +38,20 @@ impl Vars {
         self
     }
 
+    /// Whether `v` is exactly `${request:/pointer}` and the request has nothing there.
+    fn absent_from_request(&self, v: &Value) -> bool {
+        let Some(pointer) = v
+            .as_str()
+            .and_then(|s| s.strip_prefix("${request:"))
+            .and_then(|s| s.strip_suffix('}'))
+        else {
+            return false;
+        };
+        self.request
+            .as_ref()
+            .is_some_and(|r| r.pointer(pointer).is_none())
+    }
+
     fn get(&self, name: &str) -> Option<Value> {
         if let Some(pointer) = name.strip_prefix("request:") {
             return Some(
@@ -58,8 +72,11 @@ pub fn fill(template: &Value, vars: &Vars) -> Value {
     match template {
         Value::String(s) => fill_str(s, vars),
         Value::Array(items) => Value::Array(items.iter().map(|v| fill(v, vars)).collect()),
+        // A member that is exactly `${request:/pointer}` where the request has nothing is left
+        // out: what the request leaves out (an optional block), the answer leaves out too.
         Value::Object(map) => Value::Object(
             map.iter()
+                .filter(|(_, v)| !vars.absent_from_request(v))
                 .map(|(k, v)| (k.clone(), fill(v, vars)))
                 .collect(),
         ),
@@ -195,6 +212,16 @@ mod tests {
         assert_eq!(
             fill(&t, &vars),
             json!({"a": "2000056535971", "b": "ref-2000056535971-x", "c": "${nothing}", "d": {"z": true}, "e": [3]})
+        );
+    }
+
+    #[test]
+    fn a_member_the_request_leaves_out_is_left_out() {
+        let t = json!({"B012": "${request:/B012}", "B013": "${request:/B013}", "R0": {"a": "${request:/none}"}});
+        let vars = Vars::new().with_request(json!({"B012": {"id": 1}, "B013": null}));
+        assert_eq!(
+            fill(&t, &vars),
+            json!({"B012": {"id": 1}, "B013": null, "R0": {}})
         );
     }
 }

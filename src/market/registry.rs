@@ -292,9 +292,9 @@ fn judge(
     {
         return Some(("REG1029", "Modified Meter Id Must be Null"));
     }
-    let removed = text(payload, &format!("{c}/B039/meterIDRemoved"));
+    let removed_id = text(payload, &format!("{c}/B039/meterIDRemoved"));
     if removes {
-        let Some(meter) = removed.and_then(|id| r.installed(id)) else {
+        let Some(meter) = removed_id.and_then(|id| r.installed(id)) else {
             return Some((
                 "REG1004",
                 "Meter ID does not match existing Installed Meter(s)",

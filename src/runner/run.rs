@@ -110,9 +110,9 @@ pub enum RunError {
     #[error("--fault works only against the built-in reference participant (without --config)")]
     FaultWithConfig,
     #[error(
-        "{source_name}: {count} selected scenario(s) tagged @prompted ({first}) need the prompt command of [prompts] (CONTRACT-ROLES.md §6.7), which the configuration does not give; --tags \"not @prompted\" deselects them"
+        "{count} selected scenario(s) tagged @prompted (the first: {first}) ask the system for work through a prompt command, and {source_name} has none: add `[prompts] command = [...]` to the configuration (CONTRACT-ROLES.md §6.7), or deselect them with --tags \"not @prompted\""
     )]
-    MissingPrompts {
+    NoPromptCommand {
         source_name: String,
         count: usize,
         first: String,
@@ -204,11 +204,13 @@ fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Vec<Group>, usize), Run
 }
 
 /// Everything the configuration lacks for a group's scenarios: its packs' role,
-/// counterparties and reactions, and a prompt command for `@prompted` scenarios.
+/// counterparties and reactions, and a prompt command for `@prompted` scenarios run against
+/// a system of one's own.
 fn problems(
-    options: &RunOptions,
     group: &Group,
     config: &config::Config,
+    systems: &SystemUnderTest,
+    options: &RunOptions,
 ) -> Result<Vec<RunError>, RunError> {
     let mut out = if group.role.is_some() {
         pack_problems(
@@ -220,66 +222,19 @@ fn problems(
     } else {
         Vec::new()
     };
-    let prompted: Vec<String> = group
-        .features
-        .scenarios()
-        .filter(|(f, s)| is_prompted(f, s))
-        .map(|(f, s)| label(f, s))
-        .collect();
-    if options.config.is_some() && !prompted.is_empty() && !provides_prompts(config) {
-        out.push(RunError::MissingPrompts {
-            source_name: config.source.clone(),
-            count: prompted.len(),
-            first: prompted[0].clone(),
-        });
+    if matches!(systems, SystemUnderTest::External)
+        && config.prompt_command(config.participant()).is_none()
+    {
+        let prompted = prompted(&group.features);
+        if let Some(first) = prompted.first() {
+            out.push(RunError::NoPromptCommand {
+                source_name: config.source.clone(),
+                count: prompted.len(),
+                first: first.clone(),
+            });
+        }
     }
     Ok(out)
-}
-
-/// Whether the configuration gives the prompt command `@prompted` scenarios need
-/// (`[prompts] command`, CONTRACT-ROLES.md §6.7).
-///
-/// PROMPTS: the one place that consults the configuration for it. `Config` has no `[prompts]`
-/// table yet, so no configuration provides one and every selected `@prompted` scenario is
-/// reported as needing it; when the table is added, answer from it here.
-fn provides_prompts(_config: &config::Config) -> bool {
-    false
-}
-
-/// Whether a scenario (an outline row: its examples' tags included), its feature or its rule
-/// is tagged `@prompted`.
-fn is_prompted(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
-    let rule_tags = feature
-        .rules
-        .iter()
-        .find(|r| r.scenarios.iter().any(|s| std::ptr::eq(s, scenario)))
-        .map(|r| r.tags.as_slice())
-        .unwrap_or_default();
-    scenario
-        .tags
-        .iter()
-        .chain(&feature.tags)
-        .chain(rule_tags)
-        .any(|t| t == "prompted")
-}
-
-/// `QT-SUP-001 at path:line`, or the scenario's name when it has no QT id.
-fn label(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> String {
-    let id = scenario
-        .tags
-        .iter()
-        .find(|t| t.starts_with("QT-"))
-        .cloned()
-        .unwrap_or_else(|| scenario.name.clone());
-    format!(
-        "{id} at {}:{}",
-        feature
-            .path
-            .as_ref()
-            .map(|p| p.display().to_string())
-            .unwrap_or_default(),
-        scenario.position.line
-    )
 }
 
 /// What a run would do, found without starting anything (`run --dry-run`).
@@ -308,6 +263,9 @@ pub struct PackNeeds {
     /// that role (`None`: missing).
     pub counterparties: Vec<(String, Option<String>)>,
     pub reactions: Vec<String>,
+    /// The prompt command the configuration gives the system (`None`: none; the built-in
+    /// reference participants need none).
+    pub prompt_command: Option<String>,
 }
 
 /// A scenario (an outline row) that would run.
@@ -339,9 +297,13 @@ pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
         problems: Vec::new(),
     };
     for g in &groups {
-        let (config, _, _) = configure(options, g.role.as_deref())?;
+        let (config, systems, _) = configure(options, g.role.as_deref())?;
         config.source.clone_into(&mut plan.config_source);
-        plan.problems.extend(problems(options, g, &config)?);
+        plan.problems
+            .extend(problems(g, &config, &systems, options)?);
+        let prompt_command = config
+            .prompt_command(config.participant())
+            .map(ToString::to_string);
         plan.packs.extend(g.packs.iter().map(|p| {
             PackNeeds {
                 name: p.manifest.name.clone(),
@@ -354,6 +316,7 @@ pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
                     .map(|r| (r.clone(), config.counterparty(r).map(|c| c.dip_id.clone())))
                     .collect(),
                 reactions: p.manifest.reactions.clone(),
+                prompt_command: prompt_command.clone(),
             }
         }));
         plan.scenarios
@@ -387,6 +350,23 @@ pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
     Ok(plan)
 }
 
+/// Whether a scenario (an outline row: its examples' tags included), its feature or its rule
+/// is tagged `@prompted`.
+fn is_prompted(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
+    let rule_tags = feature
+        .rules
+        .iter()
+        .find(|r| r.scenarios.iter().any(|s| std::ptr::eq(s, scenario)))
+        .map(|r| r.tags.as_slice())
+        .unwrap_or_default();
+    scenario
+        .tags
+        .iter()
+        .chain(&feature.tags)
+        .chain(rule_tags)
+        .any(|t| t == PROMPTED)
+}
+
 /// Runs the selected scenarios and writes the report. Packs of several roles run one role
 /// after another, each against its own built-in reference participant, into one report.
 pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
@@ -396,7 +376,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     let mut configs = Vec::new();
     for g in &groups {
         let (config, systems, concurrency) = configure(&options, g.role.as_deref())?;
-        if let Some(first) = problems(&options, g, &config)?.into_iter().next() {
+        if let Some(first) = problems(g, &config, &systems, &options)?.into_iter().next() {
             return Err(first);
         }
         configs.push((config, systems, concurrency));
@@ -701,6 +681,44 @@ fn pack_problems(
         }
     }
     Ok(out)
+}
+
+/// The tag of scenarios that prompt the system (CONTRACT-ROLES.md §6.7), as the parser keeps
+/// it (without `@`).
+const PROMPTED: &str = "prompted";
+
+/// The selected scenarios tagged `@prompted` (on themselves, their rule, their feature or one
+/// of their examples), as `path:line name`: a run whose system has no prompt command cannot
+/// run them.
+fn prompted(features: &Features) -> Vec<String> {
+    features
+        .features
+        .iter()
+        .flat_map(|f| {
+            let own = f.scenarios.iter().map(move |s| (f, &[][..], s));
+            let ruled = f
+                .rules
+                .iter()
+                .flat_map(move |r| r.scenarios.iter().map(move |s| (f, &r.tags[..], s)));
+            own.chain(ruled)
+        })
+        .filter(|(f, rule_tags, s)| {
+            s.tags
+                .iter()
+                .chain(rule_tags.iter())
+                .chain(&f.tags)
+                .chain(s.examples.iter().flat_map(|e| &e.tags))
+                .any(|t| t == PROMPTED)
+        })
+        .map(|(f, _, s)| {
+            let path = f
+                .path
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_default();
+            format!("{path}:{} {}", s.position.line, s.name)
+        })
+        .collect()
 }
 
 /// Keeps the scenarios the tag expression selects (feature and rule tags count too).

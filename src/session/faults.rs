@@ -181,7 +181,23 @@ impl Session {
                 e.summary(),
                 &self.harness.journal.of_scenario(&self.key),
             )),
-            Err(entries) => Err(fail(expected, "no such delivery answered", &entries)),
+            Err(entries) => {
+                // A delivery that went unanswered says so, with the ack timeout.
+                let unanswered = entries.iter().any(|e| {
+                    e.direction == Direction::Egress
+                        && e.from.as_deref().map(crate::journal::label_role) == Some(role)
+                        && batch_has(e, interface, event)
+                });
+                let arrived = if unanswered {
+                    format!(
+                        "no answer within {}",
+                        humantime::format_duration(self.harness.config.timeouts.ack)
+                    )
+                } else {
+                    "no such delivery answered".to_owned()
+                };
+                Err(fail(expected, arrived, &entries))
+            }
         }
     }
 }

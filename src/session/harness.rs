@@ -1,6 +1,6 @@
 //! The harness of one run: configuration, schemas, journal, the party registry, the stub DIP
-//! with its router and egress, the stubs' reactions, test data, and (for a run without a
-//! configuration) the in-process reference participant.
+//! with its router and egress, the stubs' reactions, test data, the prompter of the system
+//! under test, and (for a run without a configuration) the in-process reference participant.
 
 use std::collections::{HashMap, HashSet};
 use std::net::TcpListener;
@@ -12,6 +12,7 @@ use crate::dip::{Builder, Ids, Templates};
 use crate::journal::Journal;
 use crate::market::{MpanAllocator, Plan, Registry};
 use crate::party::{Appointments, Parties, Party};
+use crate::prompt::{CommandPrompter, Prompter};
 use crate::schema::SchemaSet;
 use crate::security::signature::{Signer, Verifier};
 use crate::security::tls;
@@ -246,7 +247,11 @@ pub struct Harness {
     pub mpans: MpanAllocator,
     /// What each scenario warned about, by scenario key.
     pub warnings: Arc<super::Warnings>,
-    _reference: Option<Reference>,
+    /// How the system under test is asked for work that has no DIP trigger
+    /// (CONTRACT-ROLES.md §6.7): the in-process reference participant, or the prompt command
+    /// of the configuration's first participant; `None` when there is neither.
+    pub prompter: Option<Arc<dyn Prompter>>,
+    _reference: Option<Arc<Reference>>,
 }
 
 impl Harness {
@@ -363,14 +368,26 @@ impl Harness {
                 };
                 settings.client = keys.reference_tls.as_ref().map(|(_, c)| c.clone());
                 let tls = keys.reference_tls.as_ref().map(|(t, _)| t.clone());
-                Some(
+                Some(Arc::new(
                     Reference::start(l, settings, schemas.clone(), tls)
                         .await
                         .map_err(HarnessError::Webhook)?,
-                )
+                ))
             }
             _ => None,
         };
+        let prompter: Option<Arc<dyn Prompter>> =
+            match &reference {
+                Some(r) => Some(r.clone()),
+                None => config.prompt_command(config.participant()).map(
+                    |command| -> Arc<dyn Prompter> {
+                        Arc::new(CommandPrompter::new(
+                            command.clone(),
+                            config.prompt_timeout(),
+                        ))
+                    },
+                ),
+            };
         let mpans = match &config.testdata {
             Some(t) => MpanAllocator::from_plan(Plan::new(t.seed, &t.segments), t.count),
             None => MpanAllocator::new(),
@@ -388,6 +405,7 @@ impl Harness {
             stub,
             mpans,
             warnings: Arc::new(super::Warnings::new()),
+            prompter,
             _reference: reference,
         }))
     }

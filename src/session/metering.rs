@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, Time};
 
-use super::scenario::{batch_has, fail};
+use super::scenario::{batch_has, fail, refusals};
 use super::{Session, StepFailure};
 use crate::dip::format_dt003;
 use crate::journal::{Direction, Entry};
@@ -134,7 +134,7 @@ impl Session {
                 Err(fail(
                     format!("IF-034 {what} = {want}, as in the request"),
                     format!("{what} = {got}"),
-                    &[e.clone()],
+                    std::slice::from_ref(&e),
                 ))
             }
         };
@@ -374,10 +374,11 @@ impl Session {
     }
 
     /// The Registration Service de-appoints the system from the latest MPAN, effective a
-    /// minute ago (`PUB-037 [MSDeApp]`).
+    /// five minutes ago (`PUB-037 [MSDeApp]`): before the work the scenario then prompts.
     pub async fn de_appoint_system(&mut self) -> Result<(), StepFailure> {
         let me = self.harness.system().clone();
-        let to = OffsetDateTime::now_utc() - Duration::minutes(1);
+        let to = (OffsetDateTime::now_utc() - Duration::minutes(5))
+            .max(midnight() + Duration::seconds(1));
         let incoming = self.counterparty(self.subject()?.segment.metering_role())?;
         let supplier = self.counterparty("SUP")?;
         let mut p = self.build("REGS", "IF-037", "[MSDeApp]", &[])?;
@@ -464,7 +465,7 @@ impl Session {
         self.prompted = Some(Prompted {
             action: action.to_owned(),
             input,
-            accepted: matches!(outcome, super::interim::PromptOutcome::Accepted),
+            accepted: matches!(outcome, crate::prompt::PromptOutcome::Accepted),
         });
         Ok(())
     }
@@ -516,16 +517,20 @@ impl Session {
                 Ok((e, p))
             }
             Err(entries) => {
-                let others: Vec<String> = entries
-                    .iter()
-                    .filter(|e| e.direction == Direction::Ingress && e.seq > mark)
-                    .map(|e| e.summary())
-                    .collect();
-                let arrived = if others.is_empty() {
-                    "no submission".to_owned()
-                } else {
-                    others.join("; ")
-                };
+                let after: Vec<Arc<Entry>> =
+                    entries.iter().filter(|e| e.seq > mark).cloned().collect();
+                let arrived = refusals(&after, Some(interface), Some(event)).unwrap_or_else(|| {
+                    let others: Vec<String> = after
+                        .iter()
+                        .filter(|e| e.direction == Direction::Ingress)
+                        .map(|e| e.summary())
+                        .collect();
+                    if others.is_empty() {
+                        "no submission".to_owned()
+                    } else {
+                        others.join("; ")
+                    }
+                });
                 Err(fail(expected, arrived, &entries))
             }
         }
@@ -632,8 +637,7 @@ impl Session {
                     .map(crate::dip::payloads)
                     .unwrap_or_default()
                     .first()
-                    .map(|p| (*p).clone())
-                    .unwrap_or(Value::Null);
+                    .map_or(Value::Null, |p| (*p).clone());
                 if at(&p, "/CommonBlock/R0/responseCode") == json!("A") {
                     Ok(())
                 } else {

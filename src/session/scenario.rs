@@ -51,8 +51,8 @@ pub struct Session {
     pub delivery: Option<Arc<Entry>>,
     /// The entry the latest `Then` step found, for follow-up expectations.
     pub focus: Option<Arc<Entry>>,
-    /// The journal's last sequence number when the latest delivery started: what the SUT
-    /// does in reaction may be journaled before the delivery's own answer is.
+    /// The journal's last sequence number when the latest delivery (or prompt) started:
+    /// what the SUT does in reaction may be journaled before the delivery's own answer is.
     pub delivery_mark: u64,
     /// The latest prompt, for the checks of what the system does with it.
     pub prompted: Option<super::Prompted>,

@@ -1,5 +1,6 @@
 //! What one role's reference participant does beyond the shell: its business reactions to
-//! accepted deliveries, and the fault switches that break them.
+//! accepted deliveries, its answers to prompts (CONTRACT-ROLES.md §6.7), and the fault
+//! switches that break them.
 
 use std::collections::HashSet;
 
@@ -24,17 +25,6 @@ pub struct Submission {
     pub correlation: Option<String>,
 }
 
-/// The answer to a prompt (CONTRACT-ROLES.md §6.7).
-#[derive(Debug, Clone)]
-pub enum PromptAnswer {
-    /// Taken on: these are submitted, in order.
-    Work(Vec<Submission>),
-    /// Declined by the system's own rules (exit status 3): nothing follows.
-    Declined(String),
-    /// Not a prompt the system can take (an error of the rig).
-    Refused(String),
-}
-
 /// What a behaviour sees of its participant.
 pub struct Context<'a> {
     /// The participant's own DIP ID.
@@ -54,6 +44,18 @@ impl Context<'_> {
     pub fn counterparty(&self, role: &str) -> Option<&Counterparty> {
         self.counterparties.iter().find(|c| c.role == role)
     }
+}
+
+/// A behaviour's answer to a prompt (CONTRACT-ROLES.md §6.7).
+#[derive(Debug, Clone)]
+pub enum PromptAnswer {
+    /// It takes the work on board: these messages are submitted, in order.
+    Work(Vec<Submission>),
+    /// It declines the work by its own rules (a prompt command's exit status 3), for this
+    /// reason.
+    Declined(String),
+    /// It cannot take such a prompt at all: an error of the rig, for this reason.
+    Refused(String),
 }
 
 /// One role's business behaviour.

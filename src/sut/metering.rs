@@ -45,7 +45,7 @@ const FAULTS: &[Fault] = &[
         "answers-twice",
         "M1",
         "answers each appointment request with two IF-034",
-        "2 submissions",
+        "2 accepted submissions",
     ),
     fault(
         "answers-the-supplier",
@@ -126,6 +126,12 @@ const FAULTS: &[Fault] = &[
         "decline",
     ),
     fault(
+        "appointment-by-content",
+        "G2",
+        "answers any delivery whose B070 names it as an appointment request, whatever its interface and event code, even one it rejects (but the confirmations of its own)",
+        "no business reaction",
+    ),
+    fault(
         "refuses-registration-changes",
         "G1",
         "answers PUB-018 registration changes with RCP1002, as an interface it does not know",
@@ -186,10 +192,34 @@ const FAULTS: &[Fault] = &[
         "REG1029",
     ),
     fault(
+        "removal-dated-a-day-early",
+        "M4",
+        "dates a meter removal a day before the work",
+        "meterRemovalDate",
+    ),
+    fault(
+        "exchange-reported-as-install",
+        "M4",
+        "reports a meter exchange as the installation of the new meter",
+        "[MeterExchange]",
+    ),
+    fault(
+        "correction-without-new-id",
+        "M4",
+        "reports a corrected meter ID with modifiedMeterID null",
+        "modifiedMeterID",
+    ),
+    fault(
         "no-read",
         "M5",
         "never sends the data service the reads of its work",
         "IF-041",
+    ),
+    fault(
+        "no-install-read-on-exchange",
+        "M5",
+        "sends only the removal read of an exchange",
+        "[ReadingInstl]",
     ),
     fault(
         "estimated-read",
@@ -257,6 +287,10 @@ const METER_WORK: &[&str] = &[
     "no-esme-guid",
     "no-register-digits",
     "modified-id-on-install",
+    "removal-dated-a-day-early",
+    "exchange-reported-as-install",
+    "correction-without-new-id",
+    "no-install-read-on-exchange",
     "no-read",
     "estimated-read",
     "empty-read-list",
@@ -572,6 +606,15 @@ impl Behaviour for MeteringService {
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission> {
         let h = Header::of(payload);
         match (h.interface.as_deref(), h.event.as_deref()) {
+            (i, _) if cx.has("appointment-by-content")
+                && !matches!(i, Some("IF-035" | "IF-036"))
+                && payload
+                    .pointer("/CustomBlock/B070/proposedMeteringServiceDIPID")
+                    .and_then(Value::as_str)
+                    == Some(cx.dip_id) =>
+            {
+                self.answer_request(cx, payload)
+            }
             (Some("IF-033"), Some("[MSAppSPRequest]"))
                 if payload
                     .pointer("/CustomBlock/B070/proposedMeteringServiceDIPID")
@@ -642,7 +685,7 @@ impl Behaviour for MeteringService {
             "remove-meter" => work.removal(input),
             "exchange-meter" => work.exchange(input),
             "correct-meter" => work.correction(input, &site),
-            "energise" | "de-energise" => work.energisation(action, input, &site),
+            "energise" | "de-energise" => Ok(work.energisation(action, input, &site)),
             other => {
                 return PromptAnswer::Refused(format!(
                     "the reference {} takes no prompt {other}",
@@ -809,7 +852,12 @@ impl Work<'_> {
     }
 
     fn b039(&self, id: &str) -> Value {
-        json!({"meterIDRemoved": id, "meterRemovalDate": self.at()})
+        let when = if self.cx.has("removal-dated-a-day-early") {
+            crate::dip::format_dt003(self.at - Duration::days(1))
+        } else {
+            self.at()
+        };
+        json!({"meterIDRemoved": id, "meterRemovalDate": when})
     }
 
     fn removal(&self, input: &Value) -> Result<Vec<Submission>, String> {
@@ -838,7 +886,13 @@ impl Work<'_> {
             .and_then(Value::as_str)
             .unwrap_or_default();
         let mut out = Vec::new();
-        if !self.cx.has("no-meter-report") {
+        if self.cx.has("exchange-reported-as-install") {
+            out.push(self.to_regs(
+                "IF-005",
+                "[MeterInstall]",
+                json!({"B906": self.b906(installed)?}),
+            ));
+        } else if !self.cx.has("no-meter-report") {
             out.push(self.to_regs(
                 "IF-005",
                 "[MeterExchange]",
@@ -846,7 +900,9 @@ impl Work<'_> {
             ));
         }
         out.extend(self.read("[ReadingRemv]", old, input.pointer("/removed/reading")));
-        out.extend(self.read("[ReadingInstl]", new_id, installed.get("reading")));
+        if !self.cx.has("no-install-read-on-exchange") {
+            out.extend(self.read("[ReadingInstl]", new_id, installed.get("reading")));
+        }
         Ok(out)
     }
 
@@ -865,7 +921,11 @@ impl Work<'_> {
             .ok_or_else(|| format!("meter {id} is not one this metering service installed"))?;
         let mut b906 = self.b906(&json!({"meter": meter}))?;
         b906["existingMeter"]["meterID"] = json!(id);
-        b906["existingMeter"]["modifiedMeterID"] = json!(new_id);
+        b906["existingMeter"]["modifiedMeterID"] = if self.cx.has("correction-without-new-id") {
+            Value::Null
+        } else {
+            json!(new_id)
+        };
         if self.cx.has("no-meter-report") {
             return Ok(Vec::new());
         }
@@ -876,12 +936,7 @@ impl Work<'_> {
         )])
     }
 
-    fn energisation(
-        &self,
-        action: &str,
-        input: &Value,
-        site: &Site,
-    ) -> Result<Vec<Submission>, String> {
+    fn energisation(&self, action: &str, input: &Value, site: &Site) -> Vec<Submission> {
         let status = if action == "energise" { "E" } else { "D" };
         let supplier = input
             .get("supplierDIPID")
@@ -891,7 +946,7 @@ impl Work<'_> {
         let failed = input.get("outcome").and_then(Value::as_str) == Some("failed");
         let unchanged = site.energisation.as_deref() == Some(status);
         if self.cx.has("no-energisation-report") {
-            return Ok(Vec::new());
+            return Vec::new();
         }
         if failed || unchanged {
             let reason = if failed {
@@ -903,7 +958,7 @@ impl Work<'_> {
             if !self.cx.has("failure-not-to-supplier") {
                 to.push(supplier);
             }
-            return Ok(vec![Submission {
+            return vec![Submission {
                 interface: "IF-007",
                 event: "[EnergisationStatusFailure]",
                 to,
@@ -915,7 +970,7 @@ impl Work<'_> {
                     "additionalInformationSiteVisit": null,
                 }}),
                 correlation: None,
-            }]);
+            }];
         }
         let status = if self.cx.has("undefined-energisation") {
             "U"
@@ -930,6 +985,90 @@ impl Work<'_> {
         if let Some(meter) = input.get("meterID").and_then(Value::as_str) {
             out.extend(self.read("[ReadingEnergisationChg]", meter, input.get("reading")));
         }
-        Ok(out)
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashSet;
+
+    use serde_json::json;
+
+    use super::*;
+
+    fn with<R>(f: impl FnOnce(&Context<'_>) -> R) -> R {
+        let faults = HashSet::new();
+        let cx = Context {
+            dip_id: "1200000009",
+            counterparties: &[],
+            faults: &faults,
+        };
+        f(&cx)
+    }
+
+    #[test]
+    fn a_delivery_for_an_mpan_it_has_never_seen_is_learnt_from_and_answers_nothing() {
+        let ms = MeteringService::new("MSS");
+        for (interface, event, custom) in [
+            (
+                "IF-037",
+                "[MSDeApp]",
+                json!({"B008": {"deAppointedMeteringServiceDIPID": "1200000009", "meteringServiceEffectiveToDate": "2026-01-01T00:00:00+00:00"}}),
+            ),
+            (
+                "IF-008",
+                "[EnergisationStatusChange]",
+                json!({"B025": {"energisationStatus": "D"}}),
+            ),
+            ("IF-006", "[MeterInstall]", json!({"B906": {}})),
+            ("IF-033", "[MSAppSPRequest]", json!({})),
+        ] {
+            let payload = json!({"CommonBlock": {
+                "S0": {"interfaceID": interface, "eventCode": event},
+                "M0": {"MPANCore": "2000056535971"}}, "CustomBlock": custom});
+            assert!(
+                with(|cx| ms.react(cx, &payload)).is_empty(),
+                "{interface} {event}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_prompt_for_an_mpan_it_has_never_seen_is_declined_and_a_broken_prompt_refused() {
+        let ms = MeteringService::new("MSS");
+        let answer = |input: Value| with(|cx| ms.prompt(cx, "install-meter", &input));
+        assert!(matches!(
+            answer(json!({"mpan": "2000056535971", "at": "2026-11-29T10:00:00+00:00"})),
+            PromptAnswer::Declined(_)
+        ));
+        assert!(matches!(
+            answer(json!({"at": "2026-11-29T10:00:00+00:00"})),
+            PromptAnswer::Refused(_)
+        ));
+        assert!(matches!(
+            answer(json!({"mpan": "2000056535972", "at": "2026-11-29T10:00:00+00:00"})),
+            PromptAnswer::Refused(_)
+        ));
+        assert!(matches!(
+            answer(json!({"mpan": "2000056535971", "at": "yesterday"})),
+            PromptAnswer::Refused(_)
+        ));
+    }
+
+    #[test]
+    fn each_role_has_the_faults_it_can_show() {
+        let names = |role: &'static str| -> Vec<&str> {
+            MeteringService::new(role)
+                .faults()
+                .iter()
+                .map(|f| f.name)
+                .collect()
+        };
+        assert!(names("MSS").contains(&"no-esme-guid"));
+        assert!(!names("MSA").contains(&"no-esme-guid"));
+        assert!(names("UMSO").contains(&"meters-unmetered"));
+        assert!(!names("UMSO").contains(&"no-read"));
+        assert!(!names("MSS").contains(&"meters-unmetered"));
     }
 }

@@ -7,6 +7,11 @@
 //! signed, resubmitting through DIP outages. Each fault switch of [`fault::GENERIC`] (and of
 //! the behaviour) breaks one of these.
 //!
+//! It also answers prompts (CONTRACT-ROLES.md §6.7), in process ([`Reference::prompt`], a
+//! [`Prompter`]) and over HTTP (`POST /prompt/{action}` beside the webhook, which
+//! `mhhs-qual prompt` calls): the behaviour's work goes out through the same ordered, signed
+//! submitter as its reactions.
+//!
 //! [`fault::GENERIC`]: super::fault::GENERIC
 
 use std::collections::{HashMap, HashSet};
@@ -16,15 +21,16 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
-use wiremock::matchers::method;
+use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use super::behaviour::{Behaviour, Context, Submission, for_role};
+use super::behaviour::{Behaviour, Context, PromptAnswer, Submission, for_role};
 use crate::config::{Config, Counterparty};
 use crate::dip::{
     Header, Ids, ResponseItem, now_dt003, payloads, response_text, standard_response,
 };
 use crate::market::Mpan;
+use crate::prompt::{PromptError, PromptOutcome, PromptReply, Prompter};
 use crate::schema::SchemaSet;
 use crate::security::signature::{Leniency, Presented, Signer, Verifier};
 
@@ -145,6 +151,7 @@ pub struct Reference {
     server: MockServer,
     /// With TLS: the front deliveries arrive at.
     front: Option<crate::security::tls::TlsFront>,
+    inner: Arc<Inner>,
 }
 
 impl std::fmt::Debug for Reference {
@@ -211,8 +218,16 @@ impl Reference {
             .disable_request_recording()
             .start()
             .await;
+        // Prompts first: every other POST, whatever its path, is a delivery to the webhook.
         Mock::given(method("POST"))
-            .respond_with(Webhook(inner))
+            .and(path_regex(r"^/prompt/[^/]+$"))
+            .respond_with(PromptEndpoint(inner.clone()))
+            .with_priority(1)
+            .named(format!("reference {} prompts", inner.settings.role))
+            .mount(&server)
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(Webhook(inner.clone()))
             .named(name)
             .mount(&server)
             .await;
@@ -225,14 +240,90 @@ impl Reference {
             )?),
             _ => None,
         };
-        Ok(Self { server, front })
+        Ok(Self {
+            server,
+            front,
+            inner,
+        })
     }
 
     /// The webhook URL deliveries go to.
     pub fn webhook_url(&self) -> String {
+        format!("{}/webhook", self.base_url())
+    }
+
+    /// The URL prompts are posted to, the action appended (`{prompt_url}/{action}`).
+    pub fn prompt_url(&self) -> String {
+        format!("{}/prompt", self.base_url())
+    }
+
+    fn base_url(&self) -> String {
         match &self.front {
-            Some(f) => format!("https://{}/webhook", f.local_addr()),
-            None => format!("{}/webhook", self.server.uri()),
+            Some(f) => format!("https://{}", f.local_addr()),
+            None => self.server.uri(),
+        }
+    }
+
+    /// Asks the behaviour for the work of a prompt: its submissions are queued on the
+    /// submitter the reactions use (signed, in order, resubmitted through outages); a
+    /// decline is [`PromptOutcome::Declined`]; a refusal is an error.
+    #[expect(
+        clippy::unused_async,
+        reason = "a prompter's interface: the reference answers at once, a participant's command takes its time"
+    )]
+    pub async fn prompt(&self, action: &str, input: &Value) -> Result<PromptReply, PromptError> {
+        self.inner.prompt(action, input).map_err(|reason| {
+            PromptError::new(
+                format!(
+                    "(the in-process reference {}) {action}",
+                    self.inner.settings.role
+                ),
+                "was refused",
+                reason,
+            )
+        })
+    }
+}
+
+impl Prompter for Reference {
+    fn prompt<'a>(
+        &'a self,
+        action: &'a str,
+        input: &'a Value,
+    ) -> futures::future::BoxFuture<'a, Result<PromptReply, PromptError>> {
+        Box::pin(Reference::prompt(self, action, input))
+    }
+}
+
+/// `POST /prompt/{action}`: 200 `{"outcome":"accepted"}` or `{"outcome":"declined",
+/// "reason":...}`, 422 `{"error":...}` for a refusal, 400 for a body that is not JSON.
+struct PromptEndpoint(Arc<Inner>);
+
+impl Respond for PromptEndpoint {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let action = request
+            .url
+            .path()
+            .strip_prefix("/prompt/")
+            .unwrap_or_default();
+        let input = match serde_json::from_slice::<Value>(&request.body) {
+            Ok(v) => v,
+            Err(e) => {
+                return ResponseTemplate::new(400)
+                    .set_body_json(json!({"error": format!("the body is not JSON: {e}")}));
+            }
+        };
+        match self.0.prompt(action, &input) {
+            Ok(PromptReply {
+                outcome: PromptOutcome::Accepted,
+                ..
+            }) => ResponseTemplate::new(200).set_body_json(json!({"outcome": "accepted"})),
+            Ok(PromptReply {
+                outcome: PromptOutcome::Declined,
+                output,
+            }) => ResponseTemplate::new(200)
+                .set_body_json(json!({"outcome": "declined", "reason": output})),
+            Err(reason) => ResponseTemplate::new(422).set_body_json(json!({"error": reason})),
         }
     }
 }
@@ -305,7 +396,11 @@ impl Inner {
             let act = match (first_failure, code) {
                 (None, _) => true,
                 (Some(_), None) => self.has("partial-batch") || self.has("react-to-rejected"),
-                (Some(_), Some(_)) => self.has("react-to-rejected") || self.has("gain-by-content"),
+                (Some(_), Some(_)) => {
+                    self.has("react-to-rejected")
+                        || self.has("gain-by-content")
+                        || self.has("appointment-by-content")
+                }
             };
             if act {
                 self.act(p);
@@ -389,6 +484,40 @@ impl Inner {
             return Some("RCP1061");
         }
         self.settings.behaviour.refuse(&self.context(), payload)
+    }
+
+    /// The behaviour's answer to a prompt: work is queued for the submitter, as a reaction
+    /// is; `Err` carries the reason of a refusal.
+    fn prompt(&self, action: &str, input: &Value) -> Result<PromptReply, String> {
+        match self
+            .settings
+            .behaviour
+            .prompt(&self.context(), action, input)
+        {
+            PromptAnswer::Work(submissions) => {
+                let what: Vec<String> = submissions
+                    .iter()
+                    .map(|s| format!("{} {}", s.interface, s.event))
+                    .collect();
+                let output = if what.is_empty() {
+                    "accepted; nothing to submit".to_owned()
+                } else {
+                    format!("accepted; submitting {}", what.join(", "))
+                };
+                if !submissions.is_empty() && self.jobs.send(submissions).is_err() {
+                    return Err("the reference participant's submitter has stopped".into());
+                }
+                Ok(PromptReply {
+                    outcome: PromptOutcome::Accepted,
+                    output,
+                })
+            }
+            PromptAnswer::Declined(reason) => Ok(PromptReply {
+                outcome: PromptOutcome::Declined,
+                output: reason,
+            }),
+            PromptAnswer::Refused(reason) => Err(reason),
+        }
     }
 
     /// The business reaction to one accepted delivery.
@@ -625,5 +754,261 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
                 );
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Instant;
+
+    use super::*;
+    use crate::sut::Fault;
+
+    const CONFIG: &str = r#"environment = "UIT"
+[dip]
+listen = "127.0.0.1:0"
+api_key = "test-key"
+[participant]
+role = "SUP"
+dip_id = "2300000001"
+mpid = "SUPA"
+webhook_url = "http://127.0.0.1:1/webhook"
+[[counterparty]]
+role = "REGS"
+dip_id = "2200000001"
+mpid = "REGA"
+"#;
+
+    /// A behaviour that takes `fit-meter`, declines `fit-foreign-meter` and refuses the rest.
+    struct Fitter;
+
+    impl Behaviour for Fitter {
+        fn role(&self) -> &'static str {
+            "SUP"
+        }
+        fn faults(&self) -> &'static [Fault] {
+            &[]
+        }
+        fn react(&self, _cx: &Context<'_>, _payload: &Value) -> Vec<Submission> {
+            Vec::new()
+        }
+        fn prompt(&self, cx: &Context<'_>, action: &str, input: &Value) -> PromptAnswer {
+            match action {
+                "fit-meter" => PromptAnswer::Work(vec![Submission {
+                    interface: "IF-031",
+                    event: "[MSApp]",
+                    to: vec![
+                        cx.counterparty("REGS")
+                            .map(|c| c.dip_id.clone())
+                            .unwrap_or_default(),
+                    ],
+                    m0: json!({"MPANCore": input["mpan"]}),
+                    custom: json!({"fitted": true}),
+                    correlation: None,
+                }]),
+                "fit-foreign-meter" => PromptAnswer::Declined("not our meter".into()),
+                _ => PromptAnswer::Refused(format!("no prompt {action} here")),
+            }
+        }
+    }
+
+    /// A stub DIP that accepts every submission, and a reference participant submitting to it
+    /// with `behaviour` (the supplier's when `None`), signing with a certificate of its own.
+    async fn start(behaviour: Option<Arc<dyn Behaviour>>) -> (MockServer, Reference) {
+        start_signing(behaviour).await.0
+    }
+
+    async fn start_signing(
+        behaviour: Option<Arc<dyn Behaviour>>,
+    ) -> ((MockServer, Reference), Verifier) {
+        let dip = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(201))
+            .mount(&dip)
+            .await;
+        let (config, _) = crate::config::load_str(CONFIG, "t.toml", Vec::new()).unwrap();
+        let mut settings =
+            ReferenceSettings::from_config(&config, dip.uri(), HashSet::new()).unwrap();
+        if let Some(b) = behaviour {
+            settings.behaviour = b;
+        }
+        let (signer, material) = Signer::generate("test reference").unwrap();
+        settings.signer = Some(Arc::new(signer));
+        let verifier = Verifier::new(
+            material.cert_pem.as_bytes(),
+            "the reference's certificate",
+            Duration::from_secs(300),
+        )
+        .unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let reference = Reference::start(listener, settings, SchemaSet::embedded().unwrap(), None)
+            .await
+            .unwrap();
+        ((dip, reference), verifier)
+    }
+
+    #[tokio::test]
+    async fn the_reference_supplier_refuses_a_prompt_it_does_not_take() {
+        let (_dip, reference) = start(None).await;
+        let e = reference
+            .prompt("install-meter", &json!({"mpan": "2000056535971"}))
+            .await
+            .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "prompt command (the in-process reference SUP) install-meter was refused: the reference SUP takes no prompt install-meter"
+        );
+        // The same through the Prompter trait.
+        let prompter: &dyn Prompter = &reference;
+        assert_eq!(
+            prompter
+                .prompt("energise", &json!({}))
+                .await
+                .unwrap_err()
+                .stderr,
+            "the reference SUP takes no prompt energise"
+        );
+    }
+
+    #[tokio::test]
+    async fn work_asked_by_a_prompt_is_submitted_signed_like_a_reaction() {
+        let ((dip, reference), verifier) = start_signing(Some(Arc::new(Fitter))).await;
+        let reply = reference
+            .prompt("fit-meter", &json!({"mpan": "2000056535971"}))
+            .await
+            .unwrap();
+        assert_eq!(reply.outcome, PromptOutcome::Accepted);
+        assert_eq!(reply.output, "accepted; submitting IF-031 [MSApp]");
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let submitted = loop {
+            let got = dip.received_requests().await.unwrap_or_default();
+            if let Some(r) = got.into_iter().next() {
+                break r;
+            }
+            assert!(Instant::now() < deadline, "nothing was submitted");
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        assert_eq!(submitted.url.path(), "/dip-channel/IF-031");
+        assert_eq!(
+            submitted
+                .headers
+                .get("x-api-key")
+                .unwrap()
+                .to_str()
+                .unwrap(),
+            "test-key"
+        );
+        let header = |name: &str| {
+            submitted
+                .headers
+                .get(name)
+                .map(|v| v.to_str().unwrap_or_default())
+        };
+        verifier
+            .verify(
+                "POST",
+                &format!("{}/dip-channel/IF-031", dip.uri()),
+                &Presented::from_fn(header),
+                &submitted.body,
+                time::OffsetDateTime::now_utc(),
+            )
+            .unwrap();
+        let body: Value = serde_json::from_slice(&submitted.body).unwrap();
+        let p = &body[0]["payload"];
+        assert_eq!(p["CommonBlock"]["S1"]["senderDIPID"], "2300000001");
+        assert_eq!(
+            p["CommonBlock"]["A0"]["primaryRecipients"],
+            json!(["2200000001"])
+        );
+        assert_eq!(p["CommonBlock"]["M0"]["MPANCore"], "2000056535971");
+        assert_eq!(p["CustomBlock"], json!({"fitted": true}));
+    }
+
+    #[tokio::test]
+    async fn a_declined_prompt_is_declined_with_its_reason_and_submits_nothing() {
+        let (dip, reference) = start(Some(Arc::new(Fitter))).await;
+        let reply = reference
+            .prompt("fit-foreign-meter", &json!({"mpan": "2000056535971"}))
+            .await
+            .unwrap();
+        assert_eq!(
+            reply,
+            PromptReply {
+                outcome: PromptOutcome::Declined,
+                output: "not our meter".into()
+            }
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        assert!(dip.received_requests().await.unwrap_or_default().is_empty());
+    }
+
+    async fn post(url: String, body: &'static str) -> (u16, Value) {
+        let r = reqwest::Client::new()
+            .post(url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let status = r.status().as_u16();
+        (status, r.json().await.unwrap_or(Value::Null))
+    }
+
+    #[tokio::test]
+    async fn the_prompt_endpoint_answers_accepted_declined_refused_and_not_json() {
+        let (_dip, reference) = start(Some(Arc::new(Fitter))).await;
+        let url = |action: &str| format!("{}/{action}", reference.prompt_url());
+        let mpan = r#"{"mpan": "2000056535971"}"#;
+        assert_eq!(
+            post(url("fit-meter"), mpan).await,
+            (200, json!({"outcome": "accepted"}))
+        );
+        assert_eq!(
+            post(url("fit-foreign-meter"), mpan).await,
+            (
+                200,
+                json!({"outcome": "declined", "reason": "not our meter"})
+            )
+        );
+        assert_eq!(
+            post(url("paint-meter"), mpan).await,
+            (422, json!({"error": "no prompt paint-meter here"}))
+        );
+        let (status, answer) = post(url("fit-meter"), "{not json").await;
+        assert_eq!(status, 400);
+        assert!(
+            answer["error"]
+                .as_str()
+                .unwrap()
+                .starts_with("the body is not JSON"),
+            "{answer}"
+        );
+    }
+
+    #[tokio::test]
+    async fn the_webhook_answers_as_before_beside_the_prompt_endpoint() {
+        let (_dip, reference) = start(None).await;
+        // A delivery that is not JSON, at the webhook and at a path that is no prompt's.
+        for url in [
+            reference.webhook_url(),
+            reference.prompt_url(),
+            format!("{}/a/b", reference.prompt_url()),
+        ] {
+            let (status, answer) = post(url.clone(), "{not json").await;
+            assert_eq!(status, 400, "{url}");
+            assert_eq!(
+                answer["messageArray"][0]["message"]
+                    .as_str()
+                    .unwrap()
+                    .split(' ')
+                    .next(),
+                Some("RCP1001"),
+                "{url}: {answer}"
+            );
+        }
+        // A prompt is not a delivery: the webhook's StandardResponse is not its answer.
+        let (status, answer) =
+            post(format!("{}/install-meter", reference.prompt_url()), "{}").await;
+        assert_eq!((status, answer.get("messageArray")), (422, None));
     }
 }

@@ -12,11 +12,11 @@ Feature: Acknowledge deliveries
     And the answer echoes the delivered message
 
     @MSS @QT-MSS-020
+    @catches:slow-ack:3 @catches:wrong-echo
     Examples: MSS
       | segment | publication | event |
       | smart | PUB-003 | [MSDeAppRM] |
       | smart | PUB-008 | [EnergisationStatusChange] |
-      | smart | PUB-018 | [DUOSTariffIDChg] |
       | smart | PUB-026 | [SMSO] |
       | smart | PUB-035 | [IMS-SendMTD] |
       | smart | PUB-035 | [MSAppLapsed] |
@@ -27,12 +27,18 @@ Feature: Acknowledge deliveries
       | smart | PUB-020 | [RelatedCreate] |
       | smart | PUB-045 | [NoMSAppointed] |
 
+    @MSS @QT-MSS-020
+    @catches:refuses-registration-changes:3 @catches:slow-ack:3 @catches:wrong-echo
+    Examples: MSS
+      | segment | publication | event |
+      | smart | PUB-018 | [DUOSTariffIDChg] |
+
     @MSA @QT-MSA-020
+    @catches:slow-ack:3 @catches:wrong-echo
     Examples: MSA
       | segment | publication | event |
       | advanced | PUB-003 | [MSDeAppRM] |
       | advanced | PUB-008 | [EnergisationStatusChange] |
-      | advanced | PUB-018 | [DUOSTariffIDChg] |
       | advanced | PUB-026 | [SMSO] |
       | advanced | PUB-035 | [IMS-SendMTD] |
       | advanced | PUB-035 | [MSAppLapsed] |
@@ -43,15 +49,27 @@ Feature: Acknowledge deliveries
       | advanced | PUB-020 | [RelatedCreate] |
       | advanced | PUB-045 | [NoMSAppointed] |
 
+    @MSA @QT-MSA-020
+    @catches:refuses-registration-changes:3 @catches:slow-ack:3 @catches:wrong-echo
+    Examples: MSA
+      | segment | publication | event |
+      | advanced | PUB-018 | [DUOSTariffIDChg] |
+
     @UMSO @QT-UMSO-020
+    @catches:slow-ack:3 @catches:wrong-echo
     Examples: UMSO
       | segment | publication | event |
       | unmetered | PUB-003 | [MSDeAppRM] |
       | unmetered | PUB-008 | [EnergisationStatusChange] |
-      | unmetered | PUB-018 | [DUOSTariffIDChg] |
       | unmetered | PUB-026 | [SMSO] |
       | unmetered | PUB-035 | [IMS-SendMTD] |
       | unmetered | PUB-035 | [MSAppLapsed] |
       | unmetered | PUB-036 | [MSAppActive] |
       | unmetered | PUB-037 | [MSDeApp] |
       | unmetered | PUB-039 | [DirectContractMSAdd] |
+
+    @UMSO @QT-UMSO-020
+    @catches:refuses-registration-changes:3 @catches:slow-ack:3 @catches:wrong-echo
+    Examples: UMSO
+      | segment | publication | event |
+      | unmetered | PUB-018 | [DUOSTariffIDChg] |

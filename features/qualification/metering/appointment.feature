@@ -19,34 +19,82 @@ Feature: Answer appointment requests
     And the Registration Service confirms the appointment and the system acknowledges it
 
     @MSS @QT-MSS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4 @catches:wrong-correlation:7
     Examples: a smart metering service
       | segment | scenario |
       | smart   | COS      |
-      | smart   | CSP      |
       | smart   | USP      |
       | smart   | SEG      |
       | smart   | MCA      |
       | smart   | MCS      |
       | smart   | ALG      |
 
+    @MSS @QT-MSS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-supplier:5 @catches:lapsed-code:5 @catches:m0-not-as-delivered:5
+    @catches:no-appointment-response:4 @catches:refuses-appointment-confirmation
+    @catches:signs-url-as-is:4 @catches:slow-ack:3 @catches:unsigned-submissions:4
+    @catches:wrong-correlation:7
+    Examples: a smart metering service
+      | segment | scenario |
+      | smart   | CSP      |
+
     @MSA @QT-MSA-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4 @catches:wrong-correlation:7
     Examples: an advanced metering service
       | segment  | scenario |
       | advanced | COS      |
-      | advanced | CSP      |
       | advanced | USP      |
       | advanced | SEG      |
       | advanced | MCA      |
       | advanced | MCS      |
       | advanced | ALG      |
 
+    @MSA @QT-MSA-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-supplier:5 @catches:lapsed-code:5 @catches:m0-not-as-delivered:5
+    @catches:no-appointment-response:4 @catches:refuses-appointment-confirmation
+    @catches:signs-url-as-is:4 @catches:slow-ack:3 @catches:unsigned-submissions:4
+    @catches:wrong-correlation:7
+    Examples: an advanced metering service
+      | segment  | scenario |
+      | advanced | CSP      |
+
     @UMSO @QT-UMSO-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4 @catches:wrong-correlation:7
     Examples: an unmetered supplies operator
       | segment   | scenario |
       | unmetered | COS      |
-      | unmetered | CSP      |
       | unmetered | USP      |
       | unmetered | SEG      |
       | unmetered | MCA      |
       | unmetered | MCS      |
       | unmetered | ALG      |
+
+    @UMSO @QT-UMSO-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-supplier:5 @catches:lapsed-code:5 @catches:m0-not-as-delivered:5
+    @catches:no-appointment-response:4 @catches:refuses-appointment-confirmation
+    @catches:signs-url-as-is:4 @catches:slow-ack:3 @catches:unsigned-submissions:4
+    @catches:wrong-correlation:7
+    Examples: an unmetered supplies operator
+      | segment   | scenario |
+      | unmetered | CSP      |

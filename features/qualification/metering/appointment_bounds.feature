@@ -11,42 +11,70 @@ Feature: Act only within the appointment, and never meter an unmetered supply
     Then the system declines the work and submits nothing for the MPAN
 
     @MSS @QT-MSS-120
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:works-before-appointment
     Examples: MSS
       | segment | work                         |
       | smart   | install a meter on the MPAN  |
 
     @MSA @QT-MSA-120
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:works-before-appointment
     Examples: MSA
       | segment  | work                        |
       | advanced | install a meter on the MPAN |
 
     @UMSO @QT-UMSO-120
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:works-before-appointment
     Examples: UMSO
       | segment   | work                 |
       | unmetered | de-energise the MPAN |
 
   Scenario Outline: Work after a de-appointment is declined
     Given a <segment> MPAN the system is appointed to
-    When the Registration Service de-appoints the system from the MPAN a minute ago
+    When the Registration Service de-appoints the system from the MPAN, effective five minutes ago
     And the system is prompted to <work>
     Then the system declines the work and submits nothing for the MPAN
 
     @MSS @QT-MSS-121
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:works-after-de-appointment
     Examples: MSS
       | segment | work                        |
       | smart   | install a meter on the MPAN |
 
     @MSA @QT-MSA-121
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:works-after-de-appointment
     Examples: MSA
       | segment  | work                        |
       | advanced | install a meter on the MPAN |
 
     @UMSO @QT-UMSO-121
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:works-after-de-appointment
     Examples: UMSO
       | segment   | work                |
       | unmetered | de-energise the MPAN |
 
   @UMSO @QT-UMSO-122
+  @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+  @catches:declines-everything:1 @catches:lapsed-code:1 @catches:meters-unmetered
+  @catches:no-appointment-response:1 @catches:refuses-appointment-confirmation:1
+  @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
   Scenario: An unmetered supplies operator reports no meter work
     Given an unmetered MPAN the system is appointed to
     When the system is prompted to install a meter on the MPAN

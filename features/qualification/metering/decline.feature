@@ -11,18 +11,30 @@ Feature: Decline what it cannot serve
     Then the system declines the appointment request, giving "SP005"
 
     @MSS @QT-MSS-010
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:declines-with-sp000
+    @catches:declines-without-code @catches:m0-not-as-delivered @catches:no-appointment-response
+    @catches:serves-any-segment @catches:signs-url-as-is @catches:silent-on-decline
+    @catches:unsigned-submissions
     Examples: a smart metering service
       | segment   |
       | advanced  |
       | unmetered |
 
     @MSA @QT-MSA-010
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:declines-with-sp000
+    @catches:declines-without-code @catches:m0-not-as-delivered @catches:no-appointment-response
+    @catches:serves-any-segment @catches:signs-url-as-is @catches:silent-on-decline
+    @catches:unsigned-submissions
     Examples: an advanced metering service
       | segment   |
       | smart     |
       | unmetered |
 
     @UMSO @QT-UMSO-010
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:declines-with-sp000
+    @catches:declines-without-code @catches:m0-not-as-delivered @catches:no-appointment-response
+    @catches:serves-any-segment @catches:signs-url-as-is @catches:silent-on-decline
+    @catches:unsigned-submissions
     Examples: an unmetered supplies operator
       | segment  |
       | smart    |
@@ -34,16 +46,28 @@ Feature: Decline what it cannot serve
     Then the system declines the appointment request, giving "SP001"
 
     @MSS @QT-MSS-011
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:declines-with-sp000
+    @catches:declines-without-code @catches:m0-not-as-delivered @catches:no-appointment-response
+    @catches:serves-any-supplier @catches:signs-url-as-is @catches:silent-on-decline
+    @catches:unsigned-submissions
     Examples: a smart metering service
       | segment |
       | smart   |
 
     @MSA @QT-MSA-011
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:declines-with-sp000
+    @catches:declines-without-code @catches:m0-not-as-delivered @catches:no-appointment-response
+    @catches:serves-any-supplier @catches:signs-url-as-is @catches:silent-on-decline
+    @catches:unsigned-submissions
     Examples: an advanced metering service
       | segment  |
       | advanced |
 
     @UMSO @QT-UMSO-011
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:declines-with-sp000
+    @catches:declines-without-code @catches:m0-not-as-delivered @catches:no-appointment-response
+    @catches:serves-any-supplier @catches:signs-url-as-is @catches:silent-on-decline
+    @catches:unsigned-submissions
     Examples: an unmetered supplies operator
       | segment   |
       | unmetered |

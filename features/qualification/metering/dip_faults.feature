@@ -12,16 +12,22 @@ Feature: Survive DIP faults
     And the system resubmits it within the retry timeout and the DIP accepts it once
 
     @MSS @QT-MSS-060
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-060
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-060
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: UMSO
       | segment |
       | unmetered |
@@ -34,16 +40,22 @@ Feature: Survive DIP faults
     And the system resubmits it within the retry timeout and the DIP accepts it once
 
     @MSS @QT-MSS-061
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-061
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-061
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: UMSO
       | segment |
       | unmetered |
@@ -56,16 +68,22 @@ Feature: Survive DIP faults
     And the system does not resubmit it unchanged
 
     @MSS @QT-MSS-062
+    @catches:no-appointment-response:4 @catches:resubmit-on-400 @catches:signs-url-as-is:4
+    @catches:unsigned-submissions:4
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-062
+    @catches:no-appointment-response:4 @catches:resubmit-on-400 @catches:signs-url-as-is:4
+    @catches:unsigned-submissions:4
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-062
+    @catches:no-appointment-response:4 @catches:resubmit-on-400 @catches:signs-url-as-is:4
+    @catches:unsigned-submissions:4
     Examples: UMSO
       | segment |
       | unmetered |

@@ -13,16 +13,25 @@ Feature: Idempotence
     And the system submits IF-034 [MSAppSPResponse] for the MPAN at most once
 
     @MSS @QT-MSS-040
+    @catches:answers-twice @catches:bad-timestamp:4 @catches:no-appointment-response:4
+    @catches:not-idempotent @catches:reject-repeat:6 @catches:signs-url-as-is:4
+    @catches:slow-ack:3 @catches:unsigned-submissions:4
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-040
+    @catches:answers-twice @catches:bad-timestamp:4 @catches:no-appointment-response:4
+    @catches:not-idempotent @catches:reject-repeat:6 @catches:signs-url-as-is:4
+    @catches:slow-ack:3 @catches:unsigned-submissions:4
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-040
+    @catches:answers-twice @catches:bad-timestamp:4 @catches:no-appointment-response:4
+    @catches:not-idempotent @catches:reject-repeat:6 @catches:signs-url-as-is:4
+    @catches:slow-ack:3 @catches:unsigned-submissions:4
     Examples: UMSO
       | segment |
       | unmetered |

@@ -11,16 +11,19 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-070
+    @catches:hash-not-checked:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-070
+    @catches:hash-not-checked:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-070
+    @catches:hash-not-checked:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -32,16 +35,19 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-071
+    @catches:no-clock-check:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-071
+    @catches:no-clock-check:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-071
+    @catches:no-clock-check:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -53,16 +59,19 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-072
+    @catches:any-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-072
+    @catches:any-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-072
+    @catches:any-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -74,27 +83,75 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-073
+    @catches:accept-missing-date:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSS
       | segment | header |
       | smart | X-DIP-Signature-Date |
+
+    @MSS @QT-MSS-073
+    @catches:accept-missing-hash:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: MSS
+      | segment | header |
       | smart | X-DIP-Content-Hash |
+
+    @MSS @QT-MSS-073
+    @catches:accept-missing-signature:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: MSS
+      | segment | header |
       | smart | X-DIP-Signature |
+
+    @MSS @QT-MSS-073
+    @catches:accept-missing-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: MSS
+      | segment | header |
       | smart | X-DIP-Signature-Certificate |
 
     @MSA @QT-MSA-073
+    @catches:accept-missing-date:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: MSA
       | segment | header |
       | advanced | X-DIP-Signature-Date |
+
+    @MSA @QT-MSA-073
+    @catches:accept-missing-hash:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: MSA
+      | segment | header |
       | advanced | X-DIP-Content-Hash |
+
+    @MSA @QT-MSA-073
+    @catches:accept-missing-signature:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: MSA
+      | segment | header |
       | advanced | X-DIP-Signature |
+
+    @MSA @QT-MSA-073
+    @catches:accept-missing-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: MSA
+      | segment | header |
       | advanced | X-DIP-Signature-Certificate |
 
     @UMSO @QT-UMSO-073
+    @catches:accept-missing-date:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSO
       | segment | header |
       | unmetered | X-DIP-Signature-Date |
+
+    @UMSO @QT-UMSO-073
+    @catches:accept-missing-hash:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: UMSO
+      | segment | header |
       | unmetered | X-DIP-Content-Hash |
+
+    @UMSO @QT-UMSO-073
+    @catches:accept-missing-signature:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: UMSO
+      | segment | header |
       | unmetered | X-DIP-Signature |
+
+    @UMSO @QT-UMSO-073
+    @catches:accept-missing-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
+    Examples: UMSO
+      | segment | header |
       | unmetered | X-DIP-Signature-Certificate |
 
   Scenario Outline: Every submission is signed and verifies
@@ -104,16 +161,19 @@ Feature: Message signatures
     And every submission is signed with the system's certificate and verifies
 
     @MSS @QT-MSS-074
+    @catches:no-appointment-response:3 @catches:signs-url-as-is @catches:unsigned-submissions
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-074
+    @catches:no-appointment-response:3 @catches:signs-url-as-is @catches:unsigned-submissions
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-074
+    @catches:no-appointment-response:3 @catches:signs-url-as-is @catches:unsigned-submissions
     Examples: UMSO
       | segment |
       | unmetered |

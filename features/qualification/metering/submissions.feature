@@ -14,16 +14,22 @@ Feature: Well-formed submissions
     And every submission passes the DIP's checks and the market rules
 
     @MSS @QT-MSS-050
+    @catches:bad-timestamp @catches:m0-not-as-delivered @catches:no-appointment-response:3
+    @catches:signs-url-as-is @catches:unsigned-submissions @catches:wrong-environment-tag
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-050
+    @catches:bad-timestamp @catches:m0-not-as-delivered @catches:no-appointment-response:3
+    @catches:signs-url-as-is @catches:unsigned-submissions @catches:wrong-environment-tag
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-050
+    @catches:bad-timestamp @catches:m0-not-as-delivered @catches:no-appointment-response:3
+    @catches:signs-url-as-is @catches:unsigned-submissions @catches:wrong-environment-tag
     Examples: UMSO
       | segment |
       | unmetered |

@@ -11,16 +11,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-030
+    @catches:accept-schema-failure:3 @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-030
+    @catches:accept-schema-failure:3 @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-030
+    @catches:accept-schema-failure:3 @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -32,16 +35,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-031
+    @catches:accept-wrong-environment:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-031
+    @catches:accept-wrong-environment:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-031
+    @catches:accept-wrong-environment:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -53,16 +62,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-032
+    @catches:accept-unknown-event:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-032
+    @catches:accept-unknown-event:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-032
+    @catches:accept-unknown-event:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -74,16 +86,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-033
+    @catches:accept-wrong-schema-version:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-033
+    @catches:accept-wrong-schema-version:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-033
+    @catches:accept-wrong-schema-version:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -95,16 +113,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-034
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-034
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-034
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -116,16 +140,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @MSS @QT-MSS-035
+    @catches:accept-unknown-interface:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-035
+    @catches:accept-unknown-interface:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-035
+    @catches:accept-unknown-interface:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
@@ -136,16 +163,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     Then the system answers 400
 
     @MSS @QT-MSS-036
+    @catches:accept-non-json @catches:slow-ack
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-036
+    @catches:accept-non-json @catches:slow-ack
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-036
+    @catches:accept-non-json @catches:slow-ack
     Examples: UMSO
       | segment |
       | unmetered |
@@ -157,16 +187,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPANs
 
     @MSS @QT-MSS-037
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:partial-batch
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: MSS
       | segment |
       | smart |
 
     @MSA @QT-MSA-037
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:partial-batch
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: MSA
       | segment |
       | advanced |
 
     @UMSO @QT-UMSO-037
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:partial-batch
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSO
       | segment |
       | unmetered |
