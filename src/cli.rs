@@ -437,7 +437,7 @@ fn plan(options: &RunOptions) -> u8 {
             match (&p.prompt_command, plan.reference) {
                 (Some(c), _) => println!("  prompt command: {c}"),
                 (None, true) => {
-                    println!("  prompts: answered by the built-in reference participant")
+                    println!("  prompts: answered by the built-in reference participant");
                 }
                 (None, false) => println!("  prompt command: MISSING"),
             }
