@@ -44,7 +44,10 @@ async fn installed(w: &mut QualWorld) -> Result<(), StepFailure> {
     let input = s.work("install-meter", None)?;
     s.prompt_work("install-meter", input).await?;
     s.expect_meter_report("[MeterInstall]").await?;
-    s.expect_meter_work_accepted().await
+    s.expect_meter_work_accepted().await?;
+    // What else the installation brings (its read) comes before the work the scenario is about.
+    s.settle().await;
+    Ok(())
 }
 
 #[when(expr = "the Registration Service asks the system to be the metering service of the MPAN")]

@@ -368,6 +368,7 @@ impl Session {
         self.request_metering_appointment(Requester::Contracted, "COS", Starts::Today)
             .await?;
         self.expect_appointment_answer().await?;
+        self.expect_appointment_echo()?;
         self.expect_appointment_accepted()?;
         self.expect_reaction_acknowledged("REGS", "IF-036", "[MSAppActive]")
             .await

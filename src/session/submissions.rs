@@ -13,7 +13,7 @@ impl Session {
     /// Waits until the system has submitted nothing new for this scenario for the quiet
     /// period (at most the response timeout), so that a check of every submission sees them
     /// all.
-    async fn settle(&self) {
+    pub async fn settle(&self) {
         let journal = &self.harness.journal;
         let timeouts = &self.harness.config.timeouts;
         let deadline = tokio::time::Instant::now() + timeouts.response;

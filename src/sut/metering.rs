@@ -39,7 +39,7 @@ const FAULTS: &[Fault] = &[
         "no-appointment-response",
         "M1",
         "never answers an appointment request",
-        "IF-034 [MSAppSPResponse]",
+        "IF-034",
     ),
     fault(
         "answers-twice",

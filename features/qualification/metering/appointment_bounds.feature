@@ -12,7 +12,9 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
     @MSS @QT-MSS-120
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
     @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
     @catches:unsigned-submissions:1 @catches:works-before-appointment
     Examples: MSS
@@ -21,7 +23,9 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
     @MSA @QT-MSA-120
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
     @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
     @catches:unsigned-submissions:1 @catches:works-before-appointment
     Examples: MSA
@@ -30,7 +34,9 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
     @UMSO @QT-UMSO-120
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
     @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
     @catches:unsigned-submissions:1 @catches:works-before-appointment
     Examples: UMSO
@@ -45,7 +51,9 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
     @MSS @QT-MSS-121
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
     @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
     @catches:unsigned-submissions:1 @catches:works-after-de-appointment
     Examples: MSS
@@ -54,7 +62,9 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
     @MSA @QT-MSA-121
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
     @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
     @catches:unsigned-submissions:1 @catches:works-after-de-appointment
     Examples: MSA
@@ -63,7 +73,9 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
     @UMSO @QT-UMSO-121
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:lapsed-code:1 @catches:no-appointment-response:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
     @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
     @catches:unsigned-submissions:1 @catches:works-after-de-appointment
     Examples: UMSO
@@ -72,9 +84,11 @@ Feature: Act only within the appointment, and never meter an unmetered supply
 
   @UMSO @QT-UMSO-122
   @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-  @catches:declines-everything:1 @catches:lapsed-code:1 @catches:meters-unmetered
-  @catches:no-appointment-response:1 @catches:refuses-appointment-confirmation:1
-  @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
+  @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+  @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+  @catches:m0-not-as-delivered:1 @catches:meters-unmetered @catches:no-appointment-response:1
+  @catches:refuses-appointment-confirmation:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+  @catches:unsigned-submissions:1
   Scenario: An unmetered supplies operator reports no meter work
     Given an unmetered MPAN the system is appointed to
     When the system is prompted to install a meter on the MPAN

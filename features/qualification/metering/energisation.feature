@@ -16,41 +16,44 @@ Feature: Report energisation outcomes
 
     @MSS @QT-MSS-110
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:2 @catches:empty-read-list
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list
     @catches:estimated-read @catches:future-dated-work:2 @catches:install-as-update:2
-    @catches:lapsed-code:1 @catches:map-before-install:2 @catches:meter-id-altered:2
-    @catches:modified-id-on-install:2 @catches:no-appointment-response:1
-    @catches:no-energisation-report:4 @catches:no-esme-guid:2 @catches:no-meter-report:2
-    @catches:no-read @catches:no-register-digits:2 @catches:read-at-send-time
-    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:2
-    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:undefined-energisation:4
-    @catches:unsigned-submissions:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:2
+    @catches:meter-id-altered:2 @catches:modified-id-on-install:2
+    @catches:no-appointment-response:1 @catches:no-energisation-report:4 @catches:no-esme-guid:2
+    @catches:no-meter-report:2 @catches:no-read @catches:no-register-digits:2
+    @catches:read-at-send-time @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:undefined-energisation:4 @catches:unsigned-submissions:1
     Examples: MSS
       | segment |
       | smart   |
 
     @MSA @QT-MSA-110
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:2 @catches:empty-read-list
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list
     @catches:estimated-read @catches:future-dated-work:2 @catches:install-as-update:2
-    @catches:lapsed-code:1 @catches:map-before-install:2 @catches:meter-id-altered:2
-    @catches:modified-id-on-install:2 @catches:no-appointment-response:1
-    @catches:no-energisation-report:4 @catches:no-meter-report:2 @catches:no-read
-    @catches:no-register-digits:2 @catches:read-at-send-time
-    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:2
-    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:undefined-energisation:4
-    @catches:unsigned-submissions:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:2
+    @catches:meter-id-altered:2 @catches:modified-id-on-install:2
+    @catches:no-appointment-response:1 @catches:no-energisation-report:4
+    @catches:no-meter-report:2 @catches:no-read @catches:no-register-digits:2
+    @catches:read-at-send-time @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:undefined-energisation:4 @catches:unsigned-submissions:1
     Examples: MSA
       | segment  |
       | advanced |
 
   @UMSO @QT-UMSO-110
   @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-  @catches:declines-everything:1 @catches:echo-wrong-date @catches:lapsed-code:1
-  @catches:no-appointment-response:1 @catches:no-energisation-report
-  @catches:refuses-appointment-confirmation:1 @catches:reuse-reference
-  @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:undefined-energisation
-  @catches:unsigned-submissions:1
+  @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+  @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+  @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
+  @catches:no-energisation-report @catches:refuses-appointment-confirmation:1
+  @catches:reuse-reference @catches:signs-url-as-is:1 @catches:slow-ack:1
+  @catches:undefined-energisation @catches:unsigned-submissions:1
   Scenario: An unmetered supply's de-energisation is reported
     Given an unmetered MPAN the system is appointed to
     When the system is prompted to de-energise the MPAN
@@ -63,8 +66,10 @@ Feature: Report energisation outcomes
 
     @MSS @QT-MSS-111
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date @catches:failure-not-to-supplier
-    @catches:lapsed-code:1 @catches:no-appointment-response:1 @catches:no-energisation-report
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1
+    @catches:failure-not-to-supplier @catches:lapsed-code:1 @catches:m0-not-as-delivered:1
+    @catches:no-appointment-response:1 @catches:no-energisation-report
     @catches:refuses-appointment-confirmation:1 @catches:reuse-reference
     @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
     Examples: MSS
@@ -73,8 +78,10 @@ Feature: Report energisation outcomes
 
     @MSA @QT-MSA-111
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date @catches:failure-not-to-supplier
-    @catches:lapsed-code:1 @catches:no-appointment-response:1 @catches:no-energisation-report
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1
+    @catches:failure-not-to-supplier @catches:lapsed-code:1 @catches:m0-not-as-delivered:1
+    @catches:no-appointment-response:1 @catches:no-energisation-report
     @catches:refuses-appointment-confirmation:1 @catches:reuse-reference
     @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
     Examples: MSA
@@ -83,8 +90,10 @@ Feature: Report energisation outcomes
 
     @UMSO @QT-UMSO-111
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date @catches:failure-not-to-supplier
-    @catches:lapsed-code:1 @catches:no-appointment-response:1 @catches:no-energisation-report
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1
+    @catches:failure-not-to-supplier @catches:lapsed-code:1 @catches:m0-not-as-delivered:1
+    @catches:no-appointment-response:1 @catches:no-energisation-report
     @catches:refuses-appointment-confirmation:1 @catches:reuse-reference
     @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
     Examples: UMSO

@@ -16,28 +16,30 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
 
     @MSS @QT-MSS-100
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:3 @catches:empty-read-list
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list
     @catches:estimated-read @catches:future-dated-work:3 @catches:install-as-update:3
-    @catches:lapsed-code:1 @catches:map-before-install:4 @catches:meter-id-altered:3
-    @catches:modified-id-on-install:4 @catches:no-appointment-response:1 @catches:no-esme-guid:3
-    @catches:no-meter-report:3 @catches:no-read @catches:no-register-digits:3
-    @catches:read-at-send-time @catches:refuses-appointment-confirmation:1
-    @catches:reuse-reference:3 @catches:signs-url-as-is:1 @catches:slow-ack:1
-    @catches:unsigned-submissions:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:4
+    @catches:meter-id-altered:3 @catches:modified-id-on-install:4
+    @catches:no-appointment-response:1 @catches:no-esme-guid:3 @catches:no-meter-report:3
+    @catches:no-read @catches:no-register-digits:3 @catches:read-at-send-time
+    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:3
+    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
     Examples: MSS
       | segment |
       | smart   |
 
     @MSA @QT-MSA-100
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:3 @catches:empty-read-list
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list
     @catches:estimated-read @catches:future-dated-work:3 @catches:install-as-update:3
-    @catches:lapsed-code:1 @catches:map-before-install:4 @catches:meter-id-altered:3
-    @catches:modified-id-on-install:4 @catches:no-appointment-response:1
-    @catches:no-meter-report:3 @catches:no-read @catches:no-register-digits:3
-    @catches:read-at-send-time @catches:refuses-appointment-confirmation:1
-    @catches:reuse-reference:3 @catches:signs-url-as-is:1 @catches:slow-ack:1
-    @catches:unsigned-submissions:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:4
+    @catches:meter-id-altered:3 @catches:modified-id-on-install:4
+    @catches:no-appointment-response:1 @catches:no-meter-report:3 @catches:no-read
+    @catches:no-register-digits:3 @catches:read-at-send-time
+    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:3
+    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
     Examples: MSA
       | segment  |
       | advanced |
@@ -51,28 +53,32 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
 
     @MSS @QT-MSS-101
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:2 @catches:empty-read-list
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list
     @catches:estimated-read @catches:future-dated-work:2 @catches:install-as-update:2
-    @catches:lapsed-code:1 @catches:map-before-install:2 @catches:meter-id-altered:2
-    @catches:modified-id-on-install:2 @catches:no-appointment-response:1 @catches:no-esme-guid:2
-    @catches:no-meter-report:2 @catches:no-read @catches:no-register-digits:2
-    @catches:read-at-send-time @catches:refuses-appointment-confirmation:1
-    @catches:removal-dated-a-day-early:4 @catches:reuse-reference:2 @catches:signs-url-as-is:1
-    @catches:slow-ack:1 @catches:unsigned-submissions:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:2
+    @catches:meter-id-altered:2 @catches:modified-id-on-install:2
+    @catches:no-appointment-response:1 @catches:no-esme-guid:2 @catches:no-meter-report:2
+    @catches:no-read @catches:no-register-digits:2 @catches:read-at-send-time
+    @catches:refuses-appointment-confirmation:1 @catches:removal-dated-a-day-early:4
+    @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1
     Examples: MSS
       | segment |
       | smart   |
 
     @MSA @QT-MSA-101
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:2 @catches:empty-read-list
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list
     @catches:estimated-read @catches:future-dated-work:2 @catches:install-as-update:2
-    @catches:lapsed-code:1 @catches:map-before-install:2 @catches:meter-id-altered:2
-    @catches:modified-id-on-install:2 @catches:no-appointment-response:1
-    @catches:no-meter-report:2 @catches:no-read @catches:no-register-digits:2
-    @catches:read-at-send-time @catches:refuses-appointment-confirmation:1
-    @catches:removal-dated-a-day-early:4 @catches:reuse-reference:2 @catches:signs-url-as-is:1
-    @catches:slow-ack:1 @catches:unsigned-submissions:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:2
+    @catches:meter-id-altered:2 @catches:modified-id-on-install:2
+    @catches:no-appointment-response:1 @catches:no-meter-report:2 @catches:no-read
+    @catches:no-register-digits:2 @catches:read-at-send-time
+    @catches:refuses-appointment-confirmation:1 @catches:removal-dated-a-day-early:4
+    @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1
     Examples: MSA
       | segment  |
       | advanced |
@@ -87,11 +93,12 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
 
     @MSS @QT-MSS-102
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:2 @catches:empty-read-list:5
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list:5
     @catches:estimated-read:5 @catches:exchange-reported-as-install:4
     @catches:future-dated-work:2 @catches:install-as-update:2 @catches:lapsed-code:1
-    @catches:map-before-install:2 @catches:meter-id-altered:2 @catches:modified-id-on-install:2
-    @catches:no-appointment-response:1 @catches:no-esme-guid:2
+    @catches:m0-not-as-delivered:1 @catches:map-before-install:2 @catches:meter-id-altered:2
+    @catches:modified-id-on-install:2 @catches:no-appointment-response:1 @catches:no-esme-guid:2
     @catches:no-install-read-on-exchange @catches:no-meter-report:2 @catches:no-read:5
     @catches:no-register-digits:2 @catches:read-at-send-time:5
     @catches:refuses-appointment-confirmation:1 @catches:removal-dated-a-day-early:4
@@ -103,15 +110,17 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
 
     @MSA @QT-MSA-102
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:declines-everything:1 @catches:echo-wrong-date:2 @catches:empty-read-list:5
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:empty-read-list:5
     @catches:estimated-read:5 @catches:exchange-reported-as-install:4
     @catches:future-dated-work:2 @catches:install-as-update:2 @catches:lapsed-code:1
-    @catches:map-before-install:2 @catches:meter-id-altered:2 @catches:modified-id-on-install:2
-    @catches:no-appointment-response:1 @catches:no-install-read-on-exchange
-    @catches:no-meter-report:2 @catches:no-read:5 @catches:no-register-digits:2
-    @catches:read-at-send-time:5 @catches:refuses-appointment-confirmation:1
-    @catches:removal-dated-a-day-early:4 @catches:reuse-reference:2 @catches:signs-url-as-is:1
-    @catches:slow-ack:1 @catches:unsigned-submissions:1
+    @catches:m0-not-as-delivered:1 @catches:map-before-install:2 @catches:meter-id-altered:2
+    @catches:modified-id-on-install:2 @catches:no-appointment-response:1
+    @catches:no-install-read-on-exchange @catches:no-meter-report:2 @catches:no-read:5
+    @catches:no-register-digits:2 @catches:read-at-send-time:5
+    @catches:refuses-appointment-confirmation:1 @catches:removal-dated-a-day-early:4
+    @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1
     Examples: MSA
       | segment  |
       | advanced |
@@ -124,9 +133,11 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
 
     @MSS @QT-MSS-103
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:correction-without-new-id @catches:declines-everything:1 @catches:echo-wrong-date:2
-    @catches:future-dated-work:2 @catches:install-as-update:2 @catches:lapsed-code:1
-    @catches:map-before-install:2 @catches:meter-id-altered:2 @catches:modified-id-on-install:2
+    @catches:correction-without-new-id @catches:declines-everything:1
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:future-dated-work:2 @catches:install-as-update:2
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:2
+    @catches:meter-id-altered:2 @catches:modified-id-on-install:2
     @catches:no-appointment-response:1 @catches:no-esme-guid:2 @catches:no-meter-report:2
     @catches:no-register-digits:2 @catches:refuses-appointment-confirmation:1
     @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
@@ -137,9 +148,11 @@ Feature: Report meter work to the Registration Service, and its reads to the dat
 
     @MSA @QT-MSA-103
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:correction-without-new-id @catches:declines-everything:1 @catches:echo-wrong-date:2
-    @catches:future-dated-work:2 @catches:install-as-update:2 @catches:lapsed-code:1
-    @catches:map-before-install:2 @catches:meter-id-altered:2 @catches:modified-id-on-install:2
+    @catches:correction-without-new-id @catches:declines-everything:1
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:future-dated-work:2 @catches:install-as-update:2
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:map-before-install:2
+    @catches:meter-id-altered:2 @catches:modified-id-on-install:2
     @catches:no-appointment-response:1 @catches:no-meter-report:2 @catches:no-register-digits:2
     @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:2
     @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
