@@ -177,6 +177,34 @@ fn a_file_of_a_pack_is_checked_within_its_pack() {
 }
 
 #[test]
+fn a_file_of_a_shared_folder_is_checked_within_the_packs_that_include_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let shared = dir.path().join("shared");
+    std::fs::create_dir_all(&shared).unwrap();
+    for (name, select) in [("one", "@SUP"), ("two", "@SUP and @slow")] {
+        let pack = dir.path().join(name);
+        std::fs::create_dir_all(&pack).unwrap();
+        std::fs::write(
+            pack.join("pack.toml"),
+            format!("name = \"{name}\"\nrole = \"SUP\"\ninclude = [\"../shared\"]\nselect = \"{select}\"\ntags = [\"@slow\"]\n"),
+        )
+        .unwrap();
+    }
+    std::fs::write(
+        shared.join("s.feature"),
+        "@S1\nFeature: f\n\n  @SUP @QT-SUP-001 @catches:slow-akc\n  Scenario: s\n    Given a smart MPAN\n    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN\n    Then the system answers 201 with RCP0000\n",
+    )
+    .unwrap();
+    // Pack one takes the scenario, pack two does not: one finding, from pack one's role.
+    let o = mhhs_qual(dir.path(), &["check", "shared/s.feature"]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert_eq!(
+        String::from_utf8_lossy(&o.stdout),
+        "shared/s.feature:4:20: error: @catches:slow-akc: the SUP reference participant has no fault \"slow-akc\"; did you mean slow-ack? (mhhs-qual reference --role SUP --list-faults)\n"
+    );
+}
+
+#[test]
 fn sarif_output_is_valid_and_holds_every_finding() {
     let (code, stdout, all) = check(&["--format", "sarif", "tests/fixtures/check"]);
     assert_eq!(code, Some(1), "{all}");

@@ -102,9 +102,11 @@ fn check_units(units: Vec<Unit>) -> Result<Checked, CheckError> {
     let glossary = Glossary::shipped().map_err(CheckError::Glossary)?;
     let values = Values::shipped();
     let mut checked = Checked::default();
+    let mut read = BTreeSet::new();
     for u in units {
-        check_unit(u, &glossary, &values, &mut checked);
+        check_unit(u, &glossary, &values, &mut checked, &mut read);
     }
+    checked.files = read.len();
     checked.findings.sort();
     checked.findings.dedup();
     Ok(checked)
@@ -182,6 +184,14 @@ fn resolve(p: &Path, units: &mut Vec<Unit>) -> Result<(), CheckError> {
                 return add_pack(&shown_dir, Some((canonical, shown(p))), units);
             }
         }
+        // A file of a folder that packs share (`include`): checked within each of them.
+        let including = including_packs(p, &canonical);
+        if !including.is_empty() {
+            for dir in including {
+                add_pack(&dir, Some((canonical.clone(), shown(p))), units)?;
+            }
+            return Ok(());
+        }
         let mut unit = loose_unit(units);
         add_file(&mut unit, p)?;
         units.push(unit);
@@ -211,6 +221,41 @@ fn resolve(p: &Path, units: &mut Vec<Unit>) -> Result<(), CheckError> {
     Err(read_err(std::io::Error::other(
         "neither a file nor a folder",
     )))
+}
+
+/// The pack folders beside the folders above a feature file (`features/qualification/mss`
+/// for `features/qualification/metering/x.feature`) whose `include` holds the file, as
+/// shown from `p`.
+fn including_packs(p: &Path, canonical: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut lexical = p.to_path_buf();
+    for dir in canonical.ancestors().skip(1).take(4) {
+        lexical = up(&lexical);
+        let Ok(entries) = sorted_entries(dir) else {
+            continue;
+        };
+        for child in entries.iter().filter(|c| c.join("pack.toml").is_file()) {
+            let Some(m) = std::fs::read_to_string(child.join("pack.toml"))
+                .ok()
+                .and_then(|t| Manifest::parse("pack.toml", &t).ok())
+            else {
+                continue;
+            };
+            let holds = m.include.iter().any(|i| {
+                child
+                    .join(i)
+                    .canonicalize()
+                    .is_ok_and(|folder| canonical.starts_with(folder))
+            });
+            if holds && let Some(name) = child.file_name() {
+                out.push(lexical.join(name));
+            }
+        }
+        if !out.is_empty() {
+            break;
+        }
+    }
+    out
 }
 
 /// The folder above `p`, lexically: `a/b` → `a`, `a` → ``, `` → `..`, `..` → `../..`.
@@ -427,7 +472,15 @@ fn sorted_entries(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     Ok(entries)
 }
 
-fn check_unit(u: Unit, glossary: &Glossary, values: &Values, checked: &mut Checked) {
+/// Checks one pack's features; `read` gathers the files reported on (a file shared by
+/// several packs counts once).
+fn check_unit(
+    u: Unit,
+    glossary: &Glossary,
+    values: &Values,
+    checked: &mut Checked,
+    read: &mut BTreeSet<String>,
+) {
     let role = u.manifest.as_ref().map(|m| m.role.as_str());
     let mut outcome = Outcome {
         findings: u.findings,
@@ -458,7 +511,7 @@ fn check_unit(u: Unit, glossary: &Glossary, values: &Values, checked: &mut Check
             .as_ref()
             .is_none_or(|o| o.values().any(|s| s == path))
         {
-            checked.files += 1;
+            read.insert(path.clone());
         }
         match text {
             Ok(text) => {
