@@ -14,6 +14,7 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand};
 
+mod author;
 mod certs;
 mod data;
 mod report;
@@ -61,6 +62,21 @@ enum Command {
     },
     /// Print the step glossary: every phrase scenario authors can use.
     Steps,
+    /// Check feature files before anything runs: undefined steps, bad parameter values, QT
+    /// ids, tags, @catches, @prompted, Gherkin syntax. Exit 0 clean, 1 findings, 2
+    /// unreadable input.
+    Check(author::CheckArgs),
+    /// Render every shipped pack as a document in Markdown and HTML: its role, contract
+    /// sections, each QT id with its scenario and the faults it catches, and the step glossary
+    /// with an example of each phrase.
+    Docs {
+        /// The folder to write (made if need be).
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Start something new: a pack.
+    #[command(subcommand)]
+    New(author::NewCommand),
     /// Import the official DIP specification, or see what a release changes.
     #[command(subcommand)]
     Schemas(spec::SchemasCommand),
@@ -116,6 +132,12 @@ struct RunArgs {
     /// Switch a fault on in the built-in reference participant (see `mhhs-qual reference --list-faults`).
     #[arg(long = "fault", value_name = "FAULT")]
     faults: Vec<String>,
+    /// List the scenarios that would run (QT id, file:line) and what they need
+    /// (counterparties, reactions, prompts), and check that the configuration provides it,
+    /// without starting anything or writing a report. Exit 0 when the run could start, 2 when
+    /// not.
+    #[arg(long)]
+    dry_run: bool,
 }
 
 #[derive(Debug, Args)]
@@ -204,6 +226,7 @@ pub fn main() -> ExitCode {
                     schemas: None,
                     stubs: None,
                     faults: Vec::new(),
+                    dry_run: false,
                 })
                 .await
             }
@@ -216,6 +239,9 @@ pub fn main() -> ExitCode {
                 print!("{}", crate::steps::glossary());
                 exit::PASSED
             }
+            Some(Command::Check(args)) => author::check(&args),
+            Some(Command::Docs { out }) => author::docs(&out),
+            Some(Command::New(c)) => author::new(c),
             Some(Command::Schemas(command)) => spec::schemas(command),
             Some(Command::Validate(args)) => spec::validate(&args),
             Some(Command::Testdata(c)) => data::testdata(c),
@@ -266,6 +292,7 @@ fn packs(folders: &[PathBuf]) -> u8 {
 }
 
 async fn run(args: RunArgs) -> u8 {
+    let dry_run = args.dry_run;
     let faults = args.faults;
     let options = RunOptions {
         config: args.config,
@@ -282,6 +309,9 @@ async fn run(args: RunArgs) -> u8 {
         reference_tls: true,
         stop: None,
     };
+    if dry_run {
+        return plan(&options);
+    }
     match runner::run(options).await {
         Ok(outcome) => {
             for s in outcome
@@ -363,6 +393,99 @@ async fn run(args: RunArgs) -> u8 {
             }
             exit::MISCONFIGURED
         }
+    }
+}
+
+/// `run --dry-run`: the scenarios that would run and what they need; nothing starts.
+fn plan(options: &RunOptions) -> u8 {
+    let plan = match runner::plan(options) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            if let Some(hint) = hint(&e) {
+                eprintln!("hint: {hint}");
+            }
+            return exit::MISCONFIGURED;
+        }
+    };
+    println!(
+        "dry run: nothing is started; configuration {}{}",
+        plan.config_source,
+        if plan.reference {
+            " (the built-in reference participants)"
+        } else {
+            ""
+        }
+    );
+    for p in &plan.packs {
+        println!("pack {} qualifies {} ({})", p.name, p.role, p.location);
+        let counterparties: Vec<String> = p
+            .counterparties
+            .iter()
+            .map(|(role, id)| match id {
+                Some(id) => format!("{role} {id}"),
+                None => format!("{role} MISSING"),
+            })
+            .collect();
+        if !counterparties.is_empty() {
+            println!("  counterparties: {}", counterparties.join(", "));
+        }
+        for r in &p.reactions {
+            println!("  reaction: {r}");
+        }
+        if plan.scenarios.iter().any(|s| s.prompted) {
+            match (&p.prompt_command, plan.reference) {
+                (Some(c), _) => println!("  prompt command: {c}"),
+                (None, true) => {
+                    println!("  prompts: answered by the built-in reference participant");
+                }
+                (None, false) => println!("  prompt command: MISSING"),
+            }
+        }
+    }
+    for s in &plan.scenarios {
+        println!(
+            "{:<12} {}:{}  {}{}",
+            s.qt_id.as_deref().unwrap_or("(no QT id)"),
+            s.path,
+            s.line,
+            s.name,
+            if s.prompted { "  [prompted]" } else { "" }
+        );
+        for step in &s.prompts {
+            println!("{:<14}prompt: {step}", "");
+        }
+    }
+    let ids: std::collections::BTreeSet<&str> = plan
+        .scenarios
+        .iter()
+        .filter_map(|s| s.qt_id.as_deref())
+        .collect();
+    let shard = plan
+        .shard
+        .map(|s| format!(" (shard {s} of {} selected)", plan.selected))
+        .unwrap_or_default();
+    for problem in &plan.problems {
+        eprintln!("error: {problem}");
+        if let Some(hint) = hint(problem) {
+            eprintln!("hint: {hint}");
+        }
+    }
+    if plan.problems.is_empty() {
+        println!(
+            "{} scenarios would run{shard} ({} QT ids); the configuration provides what they need",
+            plan.scenarios.len(),
+            ids.len()
+        );
+        exit::PASSED
+    } else {
+        println!(
+            "{} scenarios selected{shard} ({} QT ids), but the run could not start: {} problem(s)",
+            plan.scenarios.len(),
+            ids.len(),
+            plan.problems.len()
+        );
+        exit::MISCONFIGURED
     }
 }
 

@@ -14,5 +14,6 @@ mod signatures;
 mod submission;
 pub mod world;
 
-pub use glossary::glossary;
+pub use glossary::{Entry, entries, glossary};
+pub use params::PARAMETERS;
 pub use world::QualWorld;

@@ -11,6 +11,7 @@
 use std::str::FromStr;
 
 use cucumber::Parameter;
+use cucumber::codegen::Parameter as Param;
 
 use crate::market::Segment;
 
@@ -52,6 +53,25 @@ text_param!(
 );
 text_param!(Code, "code", r"RCP\d{4}|MSG\d{4}");
 text_param!(Energisation, "energisation", r"de-energise|energise");
+
+/// Every custom parameter type: its name in a phrase (`segment`) and the regular expression
+/// a value must match. `mhhs-qual check` reads them to match steps against the glossary as
+/// cucumber does.
+pub const PARAMETERS: &[(&str, &str)] = &[
+    (<Interface as Param>::NAME, <Interface as Param>::REGEX),
+    (<Publication as Param>::NAME, <Publication as Param>::REGEX),
+    (<Event as Param>::NAME, <Event as Param>::REGEX),
+    (<Role as Param>::NAME, <Role as Param>::REGEX),
+    (<Code as Param>::NAME, <Code as Param>::REGEX),
+    (
+        <SegmentParam as Param>::NAME,
+        <SegmentParam as Param>::REGEX,
+    ),
+    (
+        <Energisation as Param>::NAME,
+        <Energisation as Param>::REGEX,
+    ),
+];
 
 /// A market segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Parameter)]

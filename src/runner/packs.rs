@@ -34,6 +34,18 @@ pub struct Manifest {
     /// shared features.
     #[serde(default)]
     pub select: Option<String>,
+    /// The pack's own tags (`"@slow"`, or `"@sandbox-*"` for every tag with that start),
+    /// beyond those every pack may use: QT ids, `@catches:`, `@warns:`, `@prompted`, contract
+    /// ids and role codes (`mhhs-qual check` reports any other).
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Manifest {
+    /// Reads and checks the text of a `pack.toml` (`path` names it in errors).
+    pub fn parse(path: &str, text: &str) -> Result<Self, FeatureError> {
+        manifest(path, text)
+    }
 }
 
 /// A pack: its manifest and its feature files.
@@ -179,6 +191,18 @@ fn manifest(path: &str, text: &str) -> Result<Manifest, FeatureError> {
             path: path.to_owned(),
             line: line_of("counterparties"),
             message: format!("`counterparties` names {bad:?}, which is not a DIP role"),
+        });
+    }
+    if let Some(bad) = m.tags.iter().find(|t| {
+        let name = t.strip_prefix('@').unwrap_or(t);
+        name.is_empty() || name.chars().any(|c| c.is_whitespace() || c == '@')
+    }) {
+        return Err(FeatureError::Parse {
+            path: path.to_owned(),
+            line: line_of("tags"),
+            message: format!(
+                "`tags` has {bad:?}, which is not a tag: a name without spaces, such as \"@slow\" or \"@sandbox-*\""
+            ),
         });
     }
     Ok(m)

@@ -144,11 +144,9 @@ struct Group {
     role: Option<String>,
 }
 
-/// Runs the selected scenarios and writes the report. Packs of several roles run one role
-/// after another, each against its own built-in reference participant, into one report.
-pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
-    let started_at = crate::dip::now_dt003();
-    let started = Instant::now();
+/// The packs a run selects, their selected (and sharded) scenarios grouped by role, and how
+/// many scenarios were selected before sharding.
+fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Vec<Group>, usize), RunError> {
     let packs = if !options.paths.is_empty() {
         Vec::new()
     } else if let Some(pack) = &options.pack {
@@ -200,10 +198,9 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             keep_shard(&mut g.features, &packs, shard);
         }
     }
-    let mut configs = Vec::new();
     if options.config.is_some() && groups.len() > 1 {
         // Against a participant's own system, the shipped packs of its role run.
-        let (config, _, _) = configure(&options, None)?;
+        let (config, _, _) = configure(options, None)?;
         let role = config.participant().role.clone();
         let roles: Vec<String> = groups.iter().filter_map(|g| g.role.clone()).collect();
         groups.retain(|g| g.role.as_deref() == Some(role.as_str()));
@@ -211,27 +208,184 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             return Err(RunError::SeveralRoles(roles.join(", ")));
         }
     }
+    Ok((packs, groups, selected))
+}
+
+/// Everything the configuration lacks for a group's scenarios: its packs' role,
+/// counterparties and reactions, and a prompt command for `@prompted` scenarios run against
+/// a system of one's own.
+fn problems(
+    group: &Group,
+    config: &config::Config,
+    systems: &SystemUnderTest,
+    options: &RunOptions,
+) -> Result<Vec<RunError>, RunError> {
+    let mut out = if group.role.is_some() {
+        pack_problems(
+            &group.packs,
+            config,
+            options.schemas_dir.as_deref(),
+            options.stubs_dir.as_deref(),
+        )?
+    } else {
+        Vec::new()
+    };
+    if matches!(systems, SystemUnderTest::External)
+        && config.prompt_command(config.participant()).is_none()
+    {
+        let prompted = prompted(&group.features);
+        if let Some(first) = prompted.first() {
+            out.push(RunError::NoPromptCommand {
+                source_name: config.source.clone(),
+                count: prompted.len(),
+                first: first.clone(),
+            });
+        }
+    }
+    Ok(out)
+}
+
+/// What a run would do, found without starting anything (`run --dry-run`).
+#[derive(Debug)]
+pub struct Plan {
+    /// Where the configuration comes from (`config/reference.toml` for the built-in
+    /// reference participants).
+    pub config_source: String,
+    pub reference: bool,
+    pub packs: Vec<PackNeeds>,
+    pub scenarios: Vec<Planned>,
+    /// Scenarios selected before sharding.
+    pub selected: usize,
+    pub shard: Option<Shard>,
+    /// What the configuration lacks: the run would not start (exit 2).
+    pub problems: Vec<RunError>,
+}
+
+/// What a pack needs of the configuration, and what the configuration gives.
+#[derive(Debug)]
+pub struct PackNeeds {
+    pub name: String,
+    pub role: String,
+    pub location: String,
+    /// Each stubbed role it needs, with the DIP ID of the configuration's counterparty of
+    /// that role (`None`: missing).
+    pub counterparties: Vec<(String, Option<String>)>,
+    pub reactions: Vec<String>,
+    /// The prompt command the configuration gives the system (`None`: none; the built-in
+    /// reference participants need none).
+    pub prompt_command: Option<String>,
+}
+
+/// A scenario (an outline row) that would run.
+#[derive(Debug)]
+pub struct Planned {
+    pub qt_id: Option<String>,
+    pub path: String,
+    pub line: usize,
+    /// The name, with an outline row's values.
+    pub name: String,
+    pub prompted: bool,
+    /// The steps that prompt the system (`When the system is prompted to ...`).
+    pub prompts: Vec<String>,
+}
+
+/// Selects the scenarios as `run` does and checks that the configuration provides what they
+/// need, without starting any server or writing anything.
+pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
+    let (_, groups, selected) = selection(options)?;
+    let glossary = super::check::Glossary::shipped().ok();
+    let values = super::check::Values::shipped();
+    let mut plan = Plan {
+        config_source: String::new(),
+        reference: options.config.is_none(),
+        packs: Vec::new(),
+        scenarios: Vec::new(),
+        selected,
+        shard: options.shard,
+        problems: Vec::new(),
+    };
+    for g in &groups {
+        let (config, systems, _) = configure(options, g.role.as_deref())?;
+        config.source.clone_into(&mut plan.config_source);
+        plan.problems
+            .extend(problems(g, &config, &systems, options)?);
+        let prompt_command = config
+            .prompt_command(config.participant())
+            .map(ToString::to_string);
+        plan.packs.extend(g.packs.iter().map(|p| {
+            PackNeeds {
+                name: p.manifest.name.clone(),
+                role: p.manifest.role.clone(),
+                location: p.location.clone(),
+                counterparties: p
+                    .manifest
+                    .counterparties
+                    .iter()
+                    .map(|r| (r.clone(), config.counterparty(r).map(|c| c.dip_id.clone())))
+                    .collect(),
+                reactions: p.manifest.reactions.clone(),
+                prompt_command: prompt_command.clone(),
+            }
+        }));
+        plan.scenarios
+            .extend(g.features.scenarios().map(|(f, s)| Planned {
+                qt_id: s.tags.iter().find(|t| t.starts_with("QT-")).cloned(),
+                path: f
+                    .path
+                    .as_ref()
+                    .map(|p| p.display().to_string())
+                    .unwrap_or_default(),
+                line: s.position.line,
+                name: super::collector::display_name(s),
+                prompted: is_prompted(f, s),
+                prompts: glossary
+                    .as_ref()
+                    .map(|gl| {
+                        s.steps
+                            .iter()
+                            .filter(|step| {
+                                matches!(
+                                    gl.lookup(step.ty, &step.value, &values),
+                                    super::check::Lookup::Defined { phrase, .. } if gl.phrases[phrase].prompts()
+                                )
+                            })
+                            .map(|step| format!("{} {}", step.keyword.trim(), step.value))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            }));
+    }
+    Ok(plan)
+}
+
+/// Whether a scenario (an outline row: its examples' tags included), its feature or its rule
+/// is tagged `@prompted`.
+fn is_prompted(feature: &gherkin::Feature, scenario: &gherkin::Scenario) -> bool {
+    let rule_tags = feature
+        .rules
+        .iter()
+        .find(|r| r.scenarios.iter().any(|s| std::ptr::eq(s, scenario)))
+        .map(|r| r.tags.as_slice())
+        .unwrap_or_default();
+    scenario
+        .tags
+        .iter()
+        .chain(&feature.tags)
+        .chain(rule_tags)
+        .any(|t| t == PROMPTED)
+}
+
+/// Runs the selected scenarios and writes the report. Packs of several roles run one role
+/// after another, each against its own built-in reference participant, into one report.
+pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
+    let started_at = crate::dip::now_dt003();
+    let started = Instant::now();
+    let (packs, groups, selected) = selection(&options)?;
+    let mut configs = Vec::new();
     for g in &groups {
         let (config, systems, concurrency) = configure(&options, g.role.as_deref())?;
-        if g.role.is_some() {
-            check_packs(
-                &g.packs,
-                &config,
-                options.schemas_dir.as_deref(),
-                options.stubs_dir.as_deref(),
-            )?;
-        }
-        if matches!(systems, SystemUnderTest::External)
-            && config.prompt_command(config.participant()).is_none()
-        {
-            let prompted = prompted(&g.features);
-            if let Some(first) = prompted.first() {
-                return Err(RunError::NoPromptCommand {
-                    source_name: config.source.clone(),
-                    count: prompted.len(),
-                    first: first.clone(),
-                });
-            }
+        if let Some(first) = problems(g, &config, &systems, &options)?.into_iter().next() {
+            return Err(first);
         }
         configs.push((config, systems, concurrency));
     }
@@ -476,14 +630,15 @@ fn keep_shard(features: &mut Features, packs: &[Pack], shard: Shard) {
     }
 }
 
-/// The packs fit the configuration: each qualifies the role of its first participant, and
-/// it has the counterparties and the reactions they need.
-fn check_packs(
+/// Where the packs do not fit the configuration: each qualifies the role of its first
+/// participant, and it has the counterparties and the reactions they need. `Err` when the
+/// schemas or the reactions themselves do not load.
+fn pack_problems(
     packs: &[Pack],
     config: &config::Config,
     schemas_dir: Option<&std::path::Path>,
     stubs_dir: Option<&std::path::Path>,
-) -> Result<(), RunError> {
+) -> Result<Vec<RunError>, RunError> {
     let participant = config.participant();
     // The reactions are checked against the schemas the run uses, as the harness will.
     let schemas = match schemas_dir {
@@ -494,10 +649,11 @@ fn check_packs(
     };
     let reactions =
         crate::stub::Reactions::load(stubs_dir, &schemas).map_err(HarnessError::from)?;
+    let mut out = Vec::new();
     for p in packs {
         let m = &p.manifest;
         if m.role != participant.role {
-            return Err(RunError::WrongRole {
+            out.push(RunError::WrongRole {
                 pack: m.name.clone(),
                 role: m.role.clone(),
                 dip_id: participant.dip_id.clone(),
@@ -511,18 +667,18 @@ fn check_packs(
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            return Err(RunError::MissingCounterparties {
+            out.push(RunError::MissingCounterparties {
                 source_name: config.source.clone(),
                 pack: m.name.clone(),
                 missing: missing.join(", "),
             });
         }
-        if let Some(r) = m
+        for r in m
             .reactions
             .iter()
-            .find(|r| !reactions.0.iter().any(|x| &x.name == *r))
+            .filter(|r| !reactions.0.iter().any(|x| &x.name == *r))
         {
-            return Err(RunError::MissingReaction {
+            out.push(RunError::MissingReaction {
                 pack: m.name.clone(),
                 reaction: r.clone(),
                 stubs: stubs_dir.map_or_else(
@@ -532,7 +688,7 @@ fn check_packs(
             });
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// The tag of scenarios that prompt the system (CONTRACT-ROLES.md §6.7), as the parser keeps
