@@ -64,6 +64,7 @@ fn start_reference(dir: &Path, faults: &[&str]) -> (Killed, String) {
         assert!(Instant::now() < deadline, "the reference did not start");
         std::thread::sleep(Duration::from_millis(20));
     }
+    common::wait_for_webhook(webhook);
     let with_prompts = dir.join("mss-with-prompts.toml");
     std::fs::write(&with_prompts, text + &printed).unwrap();
     (Killed(child, out), with_prompts.display().to_string())

@@ -52,6 +52,7 @@ fn start(config: &Path, dip_id: &str, key: &Path, port: u16) -> Process {
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    common::wait_for_webhook(port);
     Process(child)
 }
 

@@ -379,6 +379,9 @@ pub fn external_reference(dir: &Path, faults: &[&str], tls: bool, extra: &str) -
         );
         std::thread::sleep(Duration::from_millis(20));
     }
+    if !tls {
+        wait_for_webhook(webhook);
+    }
     (child, f)
 }
 
@@ -416,4 +419,33 @@ pub fn assert_valid_results(dir: &Path) -> serde_json::Value {
         .collect();
     assert!(errors.is_empty(), "{}: {errors:?}", dir.display());
     results
+}
+
+/// Waits (at most 10 s) until the plain-HTTP webhook on `port` answers a POST with something
+/// other than 404: a reference process listens a moment before its routes are mounted.
+pub fn wait_for_webhook(port: u16) {
+    use std::io::{Read as _, Write as _};
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let status = std::net::TcpStream::connect(("127.0.0.1", port))
+            .ok()
+            .and_then(|mut s| {
+                s.set_read_timeout(Some(Duration::from_secs(2))).ok()?;
+                s.write_all(
+                    b"POST /webhook HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+                )
+                .ok()?;
+                let mut head = [0u8; 12];
+                s.read_exact(&mut head).ok()?;
+                Some(String::from_utf8_lossy(&head[9..12]).into_owned())
+            });
+        if status.as_deref().is_some_and(|s| s != "404") {
+            return;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the webhook on {port} did not start"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
 }
