@@ -68,6 +68,11 @@ pub trait Behaviour: Send + Sync {
     fn refuse(&self, _cx: &Context<'_>, _payload: &Value) -> Option<&'static str> {
         None
     }
+    /// Whether it reacts to a delivery it has just rejected at level 3 (a fault of its own
+    /// that reads deliveries by their content).
+    fn reacts_to_rejected(&self, _cx: &Context<'_>) -> bool {
+        false
+    }
     /// What it submits in reaction to an accepted delivery.
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission>;
     /// Work asked through a prompt (§6.7): what to submit, a decline by its own rules, or a

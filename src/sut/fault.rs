@@ -22,7 +22,8 @@ pub struct Fault {
     pub shows: &'static str,
 }
 
-const fn fault(
+/// A fault, written compactly (the roles' behaviour files use it too).
+pub(super) const fn fault(
     name: &'static str,
     behaviour: &'static str,
     what: &'static str,

@@ -15,23 +15,10 @@ use time::{Duration, OffsetDateTime};
 
 use super::Fault;
 use super::behaviour::{Behaviour, Context, PromptAnswer, Submission};
+use super::fault::fault;
 use crate::dip::Header;
 use crate::market::{Mpan, Segment};
 use crate::schema::rules::parse_dt003;
-
-const fn fault(
-    name: &'static str,
-    behaviour: &'static str,
-    what: &'static str,
-    shows: &'static str,
-) -> Fault {
-    Fault {
-        name,
-        behaviour,
-        what,
-        shows,
-    }
-}
 
 /// The faults of every metering service.
 const FAULTS: &[Fault] = &[
@@ -428,7 +415,7 @@ impl MeteringService {
                 json!({"responseCode": "R", "proposedAppointmentResponseCode": "SP000 - Proposed Appointment ACCEPTED"})
             }
             Some(code) => {
-                json!({"responseCode": "R", "proposedAppointmentResponseCode": format!("{code} - {}", sp_text(code))})
+                json!({"responseCode": "R", "proposedAppointmentResponseCode": crate::dip::response_text(code)})
             }
         };
         let mut b070 = c("B070").unwrap_or(Value::Null);
@@ -566,15 +553,6 @@ fn correlation(cx: &Context<'_>, t: &Value) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn sp_text(code: &str) -> &'static str {
-    match code {
-        "SP001" => "No Contract(s) exist for Supplier",
-        "SP005" => "Segment Not Supported",
-        "SP011" => "Insufficient Notice / Lead Time for Appointment to take effect",
-        _ => "Other",
-    }
-}
-
 impl Behaviour for MeteringService {
     fn role(&self) -> &'static str {
         self.role
@@ -587,6 +565,10 @@ impl Behaviour for MeteringService {
             _ => 2,
         };
         &ROLE_FAULTS[i]
+    }
+
+    fn reacts_to_rejected(&self, cx: &Context<'_>) -> bool {
+        cx.has("appointment-by-content")
     }
 
     fn refuse(&self, cx: &Context<'_>, payload: &Value) -> Option<&'static str> {

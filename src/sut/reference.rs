@@ -398,8 +398,7 @@ impl Inner {
                 (Some(_), None) => self.has("partial-batch") || self.has("react-to-rejected"),
                 (Some(_), Some(_)) => {
                     self.has("react-to-rejected")
-                        || self.has("gain-by-content")
-                        || self.has("appointment-by-content")
+                        || self.settings.behaviour.reacts_to_rejected(&self.context())
                 }
             };
             if act {

@@ -63,6 +63,10 @@ impl Behaviour for Supplier {
         FAULTS
     }
 
+    fn reacts_to_rejected(&self, cx: &Context<'_>) -> bool {
+        cx.has("gain-by-content")
+    }
+
     fn refuse(&self, cx: &Context<'_>, payload: &Value) -> Option<&'static str> {
         let h = Header::of(payload);
         (cx.has("refuse-appointment-response") && h.interface.as_deref() == Some("IF-032"))
