@@ -82,6 +82,12 @@ async fn de_appoints(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.de_appoint_system().await
 }
 
+/// Noon yesterday (UTC): before a standing appointment made in the scenario, which starts
+/// today at 00:00.
+fn before_the_appointment() -> time::OffsetDateTime {
+    crate::session::midnight() - time::Duration::hours(12)
+}
+
 async fn prompt(w: &mut QualWorld, action: &str) -> Result<(), StepFailure> {
     let s = w.session()?;
     let input = s.work(action, None)?;
@@ -98,8 +104,7 @@ async fn install(w: &mut QualWorld) -> Result<(), StepFailure> {
 )]
 async fn install_before(w: &mut QualWorld) -> Result<(), StepFailure> {
     let s = w.session()?;
-    let before = crate::session::midnight() - time::Duration::hours(12);
-    let input = s.work("install-meter", Some(before))?;
+    let input = s.work("install-meter", Some(before_the_appointment()))?;
     s.prompt_work("install-meter", input).await
 }
 
@@ -141,8 +146,7 @@ async fn energise_fails(
 #[when(expr = "the system is prompted to {energisation} the MPAN, dated before its appointment")]
 async fn energise_before(w: &mut QualWorld, action: Energisation) -> Result<(), StepFailure> {
     let s = w.session()?;
-    let before = crate::session::midnight() - time::Duration::hours(12);
-    let input = s.work(&action, Some(before))?;
+    let input = s.work(&action, Some(before_the_appointment()))?;
     s.prompt_work(&action, input).await
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 use time::{Duration, OffsetDateTime, Time};
 
-use super::scenario::{batch_has, fail, refusals};
+use super::scenario::{batch_has, fail, payload_of, refusals};
 use super::{Session, StepFailure};
 use crate::dip::format_dt003;
 use crate::journal::{Direction, Entry};
@@ -45,21 +45,6 @@ fn work_time() -> OffsetDateTime {
     t.max(midnight() + Duration::seconds(1))
         .replace_nanosecond(0)
         .unwrap_or(t)
-}
-
-/// The payload of `event` among an entry's messages.
-pub(super) fn payload_of(e: &Entry, event: &str) -> Option<Value> {
-    e.body
-        .json()
-        .map(crate::dip::payloads)
-        .unwrap_or_default()
-        .into_iter()
-        .find(|p| {
-            p.pointer("/CommonBlock/S0/eventCode")
-                .and_then(Value::as_str)
-                == Some(event)
-        })
-        .cloned()
 }
 
 fn at(v: &Value, pointer: &str) -> Value {

@@ -192,6 +192,21 @@ pub(super) fn refusals(
     (!lines.is_empty()).then(|| lines.join("; "))
 }
 
+/// The payload of `event` among an entry's messages.
+pub(super) fn payload_of(e: &Entry, event: &str) -> Option<Value> {
+    e.body
+        .json()
+        .map(crate::dip::payloads)
+        .unwrap_or_default()
+        .into_iter()
+        .find(|p| {
+            p.pointer("/CommonBlock/S0/eventCode")
+                .and_then(Value::as_str)
+                == Some(event)
+        })
+        .cloned()
+}
+
 pub(super) fn batch_has(e: &Entry, interface: &str, event: &str) -> bool {
     e.body
         .json()

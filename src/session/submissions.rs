@@ -181,21 +181,9 @@ impl Session {
     /// The payload of `event` in the focused submission.
     pub fn focused_payload(&self, event: &str) -> Result<(Arc<Entry>, Value), StepFailure> {
         let e = self.focus.clone().ok_or_else(|| StepFailure::setup("no submission in focus: a step such as \"Then the supplier requests ...\" must come first"))?;
-        let p = e
-            .body
-            .json()
-            .map(crate::dip::payloads)
-            .unwrap_or_default()
-            .into_iter()
-            .find(|p| {
-                p.pointer("/CommonBlock/S0/eventCode")
-                    .and_then(Value::as_str)
-                    == Some(event)
-            })
-            .cloned()
-            .ok_or_else(|| {
-                StepFailure::setup(format!("the focused submission has no {event} message"))
-            })?;
+        let p = super::scenario::payload_of(&e, event).ok_or_else(|| {
+            StepFailure::setup(format!("the focused submission has no {event} message"))
+        })?;
         Ok((e, p))
     }
 
