@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 /// The step modules whose `//!` lists make the glossary, in the order it prints them.
-const MODULES: [(&str, &str, &str); 7] = [
+const MODULES: [(&str, &str, &str); 8] = [
     ("delivery", "steps/delivery.rs", include_str!("delivery.rs")),
     (
         "submission",
@@ -24,6 +24,7 @@ const MODULES: [(&str, &str, &str); 7] = [
         include_str!("signatures.rs"),
     ),
     ("metering", "steps/metering.rs", include_str!("metering.rs")),
+    ("data", "steps/data.rs", include_str!("data.rs")),
     ("parameters", "steps/params.rs", include_str!("params.rs")),
 ];
 

@@ -167,7 +167,9 @@ fn accepts(w: &mut QualWorld) -> Result<(), StepFailure> {
 
 #[then(expr = "the answer carries the request's correlation ID")]
 fn correlated(w: &mut QualWorld) -> Result<(), StepFailure> {
-    w.session()?.expect_correlated("[MSAppSPResponse]")
+    let s = w.session()?;
+    let event = s.service().response;
+    s.expect_correlated(event)
 }
 
 #[then(expr = "the system declines the appointment request, giving {string}")]
@@ -178,9 +180,10 @@ async fn declines(w: &mut QualWorld, code: String) -> Result<(), StepFailure> {
 #[then(expr = "the Registration Service confirms the appointment and the system acknowledges it")]
 async fn confirmed(w: &mut QualWorld) -> Result<(), StepFailure> {
     let s = w.session()?;
-    s.expect_reaction_acknowledged("REGS", "IF-035", "[MSAppAccepted]")
+    let service = s.service();
+    s.expect_reaction_acknowledged("REGS", "IF-035", service.accepted)
         .await?;
-    s.expect_reaction_acknowledged("REGS", "IF-036", "[MSAppActive]")
+    s.expect_reaction_acknowledged("REGS", "IF-036", service.active)
         .await
 }
 

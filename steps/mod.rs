@@ -5,6 +5,7 @@
 //! [`Session`]: crate::session::Session
 
 mod appointment;
+mod data;
 mod delivery;
 mod faults;
 mod glossary;

@@ -74,6 +74,25 @@ impl Builder {
                     .set(&format!("{name}.mpid"), c.mpid.clone());
             }
         }
+        // A smart MPAN's supplier nominates the configured meter data retriever, from the
+        // appointment's start; other segments have none (CONTRACT-ROLES.md §6.3 D1).
+        let mdr = self
+            .config
+            .counterparty("MDR")
+            .filter(|_| subject.segment == Segment::Smart);
+        vars = vars
+            .set(
+                "nominated_mdr.dip_id",
+                mdr.map_or(Value::Null, |c| Value::from(c.dip_id.clone())),
+            )
+            .set(
+                "nominated_mdr.mpid",
+                mdr.map_or(Value::Null, |c| Value::from(c.mpid.clone())),
+            )
+            .set(
+                "nominated_mdr.from",
+                mdr.map_or(Value::Null, |_| Value::from(super::format_dt003(week))),
+            );
         for c in &self.config.counterparties {
             vars = vars
                 .set(&format!("counterparty.{}.dip_id", c.role), c.dip_id.clone())

@@ -18,6 +18,9 @@ use crate::embedded;
 pub struct Vars {
     values: HashMap<String, Value>,
     request: Option<Value>,
+    /// Variables that have no value here: a member that is exactly `${name}` of one of them
+    /// is left out.
+    absent: Vec<String>,
 }
 
 impl Vars {
@@ -31,6 +34,15 @@ impl Vars {
         self
     }
 
+    /// Marks `name` as having no value: a member that is exactly `${name}` is left out (an
+    /// optional block that does not apply).
+    #[must_use]
+    pub fn without(mut self, name: &str) -> Self {
+        self.values.remove(name);
+        self.absent.push(name.to_owned());
+        self
+    }
+
     /// The payload being answered, for `${request:/pointer}`.
     #[must_use]
     pub fn with_request(mut self, payload: Value) -> Self {
@@ -40,6 +52,14 @@ impl Vars {
 
     /// Whether `v` is exactly `${request:/pointer}` and the request has nothing there.
     fn absent_from_request(&self, v: &Value) -> bool {
+        if let Some(name) = v
+            .as_str()
+            .and_then(|s| s.strip_prefix("${"))
+            .and_then(|s| s.strip_suffix('}'))
+            && self.absent.iter().any(|a| a == name)
+        {
+            return true;
+        }
         let Some(pointer) = v
             .as_str()
             .and_then(|s| s.strip_prefix("${request:"))
@@ -223,5 +243,12 @@ mod tests {
             fill(&t, &vars),
             json!({"B012": {"id": 1}, "B013": null, "R0": {}})
         );
+    }
+
+    #[test]
+    fn a_member_of_an_absent_variable_is_left_out() {
+        let t = json!({"B019": "${mdr}", "B015": {"x": "${mdr}"}, "B068": "${consent}"});
+        let vars = Vars::new().set("mdr", json!({"id": 1})).without("mdr").set("consent", 2);
+        assert_eq!(fill(&t, &vars), json!({"B015": {}, "B068": 2}));
     }
 }

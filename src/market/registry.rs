@@ -47,6 +47,14 @@ pub struct Record {
     pub metering: Vec<Term>,
     /// Data service appointments, oldest first.
     pub data: Vec<Term>,
+    /// Every energisation status change, oldest first: the status (`E`, `D`) and from when.
+    pub energisations: Vec<(String, OffsetDateTime)>,
+    /// The energy direction (`I`, `E`), from B023.
+    pub direction: Option<char>,
+    /// The connection type and since when, from B023.
+    pub connection: Option<(String, OffsetDateTime)>,
+    /// The assigned meter data retriever (B019): DIP ID and MPID.
+    pub mdr: Option<(String, String)>,
 }
 
 impl Record {
@@ -103,6 +111,9 @@ impl Registry {
         let mut all = self.lock();
         let r = all.entry(mpan.to_owned()).or_default();
         let c = "/CustomBlock";
+        if text(payload, "/CommonBlock/R0/responseCode") != Some("R") {
+            learn_site(r, payload);
+        }
         match (interface, event) {
             ("IF-036", "[MSAppActive]") => {
                 if let (Some(dip_id), Some(from)) = (
@@ -155,12 +166,36 @@ impl Registry {
                 ) && text(payload, "/CommonBlock/R0/responseCode") != Some("R")
                 {
                     r.energisation = Some((status.to_owned(), from));
+                    energise(r, status, from);
                 }
             }
             ("IF-006", event) if text(payload, "/CommonBlock/R0/responseCode") == Some("A") => {
                 apply_meter_work(r, event, payload);
             }
             _ => {}
+        }
+    }
+
+    /// What the registry knows of `mpan` that the settlement rules judge a day of
+    /// consumption by, for a data service `sender` (its DIP ID and role).
+    pub fn facts(&self, mpan: &str, sender: (&str, &str)) -> super::settlement::Facts {
+        let r = self.record(mpan).unwrap_or_default();
+        super::settlement::Facts {
+            sender_dip_id: sender.0.to_owned(),
+            sender_role: sender.1.to_owned(),
+            direction: r.direction,
+            connection: r.connection.clone(),
+            appointment: r
+                .data
+                .iter()
+                .rev()
+                .find(|t| t.dip_id == sender.0)
+                .map(|t| (t.from, t.to)),
+            de_energised: r
+                .energisations
+                .iter()
+                .map(|(status, from)| (*from, status == "D"))
+                .collect(),
         }
     }
 
@@ -173,6 +208,44 @@ impl Registry {
         let record = self.record(mpan).unwrap_or_default();
         judge(&record, sender, event, payload, OffsetDateTime::now_utc())
     }
+}
+
+/// The site facts any Registration Service publication carries: connection (B023), the
+/// assigned MDR (B019), and the energisation in an appointment's B025.
+fn learn_site(r: &mut Record, payload: &Value) {
+    let c = "/CustomBlock";
+    if let Some(d) = text(payload, &format!("{c}/B023/energyDirection")).and_then(|d| d.chars().next()) {
+        r.direction = Some(d);
+    }
+    if let (Some(kind), Some(from)) = (
+        text(payload, &format!("{c}/B023/connectionTypeIndicator")),
+        at(payload, &format!("{c}/B023/connectionTypeEffectiveFromDate")),
+    ) {
+        r.connection = Some((kind.to_owned(), from));
+    }
+    if let (Some(id), Some(mpid)) = (
+        text(payload, &format!("{c}/B019/assignedMDRDIPID")),
+        text(payload, &format!("{c}/B019/assignedMDRMPID")),
+    ) {
+        r.mdr = Some((id.to_owned(), mpid.to_owned()));
+    }
+    if text(payload, "/CommonBlock/S0/interfaceID") == Some("IF-036")
+        && let (Some(status), Some(from)) = (
+            text(payload, &format!("{c}/B025/energisationStatus")),
+            at(payload, &format!("{c}/B025/energisationStatusEffectiveFromDate")),
+        )
+    {
+        energise(r, status, from);
+    }
+}
+
+/// Records an energisation status from `from`, keeping the timeline in order.
+fn energise(r: &mut Record, status: &str, from: OffsetDateTime) {
+    if r.energisations.iter().any(|(s, f)| s == status && *f == from) {
+        return;
+    }
+    r.energisations.push((status.to_owned(), from));
+    r.energisations.sort_by_key(|(_, f)| *f);
 }
 
 fn appoint(terms: &mut Vec<Term>, dip_id: &str, from: OffsetDateTime) {

@@ -18,6 +18,8 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
 use super::{Finding, FindingKind};
+use crate::dip::response_text;
+use crate::market::settlement::{Facts, check_if021};
 use crate::market::{Mpan, MpanError, gsp_group_for};
 
 static DT003: LazyLock<Regex> = LazyLock::new(|| {
@@ -224,6 +226,35 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
     out
 }
 
+/// The settlement rules of an IF-021 payload (CONTRACT-ROLES.md §6.3 D5 C1-C15 and D7, judged
+/// by [`check_if021`] with what is known of the MPAN and its sender) as findings: rule `C7` ...,
+/// [`FindingKind::Warning`] for a *(warn)* detail, the ECS code an MDS rejects with at the end
+/// of the message. Independent of any schema set: it judges messages the schema fails too.
+/// `prefix` is the payload's pointer in the body; a payload of another interface has none.
+pub fn settlement_findings(payload: &Value, prefix: &str, facts: &Facts) -> Vec<Finding> {
+    let event = payload
+        .pointer("/CommonBlock/S0/eventCode")
+        .and_then(Value::as_str);
+    check_if021(payload, facts)
+        .into_iter()
+        .map(|b| Finding {
+            kind: if b.warn {
+                FindingKind::Warning
+            } else {
+                FindingKind::Rule
+            },
+            rule: b.rule.to_owned(),
+            interface: Some("IF-021".to_owned()),
+            event: event.map(str::to_owned),
+            pointer: format!("{prefix}{}", b.pointer),
+            message: match b.ecs {
+                Some(code) => format!("{} [{}]", b.message, response_text(code)),
+                None => b.message,
+            },
+        })
+        .collect()
+}
+
 /// Visits every scalar under a key, with its JSON pointer. One pointer buffer is grown and
 /// cut back as the walk goes, so a clean message costs no allocation per field.
 fn walk(
@@ -355,6 +386,48 @@ mod tests {
         assert_eq!(got.len(), 1, "{got:?}");
         assert_eq!(got[0].1, FindingKind::Rule, "{got:?}");
         assert!(got[0].0.contains("does not match DT-995"), "{got:?}");
+    }
+
+    #[test]
+    fn settlement_findings_name_the_rule_the_ecs_code_and_the_place() {
+        let text = crate::embedded::file("schemas/examples/valid/IF-021-ActivePower.json")
+            .expect("example shipped");
+        let body: Value = serde_json::from_str(text).expect("json");
+        let mut p = body[0]["payload"].clone();
+        let facts = Facts::default();
+        assert_eq!(settlement_findings(&p, "/0/payload", &facts), Vec::new());
+        let periods =
+            &mut p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"];
+        periods[0]["sp"] = json!("2026-04-19T00:00:00+00:00");
+        periods[1]["e"] = json!("2");
+        let found = settlement_findings(&p, "/0/payload", &facts);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        let at = "/0/payload/CustomBlock/B900/settlementDayConsumptionPeriods/0/consumptionPeriods";
+        assert_eq!(
+            (found[0].kind, found[0].rule.as_str(), found[0].pointer.clone()),
+            (FindingKind::Rule, "C7", format!("{at}/0/sp"))
+        );
+        let shown = found[0].to_string();
+        assert!(shown.starts_with("IF-021 [ActivePower] /0/payload/"), "{shown}");
+        assert!(shown.contains("sp is the END of a period (DI-082, C7)"), "{shown}");
+        assert!(
+            shown.ends_with(
+                "[ECS1005 - SP End Date / Time invalid for Settlement Period Duration] (rule C7)"
+            ),
+            "{shown}"
+        );
+        assert_eq!(
+            (found[1].kind, found[1].rule.as_str(), found[1].pointer.clone()),
+            (FindingKind::Warning, "C12", format!("{at}/1/e"))
+        );
+        assert!(found[1].to_string().ends_with("(C12) (rule C12, a warning)"));
+        let other = payload(
+            "2026-03-21T19:05:00+00:00",
+            "2000056535971",
+            "_H",
+            "S-IF-031-2300000001-SUP-20260321-1",
+        );
+        assert_eq!(settlement_findings(&other, "", &facts), Vec::new());
     }
 
     #[test]

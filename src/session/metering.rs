@@ -29,6 +29,8 @@ pub enum Starts {
     InAWeek,
     /// Today at 00:00 UTC (§6.5, a standing appointment made in the scenario).
     Today,
+    /// From a given moment (a standing appointment back-dated, for settlement days past).
+    At(OffsetDateTime),
 }
 
 /// The invented supplier without a contract.
@@ -47,18 +49,95 @@ fn work_time() -> OffsetDateTime {
         .unwrap_or(t)
 }
 
-fn at(v: &Value, pointer: &str) -> Value {
+/// The appointment messages of the system's service: a metering service's (`B070`) or a data
+/// service's (`B071`).
+#[derive(Debug, Clone, Copy)]
+pub struct Service {
+    pub request: &'static str,
+    pub response: &'static str,
+    pub accepted: &'static str,
+    pub active: &'static str,
+    /// The block of the proposed service, and the prefix of its fields.
+    pub block: &'static str,
+    pub proposed: &'static str,
+    pub contract: &'static str,
+    /// The B070/B071 fields an answer must echo (beyond the contract reference, which warns).
+    pub echoed: &'static [&'static str],
+}
+
+const METERING: Service = Service {
+    request: "[MSAppSPRequest]",
+    response: "[MSAppSPResponse]",
+    accepted: "[MSAppAccepted]",
+    active: "[MSAppActive]",
+    block: "B070",
+    proposed: "proposedMeteringService",
+    contract: "contractReferenceMeteringService",
+    echoed: &[
+        "proposedMeteringServiceDIPID",
+        "proposedMeteringServiceMPID",
+        "proposedMeteringServiceDIPEffectiveFromDate",
+        "appointmentScenario",
+    ],
+};
+
+const DATA: Service = Service {
+    request: "[DSAppSPRequest]",
+    response: "[DSAppSPResponse]",
+    accepted: "[DSAppAccepted]",
+    active: "[DSAppActive]",
+    block: "B071",
+    proposed: "proposedDataService",
+    contract: "contractReferenceDataService",
+    // D1: its DIP ID, MPID, effective-from date, scenario, supplier-nominated MDR, consent
+    // granularity, domestic indicator and fall-back read frequency.
+    echoed: &[
+        "proposedDataServiceDIPID",
+        "proposedDataServiceMPID",
+        "proposedDataServiceDIPEffectiveFromDate",
+        "appointmentScenario",
+        "supplierNominatedMDRDIPID",
+        "supplierNominatedMDRMPID",
+        "supplierNominatedMDREffectiveFromDate",
+        "supplierProposedConsentGranularity",
+        "supplierProposedDomesticIndicator",
+        "traditionalFallBackReadFrequency",
+    ],
+};
+
+pub(super) fn at(v: &Value, pointer: &str) -> Value {
     v.pointer(pointer).cloned().unwrap_or(Value::Null)
 }
 
 impl Session {
-    /// The Registration Service asks the system to be the metering service of the latest MPAN
-    /// (`PUB-033 [MSAppSPRequest]`).
+    /// The appointment messages of the system's service.
+    pub fn service(&self) -> Service {
+        if crate::market::roles::family(&self.harness.system().role) == "DS" {
+            DATA
+        } else {
+            METERING
+        }
+    }
+
+    /// The Registration Service asks the system to be the metering (or data) service of the
+    /// latest MPAN (`PUB-033 [MSAppSPRequest]`, `[DSAppSPRequest]`).
     pub async fn request_metering_appointment(
         &mut self,
         requester: Requester,
         scenario: &str,
         starts: Starts,
+    ) -> Result<(), StepFailure> {
+        self.request_appointment(requester, scenario, starts, &[])
+            .await
+    }
+
+    /// As [`Session::request_metering_appointment`], with more template variables.
+    pub async fn request_appointment(
+        &mut self,
+        requester: Requester,
+        scenario: &str,
+        starts: Starts,
+        more: &[(&str, Value)],
     ) -> Result<(), StepFailure> {
         let supplier = match requester {
             Requester::Contracted => {
@@ -70,9 +149,10 @@ impl Session {
         let from = match starts {
             Starts::InAWeek => midnight() + Duration::days(7),
             Starts::Today => midnight(),
+            Starts::At(t) => t,
         };
         let css = crate::dip::css_registration_id();
-        let vars = [
+        let mut vars = vec![
             ("supplier.dip_id", json!(supplier.0)),
             ("supplier.mpid", json!(supplier.1)),
             ("css_registration_id", json!(css)),
@@ -80,7 +160,14 @@ impl Session {
             ("contract_reference", json!("MS-CONTRACT-0001")),
             ("appointment_scenario", json!(scenario)),
         ];
-        let payload = self.build_with("REGS", "IF-033", "[MSAppSPRequest]", &vars, &[])?;
+        if self.subject()?.segment == Segment::Smart
+            && self.harness.config.counterparty("MDR").is_some()
+        {
+            vars.push(("nominated_mdr.from", json!(format_dt003(from))));
+        }
+        vars.extend(more.iter().cloned());
+        let event = self.service().request;
+        let payload = self.build_with("REGS", "IF-033", event, &vars, &[])?;
         self.deliver("REGS", vec![payload]).await?;
         Ok(())
     }
@@ -88,7 +175,7 @@ impl Session {
     /// The delivered appointment request.
     fn delivered_request(&self) -> Result<(Arc<Entry>, Value), StepFailure> {
         let d = self.last_delivery()?;
-        let p = payload_of(&d, "[MSAppSPRequest]").ok_or_else(|| {
+        let p = payload_of(&d, self.service().request).ok_or_else(|| {
             StepFailure::setup(
                 "no appointment request was delivered: a step such as \"When the Registration Service asks the system to be the metering service of the MPAN\" must come first",
             )
@@ -100,18 +187,17 @@ impl Session {
     /// becomes the focus.
     pub async fn expect_appointment_answer(&mut self) -> Result<Arc<Entry>, StepFailure> {
         let timeout = self.harness.config.timeouts.response;
-        let e = self
-            .await_submission("IF-034", "[MSAppSPResponse]", timeout)
-            .await?;
-        self.expect_at_most_once("IF-034", "[MSAppSPResponse]")
-            .await?;
+        let event = self.service().response;
+        let e = self.await_submission("IF-034", event, timeout).await?;
+        self.expect_at_most_once("IF-034", event).await?;
         Ok(e)
     }
 
     /// The focused IF-034 echoes the request as M1's table says, field by field.
     pub fn expect_appointment_echo(&mut self) -> Result<(), StepFailure> {
         let (_, t) = self.delivered_request()?;
-        let (e, p) = self.focused_payload("[MSAppSPResponse]")?;
+        let service = self.service();
+        let (e, p) = self.focused_payload(service.response)?;
         let check = |what: &str, want: Value, got: Value| -> Result<(), StepFailure> {
             if want == got {
                 Ok(())
@@ -141,25 +227,26 @@ impl Session {
                 at(&p, "/CustomBlock/B013"),
             )?;
         }
-        for field in [
-            "proposedMeteringServiceDIPID",
-            "proposedMeteringServiceMPID",
-            "proposedMeteringServiceDIPEffectiveFromDate",
-            "appointmentScenario",
-        ] {
-            let ptr = format!("/CustomBlock/B070/{field}");
-            check(&format!("B070.{field}"), at(&t, &ptr), at(&p, &ptr))?;
+        let block = service.block;
+        for field in service.echoed {
+            let ptr = format!("/CustomBlock/{block}/{field}");
+            check(&format!("{block}.{field}"), at(&t, &ptr), at(&p, &ptr))?;
         }
-        let ptr = "/CustomBlock/B070/contractReferenceMeteringService";
-        if at(&t, ptr) != at(&p, ptr) {
+        let ptr = format!("/CustomBlock/{block}/{}", service.contract);
+        let rule = if block == "B070" { "M1" } else { "D1" };
+        if at(&t, &ptr) != at(&p, &ptr) {
             self.warn(
-                "M1",
+                rule,
                 format!(
-                    "IF-034 B070.contractReferenceMeteringService = {}, the request's is {}",
-                    at(&p, ptr),
-                    at(&t, ptr)
+                    "IF-034 {block}.{} = {}, the request's is {}",
+                    service.contract,
+                    at(&p, &ptr),
+                    at(&t, &ptr)
                 ),
             );
+        }
+        if block == "B071" {
+            self.expect_mdr_nomination(&e, &p)?;
         }
         if p.pointer("/CommonBlock/R0").is_some() {
             return Err(fail(
@@ -241,7 +328,7 @@ impl Session {
 
     /// The focused IF-034 accepts (M2).
     pub fn expect_appointment_accepted(&mut self) -> Result<(), StepFailure> {
-        let (e, p) = self.focused_payload("[MSAppSPResponse]")?;
+        let (e, p) = self.focused_payload(self.service().response)?;
         let code = at(&p, "/CustomBlock/B007/responseCode");
         if code == json!("A") {
             Ok(())
@@ -269,8 +356,9 @@ impl Session {
             "a decline within {}: 400 with an RCP code, or IF-034 responseCode R",
             humantime::format_duration(timeout)
         );
+        let event = self.service().response;
         let got = self
-            .await_submission("IF-034", "[MSAppSPResponse]", timeout)
+            .await_submission("IF-034", event, timeout)
             .await
             .map_err(|f| {
                 let arrived = if f.arrived == "no submission" {
@@ -280,7 +368,7 @@ impl Session {
                 };
                 fail(&what, arrived, &f.entries)
             })?;
-        let p = payload_of(&got, "[MSAppSPResponse]").unwrap_or(Value::Null);
+        let p = payload_of(&got, event).unwrap_or(Value::Null);
         let (_, t) = self.delivered_request()?;
         for (what, pointer, want) in [
             (
@@ -306,7 +394,7 @@ impl Session {
         let text = at(&p, "/CustomBlock/B007/proposedAppointmentResponseCode");
         if !text.as_str().is_some_and(|t| t.starts_with(expected)) {
             self.warn(
-                "M3",
+                if event == DATA.response { "D2" } else { "M3" },
                 format!("the decline gives {text}, where {expected} is the code for it"),
             );
         }
@@ -349,13 +437,23 @@ impl Session {
     /// A standing appointment made in the scenario (§6.5): the handshake with effective-from
     /// today at 00:00 UTC, up to the system acknowledging `PUB-036 [MSAppActive]`.
     pub async fn appoint_system(&mut self, segment: Segment) -> Result<(), StepFailure> {
+        self.appoint_system_from(segment, Starts::Today).await
+    }
+
+    /// As [`Session::appoint_system`], from `starts`.
+    pub async fn appoint_system_from(
+        &mut self,
+        segment: Segment,
+        starts: Starts,
+    ) -> Result<(), StepFailure> {
         self.new_subject(segment);
-        self.request_metering_appointment(Requester::Contracted, "COS", Starts::Today)
+        self.request_metering_appointment(Requester::Contracted, "COS", starts)
             .await?;
         self.expect_appointment_answer().await?;
         self.expect_appointment_echo()?;
         self.expect_appointment_accepted()?;
-        self.expect_reaction_acknowledged("REGS", "IF-036", "[MSAppActive]")
+        let active = self.service().active;
+        self.expect_reaction_acknowledged("REGS", "IF-036", active)
             .await
     }
 
@@ -365,6 +463,9 @@ impl Session {
         let me = self.harness.system().clone();
         let to = (OffsetDateTime::now_utc() - Duration::minutes(5))
             .max(midnight() + Duration::seconds(1));
+        if self.service().block == DATA.block {
+            return self.de_appoint_data_service(to).await;
+        }
         let incoming = self.counterparty(self.subject()?.segment.metering_role())?;
         let supplier = self.counterparty("SUP")?;
         let mut p = self.build("REGS", "IF-037", "[MSDeApp]", &[])?;
@@ -456,7 +557,7 @@ impl Session {
         Ok(())
     }
 
-    fn prompted(&self) -> Result<&Prompted, StepFailure> {
+    pub(super) fn prompted(&self) -> Result<&Prompted, StepFailure> {
         self.prompted
             .as_ref()
             .ok_or_else(|| StepFailure::setup("nothing was prompted yet: a step such as \"When the system is prompted to install a meter on the MPAN\" must come first"))
@@ -464,7 +565,7 @@ impl Session {
 
     /// A submission of `interface`/`event` after the prompt, within the response timeout;
     /// it becomes the focus.
-    async fn await_after_prompt(
+    pub(super) async fn await_after_prompt(
         &mut self,
         interface: &str,
         event: &str,
@@ -480,11 +581,24 @@ impl Session {
                 &[],
             ));
         }
+        self.await_since(self.prompt_mark, "the prompt", interface, event)
+            .await
+    }
+
+    /// A submission of `interface`/`event` for the latest MPAN, accepted by the DIP, journaled
+    /// after `mark` (the moment of `since`), within the response timeout; it becomes the
+    /// focus.
+    pub(super) async fn await_since(
+        &mut self,
+        mark: u64,
+        since: &str,
+        interface: &str,
+        event: &str,
+    ) -> Result<(Arc<Entry>, Value), StepFailure> {
         let timeout = self.harness.config.timeouts.response;
-        let mark = self.prompt_mark;
         let mpan = self.subject()?.mpan.clone();
         let expected = format!(
-            "the system submits {interface} {event} for MPAN {mpan}, accepted by the DIP, within {} of the prompt",
+            "the system submits {interface} {event} for MPAN {mpan}, accepted by the DIP, within {} of {since}",
             humantime::format_duration(timeout)
         );
         let got = self

@@ -4,6 +4,7 @@
 //! a [`StepFailure`], or reports a detail the contract only warns about with
 //! [`Session::warn`].
 
+mod data;
 mod deliveries;
 mod failure;
 mod faults;
@@ -14,6 +15,7 @@ mod scenario;
 mod submissions;
 mod warnings;
 
+pub use data::{UNKNOWN_MDR, at_time, day, moment};
 pub use failure::StepFailure;
 pub use harness::{Harness, HarnessError, HarnessOptions, SystemUnderTest, egress_client};
 pub use metering::{Prompted, Requester, Starts, midnight};

@@ -60,6 +60,8 @@ pub struct Session {
     pub prompt_mark: u64,
     /// The meter the system last reported installed on the MPAN (`null` before).
     pub installed_meter: Value,
+    /// A data service's work in the scenario.
+    pub data: super::data::DataState,
 }
 
 impl Session {
@@ -77,6 +79,7 @@ impl Session {
             prompted: None,
             prompt_mark: 0,
             installed_meter: Value::Null,
+            data: super::data::DataState::default(),
         }
     }
 

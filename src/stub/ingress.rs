@@ -121,7 +121,12 @@ async fn recorder(
         let mut reactions = Vec::new();
         if let Some(body) = &body {
             for (i, p) in payloads(body).into_iter().enumerate() {
-                for f in rules::check_payload(p, &format!("/{i}/payload")) {
+                let prefix = format!("/{i}/payload");
+                let mut findings = rules::check_payload(p, &prefix);
+                if let (Some(sender), Some(router)) = (&accepted, &on_accept) {
+                    findings.extend(router.settlement_findings(sender, p, &prefix));
+                }
+                for f in findings {
                     let verdict = Verdict {
                         check: format!("rule:{}", f.rule),
                         ok: false,

@@ -21,19 +21,34 @@ pub struct Trigger {
     pub event: Option<String>,
 }
 
-/// A condition on the triggering message: the value at `pointer` equals `equals`.
+/// A condition on the triggering message: the value at `pointer`, or the harness's
+/// `verdict` on it, equals `equals`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Condition {
-    pub pointer: String,
+    pub pointer: Option<String>,
+    /// A judgement the harness makes of the message ([`VERDICTS`]).
+    pub verdict: Option<String>,
     pub equals: toml::Value,
 }
 
+/// The verdicts a condition may name, and the values each takes: `settlement`, the market's
+/// settlement rules on a day of consumption (CONTRACT-ROLES.md §6.3 D5), `accepted` or
+/// `rejected`.
+pub const VERDICTS: &[(&str, &[&str])] = &[("settlement", &["accepted", "rejected"])];
+
+/// The harness's verdicts on one message, by name; a verdict it has not made is unknown.
+pub type Verdicts<'a> = &'a dyn Fn(&str) -> Option<String>;
+
 impl Condition {
-    /// Whether `payload` meets it.
-    pub fn holds(&self, payload: &Value) -> bool {
+    /// Whether `payload` meets it; a verdict that `verdicts` does not know holds.
+    pub fn holds(&self, payload: &Value, verdicts: Verdicts<'_>) -> bool {
         let want = serde_json::to_value(&self.equals).unwrap_or(Value::Null);
-        payload.pointer(&self.pointer) == Some(&want)
+        match (&self.pointer, &self.verdict) {
+            (Some(pointer), _) => payload.pointer(pointer) == Some(&want),
+            (None, Some(name)) => verdicts(name).is_none_or(|v| Value::from(v) == want),
+            (None, None) => false,
+        }
     }
 }
 
@@ -83,12 +98,23 @@ pub struct Reaction {
 }
 
 impl Reaction {
-    /// Whether the reaction answers `payload` reaching a stub of `role`.
-    pub fn answers(&self, role: &str, interface: &str, event: &str, payload: &Value) -> bool {
+    /// Whether the reaction answers `payload` reaching a stub of `role`, given the
+    /// harness's `verdicts` on it.
+    pub fn answers(
+        &self,
+        role: &str,
+        interface: &str,
+        event: &str,
+        payload: &Value,
+        verdicts: Verdicts<'_>,
+    ) -> bool {
         self.from == role
             && self.when.interface == interface
             && self.when.event.as_deref().is_none_or(|e| e == event)
-            && self.condition.as_ref().is_none_or(|c| c.holds(payload))
+            && self
+                .condition
+                .as_ref()
+                .is_none_or(|c| c.holds(payload, verdicts))
     }
 }
 
@@ -175,17 +201,18 @@ impl Reactions {
         Ok(Self(out))
     }
 
-    /// The reactions of a stub of `role` to `payload`.
+    /// The reactions of a stub of `role` to `payload`, given the harness's `verdicts` on it.
     pub fn triggered_by<'a>(
         &'a self,
         role: &'a str,
         interface: &'a str,
         event: &'a str,
         payload: &'a Value,
+        verdicts: Verdicts<'a>,
     ) -> impl Iterator<Item = &'a Reaction> + 'a {
         self.0
             .iter()
-            .filter(move |r| r.answers(role, interface, event, payload))
+            .filter(move |r| r.answers(role, interface, event, payload, verdicts))
     }
 }
 
@@ -234,7 +261,25 @@ fn check(r: &Reaction, schemas: &SchemaSet) -> Result<(), String> {
         }
     };
     if let Some(c) = &r.condition {
-        in_trigger("`if`", &c.pointer)?;
+        match (&c.pointer, &c.verdict) {
+            (Some(pointer), None) => in_trigger("`if`", pointer)?,
+            (None, Some(name)) => {
+                let Some((_, values)) = VERDICTS.iter().find(|(v, _)| v == name) else {
+                    return Err(format!(
+                        "`if` names the verdict {name:?}; the verdicts are {}",
+                        VERDICTS.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
+                    ));
+                };
+                if !c.equals.as_str().is_some_and(|e| values.contains(&e)) {
+                    return Err(format!(
+                        "`if` verdict {name:?} equals {}; it is one of {}",
+                        c.equals,
+                        values.join(", ")
+                    ));
+                }
+            }
+            _ => return Err("`if` needs either `pointer` or `verdict`, not both".to_owned()),
+        }
     }
     let mut step: Option<Step<'_>> = Some((&r.to, &r.send, r.then.as_deref()));
     while let Some((to, send, then)) = step {
@@ -271,9 +316,9 @@ mod tests {
     #[test]
     fn the_shipped_reactions_load() {
         let r = Reactions::load(None, &schemas()).unwrap();
-        // The supplier's two, and the seven of the Registration Service around a metering
-        // service.
-        assert_eq!(r.0.len(), 9);
+        // The supplier's two, the seven of the Registration Service around a metering
+        // service, and the four around a data service.
+        assert_eq!(r.0.len(), 13);
         assert_eq!(r.0[0].source, "stubs/counterparties.toml:17");
         assert!(
             r.0.iter()
@@ -321,9 +366,10 @@ then = { after = "20ms", to = ["1200000001"], send = { interface = "IF-032", eve
         assert_eq!(then.after, Duration::from_millis(20));
         let cos = serde_json::json!({"CustomBlock": {"B070": {"appointmentScenario": "COS"}}});
         let csp = serde_json::json!({"CustomBlock": {"B070": {"appointmentScenario": "CSP"}}});
-        assert!(r.0[0].answers("REGS", "IF-031", "[MSApp]", &cos));
-        assert!(!r.0[0].answers("REGS", "IF-031", "[MSApp]", &csp));
-        assert!(!r.0[0].answers("MSS", "IF-031", "[MSApp]", &cos));
+        let none = |_: &str| None;
+        assert!(r.0[0].answers("REGS", "IF-031", "[MSApp]", &cos, &none));
+        assert!(!r.0[0].answers("REGS", "IF-031", "[MSApp]", &csp, &none));
+        assert!(!r.0[0].answers("MSS", "IF-031", "[MSApp]", &cos, &none));
 
         let bad_if = text.replace("B070/appointmentScenario", "B070/nothing");
         let e = Reactions::parse("mine.toml", &bad_if, &schemas()).unwrap_err();
@@ -339,5 +385,29 @@ then = { after = "20ms", to = ["1200000001"], send = { interface = "IF-032", eve
             e.to_string().contains("`to` \"MSS\" is neither a DIP ID"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn a_verdict_condition_is_checked_and_holds_by_the_harness_verdict() {
+        let text = r#"
+[[reaction]]
+name = "rejects"
+when = { interface = "IF-021", event = "[ActivePower]" }
+if = { verdict = "settlement", equals = "rejected" }
+from = "MDS"
+send = { interface = "IF-014", event = "[ActivePowerRejected]" }
+"#;
+        let r = Reactions::parse("mine.toml", text, &schemas()).unwrap();
+        let p = serde_json::json!({});
+        let rejected = |_: &str| Some("rejected".to_owned());
+        let accepted = |_: &str| Some("accepted".to_owned());
+        assert!(r.0[0].answers("MDS", "IF-021", "[ActivePower]", &p, &rejected));
+        assert!(!r.0[0].answers("MDS", "IF-021", "[ActivePower]", &p, &accepted));
+        let e = Reactions::parse("mine.toml", &text.replace("\"settlement\"", "\"mood\""), &schemas())
+            .unwrap_err();
+        assert!(e.to_string().contains("the verdicts are settlement"), "{e}");
+        let e = Reactions::parse("mine.toml", &text.replace("\"rejected\"", "\"maybe\""), &schemas())
+            .unwrap_err();
+        assert!(e.to_string().contains("it is one of accepted, rejected"), "{e}");
     }
 }

@@ -50,6 +50,26 @@ impl RouterHandle {
         self.router.learn(payload);
     }
 
+    /// The settlement rules' findings on a day of consumption (IF-021) that `sender`
+    /// submitted, judged against the registry (CONTRACT-ROLES.md §6.3 D5); none for any
+    /// other message.
+    pub fn settlement_findings(
+        &self,
+        sender: &Party,
+        payload: &Value,
+        prefix: &str,
+    ) -> Vec<crate::schema::Finding> {
+        let h = Header::of(payload);
+        if h.interface.as_deref() != Some("IF-021") {
+            return Vec::new();
+        }
+        let facts = self.router.registry.facts(
+            h.mpan.as_deref().unwrap_or_default(),
+            (&sender.dip_id, &sender.role),
+        );
+        crate::schema::rules::settlement_findings(payload, prefix, &facts)
+    }
+
     /// Whether routing `payload` from `sender` does anything.
     pub fn wants(&self, sender: &str, payload: &Value) -> bool {
         self.router.wants(sender, payload)
@@ -100,7 +120,7 @@ impl Router {
                         p.system().is_some()
                             || self
                                 .reactions
-                                .triggered_by(&p.role, interface, event, payload)
+                                .triggered_by(&p.role, interface, event, payload, &|_| None)
                                 .next()
                                 .is_some()
                     })
@@ -190,9 +210,10 @@ impl Router {
     fn react(&self, stub: &Arc<Party>, m: &Routed) {
         let h = Header::of(&m.payload);
         let (interface, event) = (h.interface.unwrap_or_default(), h.event.unwrap_or_default());
-        for reaction in self
-            .reactions
-            .triggered_by(&stub.role, &interface, &event, &m.payload)
+        let verdicts = |name: &str| self.verdict(name, m);
+        for reaction in
+            self.reactions
+                .triggered_by(&stub.role, &interface, &event, &m.payload, &verdicts)
         {
             let (router, reaction, stub, m) =
                 (self.clone(), reaction.clone(), stub.clone(), m.clone());
@@ -318,6 +339,15 @@ impl Router {
             );
             vars = vars.set("regs.verdict", registry_answer(verdict));
         }
+        if let Some(breaches) = self.settlement(trigger) {
+            vars = vars.set("mds.verdict", mds_answer(&breaches));
+        }
+        if h.interface.as_deref() == Some("IF-034") {
+            vars = match assigned_mdr(&trigger.payload, segment) {
+                Some(b019) => vars.set("regs.assigned_mdr", b019),
+                None => vars.without("regs.assigned_mdr"),
+            };
+        }
         match self.builder.payload_from(
             send.template.as_deref(),
             &from,
@@ -369,6 +399,7 @@ impl Router {
             ("DS", "/CustomBlock/B017/incomingDataServiceDIPID"),
             ("DS", "/CustomBlock/B015/incomingDataServiceDIPID"),
             ("MS", "/CustomBlock/B016/incomingMeteringServiceDIPID"),
+            ("MDR", "/CustomBlock/B019/assignedMDRDIPID"),
         ] {
             if let Some(id) = payload.pointer(pointer).and_then(Value::as_str) {
                 self.appointments.appoint(mpan, role, id);
@@ -376,11 +407,82 @@ impl Router {
         }
     }
 
+    /// The harness's verdict `name` on a message (reactions' `if = { verdict = ... }`).
+    fn verdict(&self, name: &str, m: &Routed) -> Option<String> {
+        match name {
+            "settlement" => {
+                let breaches = self.settlement(m)?;
+                let broken = breaches.iter().any(|b| !b.warn);
+                Some(if broken { "rejected" } else { "accepted" }.to_owned())
+            }
+            _ => None,
+        }
+    }
+
+    /// The settlement rules' breaches of a day of consumption (IF-021), judged against the
+    /// registry; None for any other message.
+    fn settlement(&self, m: &Routed) -> Option<Vec<crate::market::settlement::Breach>> {
+        let h = Header::of(&m.payload);
+        if h.interface.as_deref() != Some("IF-021") {
+            return None;
+        }
+        let facts = self.registry.facts(
+            h.mpan.as_deref().unwrap_or_default(),
+            (&m.sender.dip_id, &m.sender.role),
+        );
+        Some(crate::market::settlement::check_if021(&m.payload, &facts))
+    }
+
     fn note(&self, scenario: Option<&String>, outcome: String) {
         let mut e = Entry::new(Direction::Note, "");
         e.scenario = scenario.cloned();
         e.outcome = outcome;
         self.journal.record(e);
+    }
+}
+
+/// The meter data retriever the Registration Service assigns on a data service's acceptance
+/// (B019, a smart MPAN only): the one the data service nominated (B018), else the one the
+/// supplier nominated (B071); None when neither did.
+fn assigned_mdr(answer: &Value, segment: Segment) -> Option<Value> {
+    if segment != Segment::Smart {
+        return None;
+    }
+    let c = answer.pointer("/CustomBlock")?;
+    let text = |p: &str| c.pointer(p).and_then(Value::as_str).map(str::to_owned);
+    let (id, mpid, from) = match text("/B018/SDSNominatedMDRDIPID") {
+        Some(id) => (
+            id,
+            text("/B018/SDSNominatedMDRMPID")?,
+            text("/B018/SDSNominatedMDRRequestedEffectiveFromDate")?,
+        ),
+        None => (
+            text("/B071/supplierNominatedMDRDIPID")?,
+            text("/B071/supplierNominatedMDRMPID")?,
+            text("/B071/supplierNominatedMDREffectiveFromDate")
+                .or_else(|| text("/B071/proposedDataServiceDIPEffectiveFromDate"))?,
+        ),
+    };
+    Some(serde_json::json!({
+        "assignedMDRDIPID": id,
+        "assignedMDRMPID": mpid,
+        "assignedMDREffectiveFromDate": from,
+    }))
+}
+
+/// The `R0` of the Market-wide Data Service's answer to a day of consumption: rejected with
+/// the ECS code of the first settlement rule broken (ECS1009 for a rule without one of its
+/// own), accepted when none is.
+fn mds_answer(breaches: &[crate::market::settlement::Breach]) -> Value {
+    match breaches.iter().find(|b| !b.warn) {
+        None => serde_json::json!({"responseCode": "A", "responseMessages": []}),
+        Some(b) => {
+            let code = b.ecs.unwrap_or("ECS1009");
+            serde_json::json!({
+                "responseCode": "R",
+                "responseMessages": [format!("{code} - {}", crate::market::settlement::ecs_text(code))],
+            })
+        }
     }
 }
 

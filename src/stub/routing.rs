@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn the_shipped_routes_load_and_a_bad_role_is_refused() {
         let r = Routing::load(None).unwrap();
-        assert_eq!(r.0.len(), 8);
+        assert_eq!(r.0.len(), 9);
         let dir = tempfile::tempdir().unwrap();
         std::fs::write(
             dir.path().join("routing.toml"),
