@@ -730,7 +730,8 @@ impl DataService {
         }
     }
 
-    /// What it learns from a delivery that asks for no answer.
+    /// What it learns of an MPAN from a delivery: its appointments, MDR, energisation and the
+    /// MDR's data.
     fn learn(&self, cx: &Context<'_>, t: &Value) {
         let h = Header::of(t);
         let Some(mpan) = h.mpan.clone() else {
