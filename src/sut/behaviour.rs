@@ -19,6 +19,8 @@ pub struct Submission {
     pub to: Vec<String>,
     /// `CommonBlock.M0` (as delivered, for a reaction about an MPAN).
     pub m0: Value,
+    /// `CommonBlock.R0`, for the interfaces whose CommonBlock carries a response (IF-028 ...).
+    pub r0: Option<Value>,
     pub custom: Value,
     /// `S1.senderCorrelationID`: the trigger's `D0.initialCorrelationID` for a reaction to a
     /// delivery (G7), None for prompted work.
@@ -92,6 +94,9 @@ pub fn for_role(role: &str) -> Option<Box<dyn Behaviour>> {
         "MSS" => Some(Box::new(super::metering::MeteringService::new("MSS"))),
         "MSA" => Some(Box::new(super::metering::MeteringService::new("MSA"))),
         "UMSO" => Some(Box::new(super::metering::MeteringService::new("UMSO"))),
+        "SDS" => Some(Box::new(super::data::DataService::new("SDS"))),
+        "ADS" => Some(Box::new(super::data::DataService::new("ADS"))),
+        "UMSDS" => Some(Box::new(super::data::DataService::new("UMSDS"))),
         _ => None,
     }
 }

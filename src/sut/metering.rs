@@ -451,6 +451,7 @@ impl MeteringService {
             event: "[MSAppSPResponse]",
             to: vec![to],
             m0: t.pointer("/CommonBlock/M0").cloned().unwrap_or(Value::Null),
+            r0: None,
             custom,
             correlation: correlation(cx, t),
         };
@@ -715,6 +716,7 @@ impl Work<'_> {
             event,
             to: vec![self.regs.clone()],
             m0: self.m0.clone(),
+            r0: None,
             custom,
             correlation: None,
         }
@@ -774,6 +776,7 @@ impl Work<'_> {
             event,
             to: vec![to],
             m0: self.m0.clone(),
+            r0: None,
             custom: json!({"B064List": list}),
             correlation: None,
         })
@@ -946,6 +949,7 @@ impl Work<'_> {
                 event: "[EnergisationStatusFailure]",
                 to,
                 m0: self.m0.clone(),
+                r0: None,
                 custom: json!({"B040": {
                     "failureEnergiseDeEnergiseReasonCode": reason,
                     "siteVisitCheckCode": null,

@@ -5,6 +5,7 @@
 //! be shown to catch the fault it exists for.
 
 mod behaviour;
+mod data;
 pub mod fault;
 mod metering;
 mod reference;

@@ -569,8 +569,8 @@ impl Inner {
         ResponseTemplate::new(status).set_body_json(standard_response(&out))
     }
 
-    /// The whole payload of a submission: the behaviour's blocks under the shell's `S0`,
-    /// `S1` and `A0`.
+    /// The whole payload of a submission: the behaviour's blocks (and `R0`, when it gives one)
+    /// under the shell's `S0`, `S1` and `A0`.
     fn payload(&self, s: Submission) -> Value {
         let version = self
             .schemas
@@ -595,7 +595,7 @@ impl Inner {
             };
             m0.insert("GSPGroupID".into(), json!(other));
         }
-        json!({
+        let mut payload = json!({
             "CommonBlock": {
                 "S0": {"interfaceID": s.interface, "schemaVersion": version, "eventCode": s.event},
                 "S1": {
@@ -612,7 +612,11 @@ impl Inner {
                 "M0": m0,
             },
             "CustomBlock": s.custom,
-        })
+        });
+        if let Some(r0) = s.r0 {
+            payload["CommonBlock"]["R0"] = r0;
+        }
+        payload
     }
 
     /// The signature headers of a submission to `url`.
@@ -802,7 +806,17 @@ mpid = "REGA"
                             .unwrap_or_default(),
                     ],
                     m0: json!({"MPANCore": input["mpan"]}),
+                    r0: None,
                     custom: json!({"fitted": true}),
+                    correlation: None,
+                }]),
+                "answer-fit" => PromptAnswer::Work(vec![Submission {
+                    interface: "IF-028",
+                    event: "[ConsumptionAmendment]",
+                    to: vec!["2300000002".into()],
+                    m0: json!({"MPANCore": input["mpan"]}),
+                    r0: Some(json!({"responseCode": "A", "responseMessages": []})),
+                    custom: json!({"B902List": []}),
                     correlation: None,
                 }]),
                 "fit-foreign-meter" => PromptAnswer::Declined("not our meter".into()),
@@ -921,6 +935,42 @@ mpid = "REGA"
         );
         assert_eq!(p["CommonBlock"]["M0"]["MPANCore"], "2000056535971");
         assert_eq!(p["CustomBlock"], json!({"fitted": true}));
+    }
+
+    #[tokio::test]
+    async fn a_submissions_response_block_goes_into_its_common_block() {
+        let (dip, reference) = start(Some(Arc::new(Fitter))).await;
+        for action in ["fit-meter", "answer-fit"] {
+            reference
+                .prompt(action, &json!({"mpan": "2000056535971"}))
+                .await
+                .unwrap();
+        }
+        let deadline = Instant::now() + Duration::from_secs(5);
+        let bodies = loop {
+            let got = dip.received_requests().await.unwrap_or_default();
+            if got.len() == 2 {
+                break got
+                    .iter()
+                    .map(|r| serde_json::from_slice::<Value>(&r.body).unwrap())
+                    .collect::<Vec<_>>();
+            }
+            assert!(Instant::now() < deadline, "{} submitted", got.len());
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        };
+        let r0 = |interface: &str| {
+            bodies
+                .iter()
+                .map(|b| &b[0]["payload"]["CommonBlock"])
+                .find(|c| c["S0"]["interfaceID"] == interface)
+                .map(|c| c.get("R0").cloned())
+                .unwrap()
+        };
+        assert_eq!(r0("IF-031"), None);
+        assert_eq!(
+            r0("IF-028"),
+            Some(json!({"responseCode": "A", "responseMessages": []}))
+        );
     }
 
     #[tokio::test]

@@ -145,6 +145,7 @@ impl Behaviour for Supplier {
                 event,
                 to: vec![recipient.clone()],
                 m0: m0.clone(),
+                r0: None,
                 custom,
                 correlation: None,
             });
