@@ -162,12 +162,13 @@ async fn amend(
         .await
 }
 
-#[when(
-    expr = "the supplier asks the system to amend the consumption of an MPAN it does not serve"
-)]
+#[when(expr = "the supplier asks the system to amend the consumption of an MPAN it does not serve")]
 async fn amend_unserved(w: &mut QualWorld) -> Result<(), StepFailure> {
     let s = w.session()?;
-    let segment = s.subjects.last().map_or(crate::market::Segment::Smart, |x| x.segment);
+    let segment = s
+        .subjects
+        .last()
+        .map_or(crate::market::Segment::Smart, |x| x.segment);
     s.new_subject(segment);
     let start = crate::session::midnight() - time::Duration::days(1);
     s.request_amendment(start, start + time::Duration::hours(2), "1.000", "M")

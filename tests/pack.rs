@@ -311,7 +311,8 @@ async fn check_every_fault(name: &str) -> Result<(), Mismatch> {
     }
 }
 
-/// The metering-service packs: correct passes, every fault caught where its tags say.
+/// The metering- and data-service packs: correct passes, every fault caught where its tags
+/// say.
 macro_rules! metering_pack_tests {
     ($($module:ident => $name:literal),* $(,)?) => {
         $(
@@ -354,6 +355,9 @@ metering_pack_tests! {
     mss => "mss",
     msa => "msa",
     umso => "umso",
+    sds => "sds",
+    ads => "ads",
+    umsds => "umsds",
 }
 
 /// What the pack did under `fault` against what its tags say: exactly the sites of `want`
@@ -600,9 +604,9 @@ fault_tests! {
 /// (`cargo test --test pack -- --ignored`), not by the default suite.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a soak test of a few minutes: .ci/run runs it"]
-async fn the_metering_packs_pass_twenty_times_in_a_row() {
+async fn the_metering_and_data_packs_pass_twenty_times_in_a_row() {
     for round in 1..=20 {
-        for name in ["mss", "msa", "umso"] {
+        for name in ["mss", "msa", "umso", "sds", "ads", "umsds"] {
             let (exit, scenarios) = run_with(name, Vec::new()).await;
             let failed: Vec<String> = scenarios
                 .iter()

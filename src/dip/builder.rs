@@ -169,7 +169,10 @@ impl Builder {
                 "DIPConnectionProviderID": null,
             }),
         );
-        if !common.contains_key("M1") {
+        // A message about no one MPAN (IF-022, IF-023 load shapes) has no M0.
+        let has_m0 = self.schemas.defines(interface, event, "/CommonBlock/M0")
+            || !self.schemas.covers(interface, event);
+        if !common.contains_key("M1") && has_m0 {
             common.insert(
                 "M0".into(),
                 json!({

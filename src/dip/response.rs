@@ -112,7 +112,10 @@ mod tests {
             "MSG1006 - Sender Unique Reference Duplicated"
         );
         assert_eq!(response_text("XYZ"), "XYZ");
-        assert_eq!(code_text("ECS1014"), Some("UTC Settlement Date/Time is not 00:00:00"));
+        assert_eq!(
+            code_text("ECS1014"),
+            Some("UTC Settlement Date/Time is not 00:00:00")
+        );
         assert_eq!(code_text("XYZ"), None);
     }
 }

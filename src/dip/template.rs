@@ -248,7 +248,10 @@ mod tests {
     #[test]
     fn a_member_of_an_absent_variable_is_left_out() {
         let t = json!({"B019": "${mdr}", "B015": {"x": "${mdr}"}, "B068": "${consent}"});
-        let vars = Vars::new().set("mdr", json!({"id": 1})).without("mdr").set("consent", 2);
+        let vars = Vars::new()
+            .set("mdr", json!({"id": 1}))
+            .without("mdr")
+            .set("consent", 2);
         assert_eq!(fill(&t, &vars), json!({"B015": {}, "B068": 2}));
     }
 }

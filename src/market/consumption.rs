@@ -165,7 +165,10 @@ pub fn parse_thousandths(s: &str) -> Option<i64> {
     if whole.is_empty()
         || whole.len() > 9
         || fraction.len() != 3
-        || !whole.bytes().chain(fraction.bytes()).all(|b| b.is_ascii_digit())
+        || !whole
+            .bytes()
+            .chain(fraction.bytes())
+            .all(|b| b.is_ascii_digit())
     {
         return None;
     }
@@ -365,8 +368,9 @@ fn household(k: usize, seed: u64) -> i64 {
     };
     let level = 0.8 + f64::from(u32::try_from(mix(seed) % 401).unwrap_or(0)) / 1000.0;
     let noise = 0.9
-        + f64::from(u32::try_from(mix(seed ^ (k as u64).wrapping_mul(0x100_0000_01B3)) % 201).unwrap_or(0))
-            / 1000.0;
+        + f64::from(
+            u32::try_from(mix(seed ^ (k as u64).wrapping_mul(0x100_0000_01B3)) % 201).unwrap_or(0),
+        ) / 1000.0;
     let kwh = (0.14 + peak(7.5, 1.2, 0.28) + peak(18.5, 2.0, 0.55)) * level * noise;
     #[expect(
         clippy::cast_possible_truncation,
@@ -807,8 +811,8 @@ mod tests {
             (
                 {
                     let mut p = if021(&[day.clone()]);
-                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]
-                        ["consumptionPeriods"][4]["v"] = json!("1,5");
+                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"]
+                        [4]["v"] = json!("1,5");
                     p
                 },
                 "/CustomBlock/B900/settlementDayConsumptionPeriods/0/consumptionPeriods/4/v",
@@ -817,8 +821,8 @@ mod tests {
             (
                 {
                     let mut p = if021(&[day.clone()]);
-                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]
-                        ["settlementDay"]["settlementDayDate"] = json!("19/04/2026");
+                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["settlementDay"]
+                        ["settlementDayDate"] = json!("19/04/2026");
                     p
                 },
                 "/CustomBlock/B900/settlementDayConsumptionPeriods/0/settlementDay/settlementDayDate",
@@ -827,8 +831,8 @@ mod tests {
             (
                 {
                     let mut p = if021(&[day.clone()]);
-                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]
-                        ["consumptionPeriods"][0]["e"] = json!(7);
+                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"]
+                        [0]["e"] = json!(7);
                     p
                 },
                 "/CustomBlock/B900/settlementDayConsumptionPeriods/0/consumptionPeriods/0/e",
@@ -837,8 +841,8 @@ mod tests {
             (
                 {
                     let mut p = if021(&[day.clone()]);
-                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]
-                        ["settlementDay"]["periodDuration"] = json!("30");
+                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["settlementDay"]
+                        ["periodDuration"] = json!("30");
                     p
                 },
                 "/CustomBlock/B900/settlementDayConsumptionPeriods/0/settlementDay/periodDuration",
@@ -868,7 +872,10 @@ mod tests {
         let day = SettlementDay::actuals(date!(2026 - 04 - 19), &[], 1).to_b901();
         let days = vec![day; MAX_DAYS + 1];
         let e = Consumption::from_if021(&if021(&days)).expect_err("too many");
-        assert_eq!(e.pointer, "/CustomBlock/B900/settlementDayConsumptionPeriods");
+        assert_eq!(
+            e.pointer,
+            "/CustomBlock/B900/settlementDayConsumptionPeriods"
+        );
         assert!(e.message.contains("201 settlement days"), "{e}");
     }
 
@@ -877,7 +884,16 @@ mod tests {
         assert_eq!(parse_thousandths("0.182"), Some(182));
         assert_eq!(parse_thousandths("-12.005"), Some(-12_005));
         assert_eq!(parse_thousandths("123456789.999"), Some(123_456_789_999));
-        for bad in ["", ".123", "1.23", "1.2345", "1,234", "+1.000", "1234567890.000", "1e3"] {
+        for bad in [
+            "",
+            ".123",
+            "1.23",
+            "1.2345",
+            "1,234",
+            "+1.000",
+            "1234567890.000",
+            "1e3",
+        ] {
             assert_eq!(parse_thousandths(bad), None, "{bad}");
         }
         assert_eq!(dt016(-5), "-0.005");
@@ -904,7 +920,10 @@ mod tests {
         assert_eq!(m.differing, 3);
         let text = m.to_string();
         let lines: Vec<&str> = text.lines().collect();
-        assert_eq!(lines[0], "settlement day 2026-04-19: 3 periods differ", "{text}");
+        assert_eq!(
+            lines[0], "settlement day 2026-04-19: 3 periods differ",
+            "{text}"
+        );
         assert!(lines[1].starts_with("sp "), "{text}");
         assert!(lines[1].contains("| expected v") && lines[1].contains("| arrived v"));
         let row = |sp: &str| lines.iter().find(|l| l.starts_with(sp)).copied();
@@ -930,7 +949,9 @@ mod tests {
         let mut arrived = expected.clone();
         arrived.periods.reverse();
         for p in &mut arrived.periods {
-            p.sp_text = p.sp.to_offset(UtcOffset::from_hms(1, 0, 0).expect("offset")).to_string();
+            p.sp_text =
+                p.sp.to_offset(UtcOffset::from_hms(1, 0, 0).expect("offset"))
+                    .to_string();
         }
         assert_eq!(compare(&expected, &arrived), Ok(()));
     }
@@ -946,7 +967,10 @@ mod tests {
         let m = compare(&expected, &arrived).expect_err("differs");
         assert_eq!(m.differing, 12);
         let text = m.to_string();
-        assert!(text.starts_with("settlement day 2026-04-19: 12 periods differ (the first 5 shown)"), "{text}");
+        assert!(
+            text.starts_with("settlement day 2026-04-19: 12 periods differ (the first 5 shown)"),
+            "{text}"
+        );
         assert_eq!(text.lines().count(), 2 + 5, "{text}");
     }
 
@@ -961,7 +985,10 @@ mod tests {
         }
         let warnings = compare_actuals(&mdr, &sds).expect("faithful");
         assert_eq!(warnings.len(), 1, "{warnings:?}");
-        assert!(warnings[0].contains("sp 2026-04-19T03:30:00+00:00"), "{warnings:?}");
+        assert!(
+            warnings[0].contains("sp 2026-04-19T03:30:00+00:00"),
+            "{warnings:?}"
+        );
 
         sds.periods[5].q = "A".into();
         sds.periods[5].e = None;
@@ -972,9 +999,21 @@ mod tests {
         let m = compare_actuals(&mdr, &sds).expect_err("unfaithful");
         assert_eq!((m.differing, m.gaps), (2, 2), "{m}");
         let text = m.to_string();
-        assert!(text.starts_with("settlement day 2026-04-19: 2 periods differ, 2 gaps not estimated"), "{text}");
-        assert!(text.contains("value changed") && text.contains("requalified"), "{text}");
-        assert!(text.contains("missing: a complete day has 48 periods"), "{text}");
-        assert!(text.contains("q A for a period the MDR did not give"), "{text}");
+        assert!(
+            text.starts_with("settlement day 2026-04-19: 2 periods differ, 2 gaps not estimated"),
+            "{text}"
+        );
+        assert!(
+            text.contains("value changed") && text.contains("requalified"),
+            "{text}"
+        );
+        assert!(
+            text.contains("missing: a complete day has 48 periods"),
+            "{text}"
+        );
+        assert!(
+            text.contains("q A for a period the MDR did not give"),
+            "{text}"
+        );
     }
 }

@@ -14,7 +14,9 @@ mod segment;
 pub mod settlement;
 
 pub use catalogue::{Catalogue, Item};
-pub use consumption::{Consumption, Mismatch, ModelError, Period, SettlementDay, compare, compare_actuals};
+pub use consumption::{
+    Consumption, Mismatch, ModelError, Period, SettlementDay, compare, compare_actuals,
+};
 pub use derivation::{Derivation, Judgement, Verdict};
 pub use generator::{Plan, Record};
 pub use mpan::{Mpan, MpanAllocator, MpanError, check_digit, distributor_dip_id, gsp_group_for};

@@ -214,12 +214,17 @@ impl Registry {
 /// assigned MDR (B019), and the energisation in an appointment's B025.
 fn learn_site(r: &mut Record, payload: &Value) {
     let c = "/CustomBlock";
-    if let Some(d) = text(payload, &format!("{c}/B023/energyDirection")).and_then(|d| d.chars().next()) {
+    if let Some(d) =
+        text(payload, &format!("{c}/B023/energyDirection")).and_then(|d| d.chars().next())
+    {
         r.direction = Some(d);
     }
     if let (Some(kind), Some(from)) = (
         text(payload, &format!("{c}/B023/connectionTypeIndicator")),
-        at(payload, &format!("{c}/B023/connectionTypeEffectiveFromDate")),
+        at(
+            payload,
+            &format!("{c}/B023/connectionTypeEffectiveFromDate"),
+        ),
     ) {
         r.connection = Some((kind.to_owned(), from));
     }
@@ -232,7 +237,10 @@ fn learn_site(r: &mut Record, payload: &Value) {
     if text(payload, "/CommonBlock/S0/interfaceID") == Some("IF-036")
         && let (Some(status), Some(from)) = (
             text(payload, &format!("{c}/B025/energisationStatus")),
-            at(payload, &format!("{c}/B025/energisationStatusEffectiveFromDate")),
+            at(
+                payload,
+                &format!("{c}/B025/energisationStatusEffectiveFromDate"),
+            ),
         )
     {
         energise(r, status, from);
@@ -241,7 +249,10 @@ fn learn_site(r: &mut Record, payload: &Value) {
 
 /// Records an energisation status from `from`, keeping the timeline in order.
 fn energise(r: &mut Record, status: &str, from: OffsetDateTime) {
-    if r.energisations.iter().any(|(s, f)| s == status && *f == from) {
+    if r.energisations
+        .iter()
+        .any(|(s, f)| s == status && *f == from)
+    {
         return;
     }
     r.energisations.push((status.to_owned(), from));

@@ -132,7 +132,11 @@ impl Sink {
         pointer: impl FnOnce() -> String,
         message: impl FnOnce() -> String,
     ) {
-        let kept = if warn { &mut self.warns } else { &mut self.fails };
+        let kept = if warn {
+            &mut self.warns
+        } else {
+            &mut self.fails
+        };
         if kept.len() < MAX_BREACHES {
             kept.push(Breach {
                 rule,
@@ -286,7 +290,10 @@ fn judge(payload: &Value, facts: &Facts, sink: &mut Sink) {
     // C3: the issuing data service is the sender. No ECS code speaks of B044, so none.
     let sender = str_at(s1, "senderDIPID")
         .or_else(|| (!facts.sender_dip_id.is_empty()).then_some(facts.sender_dip_id.as_str()));
-    let issuing = str_at(custom.and_then(|c| c.get("B044")), "issuingDataServiceDIPID");
+    let issuing = str_at(
+        custom.and_then(|c| c.get("B044")),
+        "issuingDataServiceDIPID",
+    );
     if let (Some(sender), Some(issuing)) = (sender, issuing)
         && sender != issuing
     {
@@ -620,8 +627,9 @@ impl Walk<'_, '_> {
                 None
             };
             if let Some(why) = why {
-                self.sink
-                    .push("C7", Some("ECS1005"), false, at, || format!("{}: {why}", here()));
+                self.sink.push("C7", Some("ECS1005"), false, at, || {
+                    format!("{}: {why}", here())
+                });
             }
         }
         // C8: no sp twice in the message.
@@ -633,7 +641,10 @@ impl Walk<'_, '_> {
                     } else {
                         format!("settlementDayConsumptionPeriods/{di}/consumptionPeriods/{dj}")
                     };
-                    format!("{}: sp appears twice in the message (also at {also}) (C8)", here())
+                    format!(
+                        "{}: sp appears twice in the message (also at {also}) (C8)",
+                        here()
+                    )
                 }),
                 None => {
                     self.sp_seen.insert(ts, (i, j));
@@ -715,7 +726,10 @@ impl Walk<'_, '_> {
         // C12: an estimate has its reason; an actual has none (warn).
         if estimated(q) && e.is_some_and(Value::is_null) {
             self.sink.push("C12", Some("ECS1015"), false, at("e"), || {
-                format!("{}: q {q} is an estimate, so e must not be null (C12)", here())
+                format!(
+                    "{}: q {q} is an estimate, so e must not be null (C12)",
+                    here()
+                )
             });
         } else if q == "A"
             && let Some(e) = e_text
@@ -726,12 +740,13 @@ impl Walk<'_, '_> {
         }
         // C13: an amendment has its reason code; only an amendment has one (warn).
         if e_text == Some("9") && arc.is_some_and(Value::is_null) {
-            self.sink.push("C13", Some("ECS1016"), false, at("arc"), || {
-                format!(
-                    "{}: e 9 is a consumption amendment, so arc must not be null (DI-076, C13)",
-                    here()
-                )
-            });
+            self.sink
+                .push("C13", Some("ECS1016"), false, at("arc"), || {
+                    format!(
+                        "{}: e 9 is a consumption amendment, so arc must not be null (DI-076, C13)",
+                        here()
+                    )
+                });
         } else if e_text != Some("9")
             && let Some(a) = arc.and_then(Value::as_str)
         {
@@ -893,7 +908,11 @@ mod tests {
     fn a_valid_day_and_the_shipped_example_break_nothing() {
         let p = valid();
         let schema = crate::schema::SchemaSet::embedded().expect("schemas");
-        assert_eq!(schema.check_payload(&p, ""), Vec::new(), "the planted base is valid");
+        assert_eq!(
+            schema.check_payload(&p, ""),
+            Vec::new(),
+            "the planted base is valid"
+        );
         assert_eq!(check_if021(&p, &facts()), Vec::new());
         assert_eq!(check_if021(&p, &Facts::default()), Vec::new());
         let text = crate::embedded::file("schemas/examples/valid/IF-021-ActivePower.json")
@@ -906,53 +925,255 @@ mod tests {
     type Plant = fn(&mut Value, &mut Facts);
 
     /// Each rule broken alone in a valid day: (name, how, rule, ECS code, warn).
-    fn plants() -> Vec<(&'static str, Plant, &'static str, Option<&'static str>, bool)> {
+    fn plants() -> Vec<(
+        &'static str,
+        Plant,
+        &'static str,
+        Option<&'static str>,
+        bool,
+    )> {
         vec![
-            ("C1 RI for [ActivePower]", |p, _| p["CustomBlock"]["B900"]["MQID"]["measurementQuantityID"] = json!("RI"), "C1", Some("ECS1002"), false),
-            ("C2 export MQID, import MPAN", |_, f| f.direction = Some('E'), "C2", None, true),
-            ("C3 issuing DS is not the sender", |p, _| p["CustomBlock"]["B044"]["issuingDataServiceDIPID"] = json!("1400000002"), "C3", None, false),
-            ("C4 another connection type", |p, _| p["CustomBlock"]["B067"]["connectionTypeIndicator"] = json!("L"), "C4", Some("ECS1013"), false),
-            ("C4 a UMSDS with W", |_, f| { f.sender_role = "UMSDS".into(); f.connection = None; }, "C4", Some("ECS1013"), false),
-            ("C4 periods before the connection type", |_, f| f.connection = Some(("W".into(), datetime!(2026-04-19 12:00 UTC))), "C4", Some("ECS1013"), false),
-            ("C5 a local midnight", |p, _| {
-                let start = datetime!(2026-06-30 23:00 UTC);
-                first_day(p)["settlementDay"]["settlementDayDate"] = json!(written(start, 1));
-                for k in 1..=48 {
-                    period(p, k)["sp"] = json!(written(start + Duration::minutes(30 * i64::try_from(k).unwrap_or(0)), 1));
-                }
-            }, "C5", Some("ECS1014"), false),
-            ("C5 UTC midnight written at +01:00", |p, _| first_day(p)["settlementDay"]["settlementDayDate"] = json!("2026-04-19T01:00:00+01:00"), "C5", None, true),
-            ("C6 hourly periods", |p, _| first_day(p)["settlementDay"]["periodDuration"] = json!(60), "C6", Some("ECS1004"), false),
-            ("C7 sp off the half hour", |p, _| period(p, 10)["sp"] = json!("2026-04-19T04:45:00+00:00"), "C7", Some("ECS1005"), false),
-            ("C8 sp twice", |p, _| period(p, 10)["sp"] = json!("2026-04-19T04:30:00+00:00"), "C8", Some("ECS1006"), false),
-            ("C8 a day twice", |p, _| {
-                let d = first_day(p).clone();
-                p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"].as_array_mut().expect("days").push(d);
-            }, "C8", Some("ECS1007"), false),
-            ("C8 periods out of order", |p, _| {
-                let a = period(p, 3).clone();
-                *period(p, 3) = period(p, 4).clone();
-                *period(p, 4) = a;
-            }, "C8", None, true),
-            ("C9 a period short", |p, _| { first_day(p)["consumptionPeriods"].as_array_mut().expect("periods").remove(20); }, "C9", None, false),
-            ("C10 negative", |p, _| period(p, 5)["v"] = json!("-0.100"), "C10", Some("ECS1010"), false),
-            ("C11 ZE1 not zero", |p, _| { let x = period(p, 5); x["q"] = json!("ZE1"); x["e"] = json!("2"); x["v"] = json!("0.500"); }, "C11", Some("ECS1011"), false),
-            ("C12 estimate without reason", |p, _| period(p, 5)["q"] = json!("E1"), "C12", Some("ECS1015"), false),
-            ("C12 actual with a reason", |p, _| period(p, 5)["e"] = json!("2"), "C12", None, true),
-            ("C13 amendment without arc", |p, _| { let x = period(p, 5); x["q"] = json!("E1"); x["e"] = json!("9"); }, "C13", Some("ECS1016"), false),
-            ("C13 arc without amendment", |p, _| period(p, 5)["arc"] = json!("A"), "C13", None, true),
-            ("C14 ADS code from an SDS", |p, _| period(p, 5)["q"] = json!("A1"), "C14", None, false),
-            ("C14 E from an SDS", |p, _| { let x = period(p, 5); x["q"] = json!("E"); x["e"] = json!("2"); }, "C14", None, true),
-            ("C15 before the appointment", |_, f| f.appointment = Some((datetime!(2026-04-19 12:00 UTC), None)), "C15", Some("ECS1009"), false),
-            ("C15 after the de-appointment", |_, f| f.appointment = Some((datetime!(2026-01-01 0:00 UTC), Some(datetime!(2026-04-19 12:00 UTC)))), "C15", Some("ECS1009"), false),
-            ("D7 an estimate after de-energisation", |p, f| {
-                f.de_energised.push((datetime!(2026-04-19 12:00 UTC), true));
-                let x = period(p, 30); x["q"] = json!("E1"); x["e"] = json!("2");
-            }, "D7", Some("ECS1008"), false),
-            ("D7 zero without e 7", |p, f| {
-                f.de_energised.push((datetime!(2026-04-19 12:00 UTC), true));
-                let x = period(p, 30); x["q"] = json!("ZE1"); x["e"] = json!("2"); x["v"] = json!("0.000");
-            }, "D7", None, true),
+            (
+                "C1 RI for [ActivePower]",
+                |p, _| p["CustomBlock"]["B900"]["MQID"]["measurementQuantityID"] = json!("RI"),
+                "C1",
+                Some("ECS1002"),
+                false,
+            ),
+            (
+                "C2 export MQID, import MPAN",
+                |_, f| f.direction = Some('E'),
+                "C2",
+                None,
+                true,
+            ),
+            (
+                "C3 issuing DS is not the sender",
+                |p, _| p["CustomBlock"]["B044"]["issuingDataServiceDIPID"] = json!("1400000002"),
+                "C3",
+                None,
+                false,
+            ),
+            (
+                "C4 another connection type",
+                |p, _| p["CustomBlock"]["B067"]["connectionTypeIndicator"] = json!("L"),
+                "C4",
+                Some("ECS1013"),
+                false,
+            ),
+            (
+                "C4 a UMSDS with W",
+                |_, f| {
+                    f.sender_role = "UMSDS".into();
+                    f.connection = None;
+                },
+                "C4",
+                Some("ECS1013"),
+                false,
+            ),
+            (
+                "C4 periods before the connection type",
+                |_, f| f.connection = Some(("W".into(), datetime!(2026-04-19 12:00 UTC))),
+                "C4",
+                Some("ECS1013"),
+                false,
+            ),
+            (
+                "C5 a local midnight",
+                |p, _| {
+                    let start = datetime!(2026-06-30 23:00 UTC);
+                    first_day(p)["settlementDay"]["settlementDayDate"] = json!(written(start, 1));
+                    for k in 1..=48 {
+                        period(p, k)["sp"] = json!(written(
+                            start + Duration::minutes(30 * i64::try_from(k).unwrap_or(0)),
+                            1
+                        ));
+                    }
+                },
+                "C5",
+                Some("ECS1014"),
+                false,
+            ),
+            (
+                "C5 UTC midnight written at +01:00",
+                |p, _| {
+                    first_day(p)["settlementDay"]["settlementDayDate"] =
+                        json!("2026-04-19T01:00:00+01:00")
+                },
+                "C5",
+                None,
+                true,
+            ),
+            (
+                "C6 hourly periods",
+                |p, _| first_day(p)["settlementDay"]["periodDuration"] = json!(60),
+                "C6",
+                Some("ECS1004"),
+                false,
+            ),
+            (
+                "C7 sp off the half hour",
+                |p, _| period(p, 10)["sp"] = json!("2026-04-19T04:45:00+00:00"),
+                "C7",
+                Some("ECS1005"),
+                false,
+            ),
+            (
+                "C8 sp twice",
+                |p, _| period(p, 10)["sp"] = json!("2026-04-19T04:30:00+00:00"),
+                "C8",
+                Some("ECS1006"),
+                false,
+            ),
+            (
+                "C8 a day twice",
+                |p, _| {
+                    let d = first_day(p).clone();
+                    p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"]
+                        .as_array_mut()
+                        .expect("days")
+                        .push(d);
+                },
+                "C8",
+                Some("ECS1007"),
+                false,
+            ),
+            (
+                "C8 periods out of order",
+                |p, _| {
+                    let a = period(p, 3).clone();
+                    *period(p, 3) = period(p, 4).clone();
+                    *period(p, 4) = a;
+                },
+                "C8",
+                None,
+                true,
+            ),
+            (
+                "C9 a period short",
+                |p, _| {
+                    first_day(p)["consumptionPeriods"]
+                        .as_array_mut()
+                        .expect("periods")
+                        .remove(20);
+                },
+                "C9",
+                None,
+                false,
+            ),
+            (
+                "C10 negative",
+                |p, _| period(p, 5)["v"] = json!("-0.100"),
+                "C10",
+                Some("ECS1010"),
+                false,
+            ),
+            (
+                "C11 ZE1 not zero",
+                |p, _| {
+                    let x = period(p, 5);
+                    x["q"] = json!("ZE1");
+                    x["e"] = json!("2");
+                    x["v"] = json!("0.500");
+                },
+                "C11",
+                Some("ECS1011"),
+                false,
+            ),
+            (
+                "C12 estimate without reason",
+                |p, _| period(p, 5)["q"] = json!("E1"),
+                "C12",
+                Some("ECS1015"),
+                false,
+            ),
+            (
+                "C12 actual with a reason",
+                |p, _| period(p, 5)["e"] = json!("2"),
+                "C12",
+                None,
+                true,
+            ),
+            (
+                "C13 amendment without arc",
+                |p, _| {
+                    let x = period(p, 5);
+                    x["q"] = json!("E1");
+                    x["e"] = json!("9");
+                },
+                "C13",
+                Some("ECS1016"),
+                false,
+            ),
+            (
+                "C13 arc without amendment",
+                |p, _| period(p, 5)["arc"] = json!("A"),
+                "C13",
+                None,
+                true,
+            ),
+            (
+                "C14 ADS code from an SDS",
+                |p, _| period(p, 5)["q"] = json!("A1"),
+                "C14",
+                None,
+                false,
+            ),
+            (
+                "C14 E from an SDS",
+                |p, _| {
+                    let x = period(p, 5);
+                    x["q"] = json!("E");
+                    x["e"] = json!("2");
+                },
+                "C14",
+                None,
+                true,
+            ),
+            (
+                "C15 before the appointment",
+                |_, f| f.appointment = Some((datetime!(2026-04-19 12:00 UTC), None)),
+                "C15",
+                Some("ECS1009"),
+                false,
+            ),
+            (
+                "C15 after the de-appointment",
+                |_, f| {
+                    f.appointment = Some((
+                        datetime!(2026-01-01 0:00 UTC),
+                        Some(datetime!(2026-04-19 12:00 UTC)),
+                    ))
+                },
+                "C15",
+                Some("ECS1009"),
+                false,
+            ),
+            (
+                "D7 an estimate after de-energisation",
+                |p, f| {
+                    f.de_energised.push((datetime!(2026-04-19 12:00 UTC), true));
+                    let x = period(p, 30);
+                    x["q"] = json!("E1");
+                    x["e"] = json!("2");
+                },
+                "D7",
+                Some("ECS1008"),
+                false,
+            ),
+            (
+                "D7 zero without e 7",
+                |p, f| {
+                    f.de_energised.push((datetime!(2026-04-19 12:00 UTC), true));
+                    let x = period(p, 30);
+                    x["q"] = json!("ZE1");
+                    x["e"] = json!("2");
+                    x["v"] = json!("0.000");
+                },
+                "D7",
+                None,
+                true,
+            ),
         ]
     }
 
@@ -965,14 +1186,25 @@ mod tests {
             assert!(!found.is_empty(), "{name}: nothing found");
             assert_eq!(kinds(&found), vec![(rule, ecs, warn)], "{name}: {found:#?}");
             for b in &found {
-                assert!(b.message.contains(&format!("({rule}")) || b.message.contains(&format!(" {rule})")), "{name}: {b:?}");
+                assert!(
+                    b.message.contains(&format!("({rule}"))
+                        || b.message.contains(&format!(" {rule})")),
+                    "{name}: {b:?}"
+                );
                 assert!(b.pointer.starts_with("/CustomBlock/"), "{name}: {b:?}");
-                assert!(p.pointer(&b.pointer).is_some(), "{name}: {} is not in the payload", b.pointer);
+                assert!(
+                    p.pointer(&b.pointer).is_some(),
+                    "{name}: {} is not in the payload",
+                    b.pointer
+                );
             }
         }
         // Every rule of the contract's table has its plant.
         let covered: Vec<&str> = plants().iter().map(|p| p.2).collect();
-        for r in ["C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13", "C14", "C15", "D7"] {
+        for r in [
+            "C1", "C2", "C3", "C4", "C5", "C6", "C7", "C8", "C9", "C10", "C11", "C12", "C13",
+            "C14", "C15", "D7",
+        ] {
             assert!(covered.contains(&r), "{r}");
         }
     }
@@ -997,7 +1229,10 @@ mod tests {
 
     #[test]
     fn ecs_codes_have_their_texts() {
-        assert_eq!(ecs_text("ECS1005"), "SP End Date / Time invalid for Settlement Period Duration");
+        assert_eq!(
+            ecs_text("ECS1005"),
+            "SP End Date / Time invalid for Settlement Period Duration"
+        );
         assert_eq!(ecs_text("ECS9999"), "ECS9999");
         for (_, _, _, ecs, _) in plants() {
             if let Some(code) = ecs {
@@ -1007,7 +1242,10 @@ mod tests {
     }
 
     fn messages(found: &[Breach]) -> String {
-        found.iter().map(|b| format!("{} {}: {}\n", b.rule, b.pointer, b.message)).collect()
+        found
+            .iter()
+            .map(|b| format!("{} {}: {}\n", b.rule, b.pointer, b.message))
+            .collect()
     }
 
     /// A day of the periods ending at `start` + 30·k minutes for `ks`, written at `+hours`.
@@ -1027,8 +1265,18 @@ mod tests {
             found[0].message.starts_with("settlement day 2026-03-29 has 46 periods; an IF-021 day is a UTC day of exactly 48 periods (C9)"),
             "{}", found[0].message
         );
-        assert!(found[0].message.contains("the clocks go forward"), "{}", found[0].message);
-        assert!(found[0].message.contains("missing sp 2026-03-29T23:30:00+00:00, 2026-03-30T00:00:00+00:00"), "{}", found[0].message);
+        assert!(
+            found[0].message.contains("the clocks go forward"),
+            "{}",
+            found[0].message
+        );
+        assert!(
+            found[0]
+                .message
+                .contains("missing sp 2026-03-29T23:30:00+00:00, 2026-03-30T00:00:00+00:00"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
@@ -1036,16 +1284,32 @@ mod tests {
         // Written as a UTC midnight: the two periods past D+1 00:00 and the count.
         let p = payload(vec![local_day(datetime!(2026-10-25 0:00 UTC), 0, 1..=50)]);
         let found = check_if021(&p, &facts());
-        assert_eq!(kinds(&found), vec![("C7", Some("ECS1005"), false), ("C9", None, false)], "{found:#?}");
+        assert_eq!(
+            kinds(&found),
+            vec![("C7", Some("ECS1005"), false), ("C9", None, false)],
+            "{found:#?}"
+        );
         let text = messages(&found);
         assert!(text.contains("settlement day 2026-10-25 has 50 periods; an IF-021 day is a UTC day of exactly 48 periods (C9); 50 is the count of the local day on which the clocks go back"), "{text}");
         assert!(text.contains("sp 2026-10-26T00:30:00+00:00: the period ends after settlement day 2026-10-25 ends at 2026-10-26T00:00:00+00:00"), "{text}");
         // Built from the local (BST) midnight: that is said too.
         let p = payload(vec![local_day(datetime!(2026-10-24 23:00 UTC), 1, 1..=50)]);
         let found = check_if021(&p, &facts());
-        assert_eq!(kinds(&found), vec![("C5", Some("ECS1014"), false), ("C7", Some("ECS1005"), false), ("C9", None, false)], "{found:#?}");
+        assert_eq!(
+            kinds(&found),
+            vec![
+                ("C5", Some("ECS1014"), false),
+                ("C7", Some("ECS1005"), false),
+                ("C9", None, false)
+            ],
+            "{found:#?}"
+        );
         for b in &found {
-            assert!(b.message.contains("an IF-021 day is a UTC day of exactly 48 periods"), "{b:?}");
+            assert!(
+                b.message
+                    .contains("an IF-021 day is a UTC day of exactly 48 periods"),
+                "{b:?}"
+            );
         }
     }
 
@@ -1053,29 +1317,53 @@ mod tests {
     fn a_summer_local_midnight_says_why() {
         let p = payload(vec![local_day(datetime!(2026-06-30 23:00 UTC), 1, 1..=48)]);
         let found = check_if021(&p, &facts());
-        assert_eq!(kinds(&found), vec![("C5", Some("ECS1014"), false)], "{found:#?}");
-        assert_eq!(found[0].message, "settlementDayDate 2026-07-01T00:00:00+01:00 is 2026-06-30T23:00:00+00:00, a local midnight, not 00:00:00 UTC: an IF-021 day is a UTC day of exactly 48 periods from 00:00:00 UTC (DI-101, C5)");
-        assert_eq!(found[0].pointer, "/CustomBlock/B900/settlementDayConsumptionPeriods/0/settlementDay/settlementDayDate");
+        assert_eq!(
+            kinds(&found),
+            vec![("C5", Some("ECS1014"), false)],
+            "{found:#?}"
+        );
+        assert_eq!(
+            found[0].message,
+            "settlementDayDate 2026-07-01T00:00:00+01:00 is 2026-06-30T23:00:00+00:00, a local midnight, not 00:00:00 UTC: an IF-021 day is a UTC day of exactly 48 periods from 00:00:00 UTC (DI-101, C5)"
+        );
+        assert_eq!(
+            found[0].pointer,
+            "/CustomBlock/B900/settlementDayConsumptionPeriods/0/settlementDay/settlementDayDate"
+        );
     }
 
     #[test]
     fn period_starts_say_sp_is_the_end() {
         let p = payload(vec![local_day(datetime!(2026-07-01 0:00 UTC), 0, 0..=47)]);
         let found = check_if021(&p, &facts());
-        assert_eq!(kinds(&found), vec![("C7", Some("ECS1005"), false)], "{found:#?}");
+        assert_eq!(
+            kinds(&found),
+            vec![("C7", Some("ECS1005"), false)],
+            "{found:#?}"
+        );
         assert_eq!(found.len(), 1, "{found:#?}");
         assert!(found[0].message.contains("sp 2026-07-01T00:00:00+00:00 is the start of the first period; sp is the END of a period (DI-082, C7)"), "{}", found[0].message);
         assert!(found[0].message.ends_with("the first period of settlement day 2026-07-01 ends at 2026-07-01T00:30:00+00:00 and the last at 2026-07-02T00:00:00+00:00"), "{}", found[0].message);
-        assert_eq!(found[0].pointer, "/CustomBlock/B900/settlementDayConsumptionPeriods/0/consumptionPeriods/0/sp");
+        assert_eq!(
+            found[0].pointer,
+            "/CustomBlock/B900/settlementDayConsumptionPeriods/0/consumptionPeriods/0/sp"
+        );
     }
 
     #[test]
     fn forty_nine_periods_are_judged_all_the_same() {
         let mut p = valid();
         let extra = json!({"sp": "2026-04-20T00:30:00+00:00", "v": "0.100", "q": "A", "e": null, "arc": null});
-        first_day(&mut p)["consumptionPeriods"].as_array_mut().expect("periods").push(extra);
+        first_day(&mut p)["consumptionPeriods"]
+            .as_array_mut()
+            .expect("periods")
+            .push(extra);
         let found = check_if021(&p, &facts());
-        assert_eq!(kinds(&found), vec![("C7", Some("ECS1005"), false), ("C9", None, false)], "{found:#?}");
+        assert_eq!(
+            kinds(&found),
+            vec![("C7", Some("ECS1005"), false), ("C9", None, false)],
+            "{found:#?}"
+        );
         assert!(messages(&found).contains("settlement day 2026-04-19 has 49 periods; an IF-021 day is a UTC day of exactly 48 periods (C9)"));
     }
 
@@ -1086,22 +1374,46 @@ mod tests {
         let found = check_if021(&p, &facts());
         assert_eq!(found.len(), 1, "{found:#?}");
         assert_eq!(found[0].rule, "C7");
-        assert_eq!(found[0].message, "settlement day 2026-04-19, sp 2026-04-19T03:29:59+00:00: sp is not on the 00 or 30 minute; sp is the UTC end of a half-hour period (DI-082, C7)");
+        assert_eq!(
+            found[0].message,
+            "settlement day 2026-04-19, sp 2026-04-19T03:29:59+00:00: sp is not on the 00 or 30 minute; sp is the UTC end of a half-hour period (DI-082, C7)"
+        );
         period(&mut p, 7)["sp"] = json!("2026-04-19 03:30");
         let found = check_if021(&p, &facts());
-        assert_eq!(kinds(&found), vec![("C7", Some("ECS1005"), false)], "{found:#?}");
-        assert!(found[0].message.contains("is not a DT-003 date-time"), "{found:#?}");
+        assert_eq!(
+            kinds(&found),
+            vec![("C7", Some("ECS1005"), false)],
+            "{found:#?}"
+        );
+        assert!(
+            found[0].message.contains("is not a DT-003 date-time"),
+            "{found:#?}"
+        );
     }
 
     #[test]
     fn a_settlement_day_date_that_is_not_a_date_says_so() {
         let mut p = valid();
-        first_day(&mut p)["settlementDay"]["settlementDayDate"] = json!("2026-02-30T00:00:00+00:00");
+        first_day(&mut p)["settlementDay"]["settlementDayDate"] =
+            json!("2026-02-30T00:00:00+00:00");
         let found = check_if021(&p, &facts());
-        assert_eq!(kinds(&found), vec![("C5", Some("ECS1014"), false)], "{found:#?}");
-        assert!(found[0].message.starts_with("settlementDayDate \"2026-02-30T00:00:00+00:00\" is not a DT-003 date-time"), "{found:#?}");
+        assert_eq!(
+            kinds(&found),
+            vec![("C5", Some("ECS1014"), false)],
+            "{found:#?}"
+        );
+        assert!(
+            found[0].message.starts_with(
+                "settlementDayDate \"2026-02-30T00:00:00+00:00\" is not a DT-003 date-time"
+            ),
+            "{found:#?}"
+        );
         first_day(&mut p)["settlementDay"]["settlementDayDate"] = json!(20_260_419);
-        assert_eq!(check_if021(&p, &facts()), Vec::new(), "a number is the schema's to report");
+        assert_eq!(
+            check_if021(&p, &facts()),
+            Vec::new(),
+            "a number is the schema's to report"
+        );
     }
 
     #[test]
@@ -1110,9 +1422,18 @@ mod tests {
         period(&mut p, 12)["v"] = json!("1,5");
         let found = check_if021(&p, &facts());
         assert_eq!(kinds(&found), vec![("C10", None, false)], "{found:#?}");
-        assert!(found[0].message.contains("v \"1,5\" is not a DT-016 decimal"), "{found:#?}");
+        assert!(
+            found[0]
+                .message
+                .contains("v \"1,5\" is not a DT-016 decimal"),
+            "{found:#?}"
+        );
         period(&mut p, 12)["v"] = json!(1.5);
-        assert_eq!(check_if021(&p, &facts()), Vec::new(), "a number is the schema's to report");
+        assert_eq!(
+            check_if021(&p, &facts()),
+            Vec::new(),
+            "a number is the schema's to report"
+        );
     }
 
     #[test]
@@ -1127,10 +1448,20 @@ mod tests {
         let p = payload(days);
         let started = Instant::now();
         let found = check_if021(&p, &facts());
-        assert!(started.elapsed() < std::time::Duration::from_secs(1), "{:?}", started.elapsed());
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
         assert_eq!(found.len(), MAX_BREACHES + 1, "{}", messages(&found));
-        assert_eq!(found[0].message, "the message holds 10000 settlement days, more than the 200 one IF-021 may carry (B900 maxItems); the first 200 were judged (C9)");
-        assert_eq!(found[0].pointer, "/CustomBlock/B900/settlementDayConsumptionPeriods");
+        assert_eq!(
+            found[0].message,
+            "the message holds 10000 settlement days, more than the 200 one IF-021 may carry (B900 maxItems); the first 200 were judged (C9)"
+        );
+        assert_eq!(
+            found[0].pointer,
+            "/CustomBlock/B900/settlementDayConsumptionPeriods"
+        );
         // 200 short days judged, 49 of them listed, the rest counted.
         let last = &found[MAX_BREACHES];
         assert_eq!(last.message, "and 151 more breaches not listed (C9 151)");
@@ -1149,7 +1480,10 @@ mod tests {
         assert_eq!(found.len(), MAX_BREACHES + 1);
         assert!(found[..48].iter().all(|b| b.rule == "C10" && !b.warn));
         assert!(found[48..50].iter().all(|b| b.rule == "C12" && b.warn));
-        assert_eq!(found[50].message, "and 46 more breaches not listed (C12 46 (warnings))");
+        assert_eq!(
+            found[50].message,
+            "and 46 more breaches not listed (C12 46 (warnings))"
+        );
         assert!(found[50].warn);
         assert_eq!(found[50].ecs, None);
     }
@@ -1159,11 +1493,22 @@ mod tests {
         let p = valid();
         let mut f = facts();
         f.de_energised.push((datetime!(2026-04-19 23:59 UTC), true));
-        assert!(consumption_on_de_energised(&p, &f), "the last period ends after");
-        assert_eq!(check_if021(&p, &f), Vec::new(), "actuals are not the DS's error");
+        assert!(
+            consumption_on_de_energised(&p, &f),
+            "the last period ends after"
+        );
+        assert_eq!(
+            check_if021(&p, &f),
+            Vec::new(),
+            "actuals are not the DS's error"
+        );
         f.de_energised.push((datetime!(2026-04-20 0:00 UTC), false));
-        f.de_energised.push((datetime!(2026-04-19 23:58 UTC), false));
-        assert!(consumption_on_de_energised(&p, &f), "the latest change before the end counts");
+        f.de_energised
+            .push((datetime!(2026-04-19 23:58 UTC), false));
+        assert!(
+            consumption_on_de_energised(&p, &f),
+            "the latest change before the end counts"
+        );
         f.de_energised = vec![(datetime!(2026-04-20 0:00 UTC), true)];
         assert!(!consumption_on_de_energised(&p, &f), "no period ends after");
     }

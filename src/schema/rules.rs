@@ -396,20 +396,29 @@ mod tests {
         let mut p = body[0]["payload"].clone();
         let facts = Facts::default();
         assert_eq!(settlement_findings(&p, "/0/payload", &facts), Vec::new());
-        let periods =
-            &mut p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"];
+        let periods = &mut p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"];
         periods[0]["sp"] = json!("2026-04-19T00:00:00+00:00");
         periods[1]["e"] = json!("2");
         let found = settlement_findings(&p, "/0/payload", &facts);
         assert_eq!(found.len(), 2, "{found:#?}");
         let at = "/0/payload/CustomBlock/B900/settlementDayConsumptionPeriods/0/consumptionPeriods";
         assert_eq!(
-            (found[0].kind, found[0].rule.as_str(), found[0].pointer.clone()),
+            (
+                found[0].kind,
+                found[0].rule.as_str(),
+                found[0].pointer.clone()
+            ),
             (FindingKind::Rule, "C7", format!("{at}/0/sp"))
         );
         let shown = found[0].to_string();
-        assert!(shown.starts_with("IF-021 [ActivePower] /0/payload/"), "{shown}");
-        assert!(shown.contains("sp is the END of a period (DI-082, C7)"), "{shown}");
+        assert!(
+            shown.starts_with("IF-021 [ActivePower] /0/payload/"),
+            "{shown}"
+        );
+        assert!(
+            shown.contains("sp is the END of a period (DI-082, C7)"),
+            "{shown}"
+        );
         assert!(
             shown.ends_with(
                 "[ECS1005 - SP End Date / Time invalid for Settlement Period Duration] (rule C7)"
@@ -417,10 +426,18 @@ mod tests {
             "{shown}"
         );
         assert_eq!(
-            (found[1].kind, found[1].rule.as_str(), found[1].pointer.clone()),
+            (
+                found[1].kind,
+                found[1].rule.as_str(),
+                found[1].pointer.clone()
+            ),
             (FindingKind::Warning, "C12", format!("{at}/1/e"))
         );
-        assert!(found[1].to_string().ends_with("(C12) (rule C12, a warning)"));
+        assert!(
+            found[1]
+                .to_string()
+                .ends_with("(C12) (rule C12, a warning)")
+        );
         let other = payload(
             "2026-03-21T19:05:00+00:00",
             "2000056535971",

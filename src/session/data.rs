@@ -73,7 +73,9 @@ impl Session {
         let role = self.harness.system().role.clone();
         if role != "SDS" {
             return Err(fail(
-                format!("IF-034 without B018: only an SDS nominates a meter data retriever, and the system is an {role}"),
+                format!(
+                    "IF-034 without B018: only an SDS nominates a meter data retriever, and the system is an {role}"
+                ),
                 format!("B018 = {b018}"),
                 entries,
             ));
@@ -139,7 +141,9 @@ impl Session {
             ));
         };
         let timeout = self.harness.config.timeouts.response;
-        let e = self.await_submission("IF-061", "[MDRStart]", timeout).await?;
+        let e = self
+            .await_submission("IF-061", "[MDRStart]", timeout)
+            .await?;
         let p = payload_of(&e, "[MDRStart]").unwrap_or(Value::Null);
         let mut want = vec![
             (
@@ -166,7 +170,9 @@ impl Session {
             let got = at(&p, pointer);
             if got != value {
                 return Err(fail(
-                    format!("IF-061 [MDRStart] {field} = {value}, as PUB-036 [DSAppActive] gives it"),
+                    format!(
+                        "IF-061 [MDRStart] {field} = {value}, as PUB-036 [DSAppActive] gives it"
+                    ),
                     format!("{field} = {got}"),
                     &[e],
                 ));
@@ -209,7 +215,9 @@ impl Session {
             .delivered_to_system("IF-037", "[DSDeApp]")
             .ok_or_else(|| StepFailure::setup("no PUB-037 [DSDeApp] reached the system"))?;
         let timeout = self.harness.config.timeouts.response;
-        let e = self.await_submission("IF-063", "[MDRStop]", timeout).await?;
+        let e = self
+            .await_submission("IF-063", "[MDRStop]", timeout)
+            .await?;
         let p = payload_of(&e, "[MDRStop]").unwrap_or(Value::Null);
         let mdr = at(&active, "/CustomBlock/B019/assignedMDRDIPID");
         for (field, pointer, value) in [
@@ -258,6 +266,12 @@ impl Session {
             h.wrapping_mul(31).wrapping_add(u64::from(b))
         });
         let day = SettlementDay::actuals(date, gaps, seed);
+        if day.periods.is_empty() {
+            return Err(StepFailure::setup(format!(
+                "the meter data retriever's day {date} would have no period ({} of 48 left out): IF-064 carries at least one (B941 MDRConsumptionPeriods, minItems 1), so the scenario must leave at least one period in",
+                gaps.len()
+            )));
+        }
         let mut p = self.build("MDR", "IF-064", "[MDRConsumption]", &[])?;
         p["CustomBlock"] = json!({
             "B045": {"measurementQuantityID": "AI"},
@@ -294,7 +308,10 @@ impl Session {
     pub async fn expect_consumption(&mut self) -> Result<(), StepFailure> {
         let (e, p) = self.await_after_prompt("IF-021", "[ActivePower]").await?;
         self.check_consumption_addressed(&e, &p)?;
-        let day = self.prompted()?.input["day"].as_str().unwrap_or_default().to_owned();
+        let day = self.prompted()?.input["day"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let days: Vec<String> = p
             .pointer("/CustomBlock/B900/settlementDayConsumptionPeriods")
             .and_then(Value::as_array)
@@ -321,7 +338,9 @@ impl Session {
         let to = at(p, "/CommonBlock/A0/primaryRecipients");
         if to != json!([mds]) {
             return Err(fail(
-                format!("IF-021 addressed to the Market-wide Data Service: A0.primaryRecipients = [\"{mds}\"] (the DIP adds the others)"),
+                format!(
+                    "IF-021 addressed to the Market-wide Data Service: A0.primaryRecipients = [\"{mds}\"] (the DIP adds the others)"
+                ),
                 format!("primaryRecipients = {to}"),
                 std::slice::from_ref(e),
             ));
@@ -351,7 +370,15 @@ impl Session {
         if let Some(b) = breaches.iter().find(|b| !b.warn) {
             let code = b
                 .ecs
-                .map(|c| format!(" ({c} - {})", crate::dip::response_text(c).split(" - ").nth(1).unwrap_or_default()))
+                .map(|c| {
+                    format!(
+                        " ({c} - {})",
+                        crate::dip::response_text(c)
+                            .split(" - ")
+                            .nth(1)
+                            .unwrap_or_default()
+                    )
+                })
                 .unwrap_or_default();
             return Err(fail(
                 format!("IF-021 keeps settlement rule {}{code}", b.rule),
@@ -375,13 +402,17 @@ impl Session {
                 std::slice::from_ref(&e),
             )
         })?;
-        let day = model.days.into_iter().find(|d| d.date == date).ok_or_else(|| {
-            fail(
-                format!("IF-021 with the UTC settlement day {date}"),
-                "no such settlement day",
-                std::slice::from_ref(&e),
-            )
-        })?;
+        let day = model
+            .days
+            .into_iter()
+            .find(|d| d.date == date)
+            .ok_or_else(|| {
+                fail(
+                    format!("IF-021 with the UTC settlement day {date}"),
+                    "no such settlement day",
+                    std::slice::from_ref(&e),
+                )
+            })?;
         Ok((e, day))
     }
 
@@ -422,14 +453,20 @@ impl Session {
             }
             let Some(p) = day.periods.iter().find(|p| p.sp == sp) else {
                 return Err(fail(
-                    format!("IF-021 estimates the period ending {} that the meter data retriever did not give (every period present, C9)", dt(sp)),
+                    format!(
+                        "IF-021 estimates the period ending {} that the meter data retriever did not give (every period present, C9)",
+                        dt(sp)
+                    ),
                     "the period is missing",
                     &[e],
                 ));
             };
             if p.q == "A" || p.e.is_none() {
                 return Err(fail(
-                    format!("the period ending {} estimated: q other than A, with an estimation reason e", dt(sp)),
+                    format!(
+                        "the period ending {} estimated: q other than A, with an estimation reason e",
+                        dt(sp)
+                    ),
                     format!("q = {:?}, e = {:?}", p.q, p.e),
                     &[e],
                 ));
@@ -452,7 +489,11 @@ impl Session {
         })?;
         let (e, p) = self.consumption()?;
         let model = Consumption::from_if021(&p).map_err(|m| {
-            fail("an IF-021 whose settlement days can be read", m.to_string(), std::slice::from_ref(&e))
+            fail(
+                "an IF-021 whose settlement days can be read",
+                m.to_string(),
+                std::slice::from_ref(&e),
+            )
         })?;
         for period in model.days.iter().flat_map(|d| &d.periods) {
             if period.sp <= from || period.q == "A" {
@@ -461,15 +502,24 @@ impl Session {
             let ze = matches!(period.q.as_str(), "ZE" | "ZE1" | "ZE2" | "ZE3");
             if !ze || period.value != 0.0 {
                 return Err(fail(
-                    format!("after the de-energisation at {}, each period actual (q A) or zero with a ZE-family q (D7, ECS1008 - SP End Date/Time contains non-Actual Consumption for ECS De-Energised MPAN)", dt(from)),
-                    format!("the period ending {}: v = {}, q = {:?}", period.sp_text, period.v, period.q),
+                    format!(
+                        "after the de-energisation at {}, each period actual (q A) or zero with a ZE-family q (D7, ECS1008 - SP End Date/Time contains non-Actual Consumption for ECS De-Energised MPAN)",
+                        dt(from)
+                    ),
+                    format!(
+                        "the period ending {}: v = {}, q = {:?}",
+                        period.sp_text, period.v, period.q
+                    ),
                     &[e],
                 ));
             }
             if period.e.as_deref() != Some("7") {
                 self.warn(
                     "D7",
-                    format!("the de-energised period ending {} has e = {:?}, not 7 (De-Energised)", period.sp_text, period.e),
+                    format!(
+                        "the de-energised period ending {} has e = {:?}, not 7 (De-Energised)",
+                        period.sp_text, period.e
+                    ),
                 );
             }
         }
@@ -524,7 +574,11 @@ impl Session {
                 json!([at(&t, "/CommonBlock/S1/senderDIPID")]),
             ),
             ("M0", "/CommonBlock/M0", at(&t, "/CommonBlock/M0")),
-            ("B902List", "/CustomBlock/B902List", at(&t, "/CustomBlock/B902List")),
+            (
+                "B902List",
+                "/CustomBlock/B902List",
+                at(&t, "/CustomBlock/B902List"),
+            ),
         ] {
             let got = at(&p, pointer);
             if got != value {
@@ -557,10 +611,17 @@ impl Session {
         self.check_consumption_addressed(&e, &p)?;
         self.data.previous = self.data.consumption.take();
         self.data.consumption = Some((e.clone(), p.clone()));
-        let request = at(&t, "/CustomBlock/B902List/0/supplierConsumptionAmendmentRequests/0");
+        let request = at(
+            &t,
+            "/CustomBlock/B902List/0/supplierConsumptionAmendmentRequests/0",
+        );
         let (Some(start), Some(end)) = (
-            request["consumptionAmendmentPeriodStartDate"].as_str().and_then(parse_dt003),
-            request["consumptionAmendmentPeriodEndDate"].as_str().and_then(parse_dt003),
+            request["consumptionAmendmentPeriodStartDate"]
+                .as_str()
+                .and_then(parse_dt003),
+            request["consumptionAmendmentPeriodEndDate"]
+                .as_str()
+                .and_then(parse_dt003),
         ) else {
             return Err(StepFailure::setup("the amendment has no readable window"));
         };
@@ -570,7 +631,11 @@ impl Session {
             .and_then(|v| v.parse().ok())
             .unwrap_or_default();
         let model = Consumption::from_if021(&p).map_err(|m| {
-            fail("an IF-021 whose settlement days can be read", m.to_string(), std::slice::from_ref(&e))
+            fail(
+                "an IF-021 whose settlement days can be read",
+                m.to_string(),
+                std::slice::from_ref(&e),
+            )
         })?;
         let window: Vec<_> = model
             .days
@@ -581,7 +646,11 @@ impl Session {
         let expected = usize::try_from((end - start).whole_minutes() / 30).unwrap_or_default();
         if window.len() != expected {
             return Err(fail(
-                format!("the revised IF-021 with the {expected} periods ending in ({}, {}]", dt(start), dt(end)),
+                format!(
+                    "the revised IF-021 with the {expected} periods ending in ({}, {}]",
+                    dt(start),
+                    dt(end)
+                ),
                 format!("{} of them", window.len()),
                 &[e],
             ));
@@ -589,8 +658,13 @@ impl Session {
         for period in &window {
             if period.e.as_deref() != Some("9") || Value::from(period.arc.clone()) != arc {
                 return Err(fail(
-                    format!("each revised period with e 9 (Consumption Amendment) and arc {arc}, the request's"),
-                    format!("the period ending {}: e = {:?}, arc = {:?}", period.sp_text, period.e, period.arc),
+                    format!(
+                        "each revised period with e 9 (Consumption Amendment) and arc {arc}, the request's"
+                    ),
+                    format!(
+                        "the period ending {}: e = {:?}, arc = {:?}",
+                        period.sp_text, period.e, period.arc
+                    ),
                     &[e],
                 ));
             }
@@ -620,7 +694,10 @@ impl Session {
             {
                 self.warn(
                     "D8",
-                    format!("the period ending {} outside the amendment changed to {}, from {}", changed.sp_text, changed.v, old[&changed.sp]),
+                    format!(
+                        "the period ending {} outside the amendment changed to {}, from {}",
+                        changed.sp_text, changed.v, old[&changed.sp]
+                    ),
                 );
             }
         }
@@ -642,9 +719,16 @@ impl Session {
             .map_err(|f| fail(what, f.arrived, &f.entries))?;
         let code = at(&p, "/CommonBlock/R0/responseCode");
         if code != json!("R") {
-            return Err(fail(what, format!("IF-028 R0 = {}", at(&p, "/CommonBlock/R0")), &[e]));
+            return Err(fail(
+                what,
+                format!("IF-028 R0 = {}", at(&p, "/CommonBlock/R0")),
+                &[e],
+            ));
         }
-        if at(&p, "/CommonBlock/R0/responseMessages").as_array().is_none_or(Vec::is_empty) {
+        if at(&p, "/CommonBlock/R0/responseMessages")
+            .as_array()
+            .is_none_or(Vec::is_empty)
+        {
             return Err(fail(
                 "IF-028 R with its reason in R0.responseMessages",
                 "responseMessages empty",

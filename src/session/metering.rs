@@ -290,13 +290,25 @@ impl Session {
                         entries,
                     ));
                 }
+                // A data service may also decline with DS001 or DS003-DS006 (D1).
+                let data = self.service().block == DATA.block;
                 let known = (1..=11)
                     .map(|n| format!("SP{n:03}"))
                     .chain(["SP099".to_owned()])
+                    .chain(
+                        [1, 3, 4, 5, 6]
+                            .into_iter()
+                            .filter(|_| data)
+                            .map(|n| format!("DS{n:03}")),
+                    )
                     .find(|c| t.starts_with(c.as_str()));
                 let Some(code) = known else {
                     return Err(fail(
-                        "responseCode R with an SP code (SP001-SP011, SP099) in proposedAppointmentResponseCode",
+                        if data {
+                            "responseCode R with an SP code (SP001-SP011, SP099) or a DS code (DS001, DS003-DS006) in proposedAppointmentResponseCode"
+                        } else {
+                            "responseCode R with an SP code (SP001-SP011, SP099) in proposedAppointmentResponseCode"
+                        },
                         format!("{t:?}"),
                         entries,
                     ));

@@ -622,7 +622,11 @@ impl Shared {
                     detail: f.to_string(),
                 });
             }
-            return l1(entry, Answer::reject("MSG1001", first.to_string()));
+            let why = match settlement_reason(&batch) {
+                Some(rule) => format!("{}; {rule}", brief(&first.to_string())),
+                None => brief(&first.to_string()),
+            };
+            return l1(entry, Answer::reject("MSG1001", why));
         }
         let mut answer = None;
         let mut seen = HashSet::new();
@@ -736,6 +740,49 @@ pub(crate) fn primary_recipients(payload: &Value) -> impl Iterator<Item = &str> 
         .into_iter()
         .flatten()
         .filter_map(Value::as_str)
+}
+
+/// A finding's text short enough for an answer's `help`: a schema failure may quote a whole
+/// array (a day of 50 periods); the middle of a long text is left out.
+fn brief(text: &str) -> String {
+    const KEEP: usize = 160;
+    let chars: Vec<char> = text.chars().collect();
+    if chars.len() <= 2 * KEEP + 40 {
+        return text.to_owned();
+    }
+    let head: String = chars[..KEEP].iter().collect();
+    let tail: String = chars[chars.len() - KEEP..].iter().collect();
+    format!(
+        "{head} … ({} characters left out) … {tail}",
+        chars.len() - 2 * KEEP
+    )
+}
+
+/// Why a day of consumption the schema refuses breaks the market's settlement rules, for
+/// the first IF-021 of the batch that breaks one: the schema says "more than 48 items", the
+/// rule says which day, how many periods and why (CONTRACT-ROLES.md §6.3 D5).
+fn settlement_reason(batch: &[&Value]) -> Option<String> {
+    batch.iter().find_map(|p| {
+        let h = Header::of(p);
+        if h.interface.as_deref() != Some("IF-021") {
+            return None;
+        }
+        let s1 = |k: &str| {
+            p.pointer(&format!("/CommonBlock/S1/{k}"))
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned()
+        };
+        let facts = crate::market::settlement::Facts {
+            sender_dip_id: s1("senderDIPID"),
+            sender_role: s1("senderRoleID"),
+            ..Default::default()
+        };
+        crate::market::settlement::check_if021(p, &facts)
+            .into_iter()
+            .find(|b| !b.warn)
+            .map(|b| format!("settlement rule {}: {}", b.rule, b.message))
+    })
 }
 
 /// Records the L1 verdict of a refusal.

@@ -267,7 +267,11 @@ fn check(r: &Reaction, schemas: &SchemaSet) -> Result<(), String> {
                 let Some((_, values)) = VERDICTS.iter().find(|(v, _)| v == name) else {
                     return Err(format!(
                         "`if` names the verdict {name:?}; the verdicts are {}",
-                        VERDICTS.iter().map(|(v, _)| *v).collect::<Vec<_>>().join(", ")
+                        VERDICTS
+                            .iter()
+                            .map(|(v, _)| *v)
+                            .collect::<Vec<_>>()
+                            .join(", ")
                     ));
                 };
                 if !c.equals.as_str().is_some_and(|e| values.contains(&e)) {
@@ -403,11 +407,22 @@ send = { interface = "IF-014", event = "[ActivePowerRejected]" }
         let accepted = |_: &str| Some("accepted".to_owned());
         assert!(r.0[0].answers("MDS", "IF-021", "[ActivePower]", &p, &rejected));
         assert!(!r.0[0].answers("MDS", "IF-021", "[ActivePower]", &p, &accepted));
-        let e = Reactions::parse("mine.toml", &text.replace("\"settlement\"", "\"mood\""), &schemas())
-            .unwrap_err();
+        let e = Reactions::parse(
+            "mine.toml",
+            &text.replace("\"settlement\"", "\"mood\""),
+            &schemas(),
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("the verdicts are settlement"), "{e}");
-        let e = Reactions::parse("mine.toml", &text.replace("\"rejected\"", "\"maybe\""), &schemas())
-            .unwrap_err();
-        assert!(e.to_string().contains("it is one of accepted, rejected"), "{e}");
+        let e = Reactions::parse(
+            "mine.toml",
+            &text.replace("\"rejected\"", "\"maybe\""),
+            &schemas(),
+        )
+        .unwrap_err();
+        assert!(
+            e.to_string().contains("it is one of accepted, rejected"),
+            "{e}"
+        );
     }
 }

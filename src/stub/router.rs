@@ -211,9 +211,9 @@ impl Router {
         let h = Header::of(&m.payload);
         let (interface, event) = (h.interface.unwrap_or_default(), h.event.unwrap_or_default());
         let verdicts = |name: &str| self.verdict(name, m);
-        for reaction in
-            self.reactions
-                .triggered_by(&stub.role, &interface, &event, &m.payload, &verdicts)
+        for reaction in self
+            .reactions
+            .triggered_by(&stub.role, &interface, &event, &m.payload, &verdicts)
         {
             let (router, reaction, stub, m) =
                 (self.clone(), reaction.clone(), stub.clone(), m.clone());

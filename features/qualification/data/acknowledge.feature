@@ -12,12 +12,12 @@ Feature: Acknowledge deliveries
     And the answer echoes the delivered message
 
     @SDS @QT-SDS-020
+    @catches:slow-ack:3 @catches:wrong-echo
     Examples: SDS
       | segment | sender | publication | event |
       | smart | REGS | PUB-003 | [DSDeAppRM] |
       | smart | REGS | PUB-008 | [EnergisationStatusChange] |
       | smart | MDS | PUB-013 | [ActivePowerDefaulted] |
-      | smart | MDS | PUB-014 | [ActivePowerRejected] |
       | smart | REGS | PUB-018 | [DUOSTariffIDChg] |
       | smart | REGS | PUB-020 | [RelatedCreate] |
       | smart | LSS | PUB-022 | [LSSPeriodData] |
@@ -34,13 +34,19 @@ Feature: Acknowledge deliveries
       | smart | MDR | PUB-064 | [MDRConsumption] |
       | smart | MDR | PUB-065 | [ReadingRemote] |
 
+    @SDS @QT-SDS-020
+    @catches:refuses-consumption-rejection:3 @catches:slow-ack:3 @catches:wrong-echo
+    Examples: SDS
+      | segment | sender | publication | event |
+      | smart | MDS | PUB-014 | [ActivePowerRejected] |
+
     @ADS @QT-ADS-020
+    @catches:slow-ack:3 @catches:wrong-echo
     Examples: ADS
       | segment | sender | publication | event |
       | advanced | REGS | PUB-003 | [DSDeAppRM] |
       | advanced | REGS | PUB-008 | [EnergisationStatusChange] |
       | advanced | MDS | PUB-013 | [ActivePowerDefaulted] |
-      | advanced | MDS | PUB-014 | [ActivePowerRejected] |
       | advanced | REGS | PUB-018 | [DUOSTariffIDChg] |
       | advanced | REGS | PUB-020 | [RelatedCreate] |
       | advanced | LSS | PUB-022 | [LSSPeriodData] |
@@ -54,13 +60,19 @@ Feature: Acknowledge deliveries
       | advanced | REGS | PUB-045 | [NoDSAppointed] |
       | advanced | REGS | PUB-006 | [MeterInstall] |
 
+    @ADS @QT-ADS-020
+    @catches:refuses-consumption-rejection:3 @catches:slow-ack:3 @catches:wrong-echo
+    Examples: ADS
+      | segment | sender | publication | event |
+      | advanced | MDS | PUB-014 | [ActivePowerRejected] |
+
     @UMSDS @QT-UMSDS-020
+    @catches:slow-ack:3 @catches:wrong-echo
     Examples: UMSDS
       | segment | sender | publication | event |
       | unmetered | REGS | PUB-003 | [DSDeAppRM] |
       | unmetered | REGS | PUB-008 | [EnergisationStatusChange] |
       | unmetered | MDS | PUB-013 | [ActivePowerDefaulted] |
-      | unmetered | MDS | PUB-014 | [ActivePowerRejected] |
       | unmetered | REGS | PUB-018 | [DUOSTariffIDChg] |
       | unmetered | LSS | PUB-022 | [LSSPeriodData] |
       | unmetered | LSS | PUB-023 | [LSSTotalsData] |
@@ -69,3 +81,9 @@ Feature: Acknowledge deliveries
       | unmetered | REGS | PUB-036 | [DSAppActive] |
       | unmetered | REGS | PUB-037 | [DSDeApp] |
       | unmetered | REGS | PUB-039 | [DirectContractDSAdd] |
+
+    @UMSDS @QT-UMSDS-020
+    @catches:refuses-consumption-rejection:3 @catches:slow-ack:3 @catches:wrong-echo
+    Examples: UMSDS
+      | segment | sender | publication | event |
+      | unmetered | MDS | PUB-014 | [ActivePowerRejected] |

@@ -19,11 +19,39 @@ Feature: Answer consumption amendments
     And the consumption keeps the settlement rules
 
     @SDS @QT-SDS-230
+    @catches:amendment-echo-drops:5 @catches:amendment-to-regs:5 @catches:amendment-without-arc:6
+    @catches:amendment-without-reason-code:6 @catches:amendment-wrong-arc:6
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:2 @catches:declines-everything:1 @catches:drops-gaps:2
+    @catches:duplicate-period @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:estimate-without-reason:6
+    @catches:issuer-not-sender @catches:lapsed-code:1 @catches:m0-not-as-delivered:1
+    @catches:missing-period:6 @catches:negative-consumption @catches:no-amendment-answer:5
+    @catches:no-appointment-response:1 @catches:no-consumption:2 @catches:no-revised-consumption:6
+    @catches:period-starts:6 @catches:reactive-mqid @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:wrong-connection-type @warns:amendment-sum:6
+    @warns:descending-periods @warns:echo-wrong-contract:1 @warns:estimate-as-e
+    @warns:midnight-with-offset
     Examples: a smart data service
       | segment |
       | smart |
 
     @ADS @QT-ADS-230
+    @catches:amendment-echo-drops:5 @catches:amendment-to-regs:5 @catches:amendment-without-arc:6
+    @catches:amendment-without-reason-code:6 @catches:amendment-wrong-arc:6
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:2 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:estimate-without-reason:6 @catches:issuer-not-sender
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:missing-period:6
+    @catches:negative-consumption @catches:no-amendment-answer:5 @catches:no-appointment-response:1
+    @catches:no-consumption:2 @catches:no-revised-consumption:6 @catches:period-starts:6
+    @catches:reactive-mqid @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:2
+    @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @catches:wrong-connection-type @warns:actual-with-reason
+    @warns:amendment-sum:6 @warns:descending-periods @warns:echo-wrong-contract:1
+    @warns:midnight-with-offset
     Examples: an advanced data service
       | segment |
       | advanced |
@@ -34,11 +62,25 @@ Feature: Answer consumption amendments
     Then the system declines the amendment
 
     @SDS @QT-SDS-231
+    @catches:amends-unserved @catches:answers-the-supplier:1 @catches:answers-twice:1
+    @catches:bad-timestamp:1 @catches:declines-everything:1 @catches:echo-drops-registration:1
+    @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:no-amendment-answer
+    @catches:no-appointment-response:1 @catches:refuses-appointment-confirmation:1
+    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
+    @warns:echo-wrong-contract:1
     Examples: a smart data service
       | segment |
       | smart |
 
     @ADS @QT-ADS-231
+    @catches:amends-unserved @catches:answers-the-supplier:1 @catches:answers-twice:1
+    @catches:bad-timestamp:1 @catches:declines-everything:1 @catches:echo-drops-registration:1
+    @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:no-amendment-answer
+    @catches:no-appointment-response:1 @catches:refuses-appointment-confirmation:1
+    @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @warns:echo-wrong-contract:1
     Examples: an advanced data service
       | segment |
       | advanced |

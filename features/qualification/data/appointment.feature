@@ -23,6 +23,12 @@ Feature: Answer appointment requests
     And the Registration Service confirms the appointment and the system acknowledges it
 
     @SDS @QT-SDS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4 @catches:wrong-correlation:7 @warns:echo-wrong-contract:5
     Examples: a smart data service
       | segment | scenario |
       | smart   | COS      |
@@ -33,11 +39,24 @@ Feature: Answer appointment requests
       | smart   | ALG      |
 
     @SDS @QT-SDS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4 @catches:wrong-correlation:7 @warns:echo-wrong-contract:5
     Examples: a smart data service
       | segment | scenario |
       | smart   | CSP      |
 
     @ADS @QT-ADS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:sends-mdr-nomination:5
+    @catches:signs-url-as-is:4 @catches:slow-ack:3 @catches:unsigned-submissions:4
+    @catches:wrong-correlation:7 @warns:echo-wrong-contract:5
     Examples: an advanced data service
       | segment  | scenario |
       | advanced | COS      |
@@ -48,11 +67,25 @@ Feature: Answer appointment requests
       | advanced | ALG      |
 
     @ADS @QT-ADS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:sends-mdr-nomination:5
+    @catches:signs-url-as-is:4 @catches:slow-ack:3 @catches:unsigned-submissions:4
+    @catches:wrong-correlation:7 @warns:echo-wrong-contract:5
     Examples: an advanced data service
       | segment  | scenario |
       | advanced | CSP      |
 
     @UMSDS @QT-UMSDS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:sends-mdr-nomination:5
+    @catches:signs-url-as-is:4 @catches:slow-ack:3 @catches:unsigned-submissions:4
+    @catches:wrong-correlation:7 @warns:echo-wrong-contract:5
     Examples: an unmetered supplies data service
       | segment   | scenario |
       | unmetered | COS      |
@@ -63,6 +96,13 @@ Feature: Answer appointment requests
       | unmetered | ALG      |
 
     @UMSDS @QT-UMSDS-001
+    @catches:answers-the-supplier:5 @catches:answers-twice:4 @catches:bad-timestamp:4
+    @catches:declines-everything:6 @catches:echo-drops-registration:5 @catches:echo-wrong-date:5
+    @catches:echo-wrong-scenario:5 @catches:echo-wrong-supplier:5 @catches:lapsed-code:5
+    @catches:m0-not-as-delivered:5 @catches:no-appointment-response:4
+    @catches:refuses-appointment-confirmation @catches:sends-mdr-nomination:5
+    @catches:signs-url-as-is:4 @catches:slow-ack:3 @catches:unsigned-submissions:4
+    @catches:wrong-correlation:7 @warns:echo-wrong-contract:5
     Examples: an unmetered supplies data service
       | segment   | scenario |
       | unmetered | CSP      |
@@ -76,6 +116,13 @@ Feature: Answer appointment requests
     And the Registration Service confirms the appointment and the system acknowledges it
 
     @SDS @QT-SDS-002
+    @catches:answers-the-supplier:4 @catches:answers-twice:3 @catches:bad-timestamp:3
+    @catches:declines-everything:5 @catches:echo-drops-registration:4 @catches:echo-wrong-date:4
+    @catches:echo-wrong-scenario:4 @catches:echo-wrong-supplier:4 @catches:lapsed-code:4
+    @catches:m0-not-as-delivered:4 @catches:no-appointment-response:3 @catches:nominates-far-ahead:4
+    @catches:nominates-unknown-mdr:4 @catches:refuses-appointment-confirmation
+    @catches:signs-url-as-is:3 @catches:slow-ack @catches:unsigned-submissions:3
+    @warns:echo-wrong-contract:4
     Examples: a smart data service
       | segment |
       | smart   |

@@ -13,16 +13,49 @@ Feature: Submit consumption only inside the appointment
     And the consumption keeps the settlement rules
 
     @SDS @QT-SDS-210
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:3 @catches:declines-everything:1 @catches:drops-gaps:3
+    @catches:duplicate-period @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:estimate-without-reason
+    @catches:issuer-not-sender @catches:lapsed-code:1 @catches:local-days
+    @catches:m0-not-as-delivered:1 @catches:negative-consumption @catches:no-appointment-response:1
+    @catches:no-consumption:3 @catches:outside-appointment @catches:period-starts
+    @catches:reactive-mqid @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:3
+    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
+    @catches:wrong-connection-type @warns:descending-periods @warns:echo-wrong-contract:1
+    @warns:estimate-as-e @warns:midnight-with-offset
     Examples: a smart data service
       | segment |
       | smart |
 
     @ADS @QT-ADS-210
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:3 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:issuer-not-sender @catches:lapsed-code:1
+    @catches:local-days @catches:m0-not-as-delivered:1 @catches:negative-consumption
+    @catches:no-appointment-response:1 @catches:no-consumption:3 @catches:outside-appointment
+    @catches:period-starts @catches:reactive-mqid @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:3 @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1
+    @catches:slow-ack:1 @catches:unsigned-submissions:1 @catches:wrong-connection-type
+    @warns:actual-with-reason @warns:descending-periods @warns:echo-wrong-contract:1
+    @warns:midnight-with-offset
     Examples: an advanced data service
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-210
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:3 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:issuer-not-sender @catches:lapsed-code:1
+    @catches:local-days @catches:m0-not-as-delivered:1 @catches:negative-consumption
+    @catches:no-appointment-response:1 @catches:no-consumption:3 @catches:outside-appointment
+    @catches:period-starts @catches:reactive-mqid @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:3 @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1
+    @catches:slow-ack:1 @catches:unsigned-submissions:1 @catches:wrong-connection-type
+    @warns:actual-with-reason @warns:descending-periods @warns:echo-wrong-contract:1
+    @warns:midnight-with-offset
     Examples: an unmetered supplies data service
       | segment |
       | unmetered |
@@ -35,16 +68,49 @@ Feature: Submit consumption only inside the appointment
     And the consumption keeps the settlement rules
 
     @SDS @QT-SDS-211
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:4 @catches:declines-everything:1 @catches:drops-gaps:4
+    @catches:duplicate-period @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:estimate-without-reason
+    @catches:issuer-not-sender @catches:lapsed-code:1 @catches:local-days
+    @catches:m0-not-as-delivered:1 @catches:negative-consumption @catches:no-appointment-response:1
+    @catches:no-consumption:4 @catches:outside-appointment @catches:period-starts
+    @catches:reactive-mqid @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:4
+    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:submits-after-de-appointment
+    @catches:unsigned-submissions:1 @catches:wrong-connection-type @warns:descending-periods
+    @warns:echo-wrong-contract:1 @warns:estimate-as-e @warns:midnight-with-offset
     Examples: a smart data service
       | segment |
       | smart |
 
     @ADS @QT-ADS-211
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:4 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:issuer-not-sender @catches:lapsed-code:1
+    @catches:local-days @catches:m0-not-as-delivered:1 @catches:negative-consumption
+    @catches:no-appointment-response:1 @catches:no-consumption:4 @catches:outside-appointment
+    @catches:period-starts @catches:reactive-mqid @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:4 @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1
+    @catches:slow-ack:1 @catches:submits-after-de-appointment @catches:unsigned-submissions:1
+    @catches:wrong-connection-type @warns:actual-with-reason @warns:descending-periods
+    @warns:echo-wrong-contract:1 @warns:midnight-with-offset
     Examples: an advanced data service
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-211
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:consumption-to-supplier:4 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:issuer-not-sender @catches:lapsed-code:1
+    @catches:local-days @catches:m0-not-as-delivered:1 @catches:negative-consumption
+    @catches:no-appointment-response:1 @catches:no-consumption:4 @catches:outside-appointment
+    @catches:period-starts @catches:reactive-mqid @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:4 @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1
+    @catches:slow-ack:1 @catches:submits-after-de-appointment @catches:unsigned-submissions:1
+    @catches:wrong-connection-type @warns:actual-with-reason @warns:descending-periods
+    @warns:echo-wrong-contract:1 @warns:midnight-with-offset
     Examples: an unmetered supplies data service
       | segment |
       | unmetered |
@@ -55,16 +121,37 @@ Feature: Submit consumption only inside the appointment
     Then the system declines the work and submits nothing for the MPAN
 
     @SDS @QT-SDS-212
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:serves-unappointed-day
+    @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
+    @warns:echo-wrong-contract:1
     Examples: a smart data service
       | segment |
       | smart |
 
     @ADS @QT-ADS-212
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:sends-mdr-nomination:1
+    @catches:serves-unappointed-day @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @warns:echo-wrong-contract:1
     Examples: an advanced data service
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-212
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1
+    @catches:refuses-appointment-confirmation:1 @catches:sends-mdr-nomination:1
+    @catches:serves-unappointed-day @catches:signs-url-as-is:1 @catches:slow-ack:1
+    @catches:unsigned-submissions:1 @warns:echo-wrong-contract:1
     Examples: an unmetered supplies data service
       | segment |
       | unmetered |

@@ -12,18 +12,27 @@ Feature: Decline what it cannot serve
     Then the system declines the appointment request, giving "SP005"
 
     @SDS @QT-SDS-010
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:m0-not-as-delivered
+    @catches:no-appointment-response @catches:serves-any-segment @catches:signs-url-as-is
+    @catches:silent-on-decline @catches:unsigned-submissions
     Examples: a smart data service
       | segment   |
       | advanced  |
       | unmetered |
 
     @ADS @QT-ADS-010
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:m0-not-as-delivered
+    @catches:no-appointment-response @catches:serves-any-segment @catches:signs-url-as-is
+    @catches:silent-on-decline @catches:unsigned-submissions
     Examples: an advanced data service
       | segment   |
       | smart     |
       | unmetered |
 
     @UMSDS @QT-UMSDS-010
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:m0-not-as-delivered
+    @catches:no-appointment-response @catches:serves-any-segment @catches:signs-url-as-is
+    @catches:silent-on-decline @catches:unsigned-submissions
     Examples: an unmetered supplies data service
       | segment  |
       | smart    |
@@ -35,16 +44,25 @@ Feature: Decline what it cannot serve
     Then the system declines the appointment request, giving "SP001"
 
     @SDS @QT-SDS-011
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:m0-not-as-delivered
+    @catches:no-appointment-response @catches:serves-any-supplier @catches:signs-url-as-is
+    @catches:silent-on-decline @catches:unsigned-submissions
     Examples: a smart data service
       | segment |
       | smart   |
 
     @ADS @QT-ADS-011
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:m0-not-as-delivered
+    @catches:no-appointment-response @catches:serves-any-supplier @catches:signs-url-as-is
+    @catches:silent-on-decline @catches:unsigned-submissions
     Examples: an advanced data service
       | segment  |
       | advanced |
 
     @UMSDS @QT-UMSDS-011
+    @catches:answers-the-supplier @catches:bad-timestamp @catches:m0-not-as-delivered
+    @catches:no-appointment-response @catches:serves-any-supplier @catches:signs-url-as-is
+    @catches:silent-on-decline @catches:unsigned-submissions
     Examples: an unmetered supplies data service
       | segment   |
       | unmetered |
@@ -55,6 +73,9 @@ Feature: Decline what it cannot serve
     Then the system declines the appointment request, giving "DS001"
 
     @SDS @QT-SDS-012
+    @catches:accepts-unknown-mdr @catches:answers-the-supplier @catches:bad-timestamp
+    @catches:m0-not-as-delivered @catches:no-appointment-response @catches:signs-url-as-is
+    @catches:silent-on-decline @catches:unsigned-submissions @warns:mdr-decline-code
     Examples: a smart data service
       | segment |
       | smart   |

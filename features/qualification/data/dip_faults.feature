@@ -12,16 +12,22 @@ Feature: Survive DIP faults
     And the system resubmits it within the retry timeout and the DIP accepts it once
 
     @SDS @QT-SDS-060
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-060
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-060
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -34,16 +40,22 @@ Feature: Survive DIP faults
     And the system resubmits it within the retry timeout and the DIP accepts it once
 
     @SDS @QT-SDS-061
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-061
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-061
+    @catches:bad-timestamp @catches:no-appointment-response:4 @catches:no-retry
+    @catches:retry-new-reference @catches:signs-url-as-is:4 @catches:unsigned-submissions:4
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -56,16 +68,22 @@ Feature: Survive DIP faults
     And the system does not resubmit it unchanged
 
     @SDS @QT-SDS-062
+    @catches:no-appointment-response:4 @catches:resubmit-on-400 @catches:signs-url-as-is:4
+    @catches:unsigned-submissions:4
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-062
+    @catches:no-appointment-response:4 @catches:resubmit-on-400 @catches:signs-url-as-is:4
+    @catches:unsigned-submissions:4
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-062
+    @catches:no-appointment-response:4 @catches:resubmit-on-400 @catches:signs-url-as-is:4
+    @catches:unsigned-submissions:4
     Examples: UMSDS
       | segment |
       | unmetered |

@@ -13,16 +13,25 @@ Feature: Idempotence
     And the system submits IF-034 [DSAppSPResponse] for the MPAN at most once
 
     @SDS @QT-SDS-040
+    @catches:answers-twice @catches:bad-timestamp:4 @catches:no-appointment-response:4
+    @catches:not-idempotent @catches:reject-repeat:6 @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-040
+    @catches:answers-twice @catches:bad-timestamp:4 @catches:no-appointment-response:4
+    @catches:not-idempotent @catches:reject-repeat:6 @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-040
+    @catches:answers-twice @catches:bad-timestamp:4 @catches:no-appointment-response:4
+    @catches:not-idempotent @catches:reject-repeat:6 @catches:signs-url-as-is:4 @catches:slow-ack:3
+    @catches:unsigned-submissions:4
     Examples: UMSDS
       | segment |
       | unmetered |

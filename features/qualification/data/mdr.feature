@@ -13,6 +13,13 @@ Feature: Start and stop the meter data retriever
     Then the system starts the meter data retriever with IF-061
 
     @SDS @QT-SDS-100
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:mdr-start-to-regs @catches:mdr-start-wrong-direction
+    @catches:no-appointment-response:1 @catches:no-mdr-start
+    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference @catches:signs-url-as-is:1
+    @catches:slow-ack:1 @catches:unsigned-submissions:1 @warns:echo-wrong-contract:1
     Examples: a smart data service
       | segment |
       | smart   |
@@ -24,6 +31,13 @@ Feature: Start and stop the meter data retriever
     And the system stops the meter data retriever with IF-063
 
     @SDS @QT-SDS-101
+    @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
+    @catches:declines-everything:1 @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
+    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:lapsed-code:1
+    @catches:m0-not-as-delivered:1 @catches:no-appointment-response:1 @catches:no-mdr-stop
+    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference @catches:signs-url-as-is:1
+    @catches:slow-ack:1 @catches:unsigned-submissions:1 @warns:echo-wrong-contract:1
+    @warns:mdr-stop-wrong-date
     Examples: a smart data service
       | segment |
       | smart   |

@@ -11,16 +11,19 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-070
+    @catches:hash-not-checked:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-070
+    @catches:hash-not-checked:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-070
+    @catches:hash-not-checked:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -32,16 +35,19 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-071
+    @catches:no-clock-check:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-071
+    @catches:no-clock-check:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-071
+    @catches:no-clock-check:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -53,16 +59,19 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-072
+    @catches:any-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-072
+    @catches:any-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-072
+    @catches:any-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -74,61 +83,73 @@ Feature: Message signatures
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-073
+    @catches:accept-missing-date:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: SDS
       | segment | header |
       | smart | X-DIP-Signature-Date |
 
     @SDS @QT-SDS-073
+    @catches:accept-missing-hash:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: SDS
       | segment | header |
       | smart | X-DIP-Content-Hash |
 
     @SDS @QT-SDS-073
+    @catches:accept-missing-signature:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: SDS
       | segment | header |
       | smart | X-DIP-Signature |
 
     @SDS @QT-SDS-073
+    @catches:accept-missing-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: SDS
       | segment | header |
       | smart | X-DIP-Signature-Certificate |
 
     @ADS @QT-ADS-073
+    @catches:accept-missing-date:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: ADS
       | segment | header |
       | advanced | X-DIP-Signature-Date |
 
     @ADS @QT-ADS-073
+    @catches:accept-missing-hash:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: ADS
       | segment | header |
       | advanced | X-DIP-Content-Hash |
 
     @ADS @QT-ADS-073
+    @catches:accept-missing-signature:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: ADS
       | segment | header |
       | advanced | X-DIP-Signature |
 
     @ADS @QT-ADS-073
+    @catches:accept-missing-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: ADS
       | segment | header |
       | advanced | X-DIP-Signature-Certificate |
 
     @UMSDS @QT-UMSDS-073
+    @catches:accept-missing-date:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSDS
       | segment | header |
       | unmetered | X-DIP-Signature-Date |
 
     @UMSDS @QT-UMSDS-073
+    @catches:accept-missing-hash:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSDS
       | segment | header |
       | unmetered | X-DIP-Content-Hash |
 
     @UMSDS @QT-UMSDS-073
+    @catches:accept-missing-signature:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSDS
       | segment | header |
       | unmetered | X-DIP-Signature |
 
     @UMSDS @QT-UMSDS-073
+    @catches:accept-missing-certificate:3 @catches:react-to-bad-signature @catches:slow-ack:3
     Examples: UMSDS
       | segment | header |
       | unmetered | X-DIP-Signature-Certificate |
@@ -140,16 +161,19 @@ Feature: Message signatures
     And every submission is signed with the system's certificate and verifies
 
     @SDS @QT-SDS-074
+    @catches:no-appointment-response:3 @catches:signs-url-as-is @catches:unsigned-submissions
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-074
+    @catches:no-appointment-response:3 @catches:signs-url-as-is @catches:unsigned-submissions
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-074
+    @catches:no-appointment-response:3 @catches:signs-url-as-is @catches:unsigned-submissions
     Examples: UMSDS
       | segment |
       | unmetered |

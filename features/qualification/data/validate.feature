@@ -11,16 +11,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-030
+    @catches:accept-schema-failure:3 @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-030
+    @catches:accept-schema-failure:3 @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-030
+    @catches:accept-schema-failure:3 @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -32,16 +35,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-031
+    @catches:accept-wrong-environment:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-031
+    @catches:accept-wrong-environment:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-031
+    @catches:accept-wrong-environment:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -53,16 +59,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-032
+    @catches:accept-unknown-event:3 @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-032
+    @catches:accept-unknown-event:3 @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-032
+    @catches:accept-unknown-event:3 @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -74,16 +83,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-033
+    @catches:accept-wrong-schema-version:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-033
+    @catches:accept-wrong-schema-version:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-033
+    @catches:accept-wrong-schema-version:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -95,16 +107,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-034
+    @catches:accept-bad-check-digit:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-034
+    @catches:accept-bad-check-digit:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-034
+    @catches:accept-bad-check-digit:3 @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -116,16 +131,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-035
+    @catches:accept-unknown-interface:3 @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-035
+    @catches:accept-unknown-interface:3 @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-035
+    @catches:accept-unknown-interface:3 @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -136,16 +154,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     Then the system answers 400
 
     @SDS @QT-SDS-036
+    @catches:accept-non-json @catches:slow-ack
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-036
+    @catches:accept-non-json @catches:slow-ack
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-036
+    @catches:accept-non-json @catches:slow-ack
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -157,16 +178,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPANs
 
     @SDS @QT-SDS-037
+    @catches:accept-bad-check-digit:3 @catches:partial-batch @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-037
+    @catches:accept-bad-check-digit:3 @catches:partial-batch @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-037
+    @catches:accept-bad-check-digit:3 @catches:partial-batch @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |

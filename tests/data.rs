@@ -1,0 +1,346 @@
+//! A data service as a participant's team meets it: the reference smart data service run as
+//! a separate process, with and without the fault of a system built on local days, qualified
+//! through its prompt command; and the bad input of the data packs (days of consumption that
+//! break the settlement rules in every way a schema or a rule can see, 10,000 days in one
+//! message, a day of the meter data retriever without any period).
+
+mod common;
+
+use std::io::{BufRead as _, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use common::{config, free_port, keys, mhhs_qual, text};
+use mhhs_qual::session::{Harness, Session};
+use serde_json::{Value, json};
+
+/// A configuration qualifying the smart data service `1400000009` at `webhook`, with the
+/// counterparties a data service meets.
+fn sds_config(dip_port: u16, webhook: &str) -> String {
+    config(dip_port, webhook, "2s").replacen(
+        "role = \"SUP\"\ndip_id = \"2300000001\"\nmpid = \"SUPA\"",
+        "role = \"SDS\"\ndip_id = \"1400000009\"\nmpid = \"SDSR\"",
+        1,
+    ) + "[[counterparty]]\nrole = \"SUP\"\ndip_id = \"2300000002\"\nmpid = \"SUPB\"\n\
+         [[counterparty]]\nrole = \"MDR\"\ndip_id = \"1700000001\"\nmpid = \"MDRA\"\n\
+         [[counterparty]]\nrole = \"MDS\"\ndip_id = \"2600000001\"\nmpid = \"MDSA\"\n\
+         [[counterparty]]\nrole = \"LSS\"\ndip_id = \"2800000001\"\nmpid = \"LSSA\"\n"
+}
+
+/// A child process killed when dropped; its stdout is kept open until then.
+struct Killed(
+    Child,
+    #[expect(dead_code, reason = "held open, never read")] BufReader<std::process::ChildStdout>,
+);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `mhhs-qual reference` for the configuration's data service, with `faults`; returns it and
+/// the configuration file with the `[prompts]` lines it printed.
+fn start_reference(dir: &Path, faults: &[&str]) -> (Killed, String) {
+    let webhook = free_port();
+    let text = sds_config(free_port(), &format!("http://127.0.0.1:{webhook}/webhook"));
+    let f = dir.join("sds.toml");
+    std::fs::write(&f, &text).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"));
+    cmd.args(["reference", "--role", "SDS", "--config"])
+        .arg(&f)
+        .args(keys().reference_flags(false));
+    for fault in faults {
+        cmd.args(["--fault", fault]);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("reference.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut out = BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        printed.push_str(&line);
+        if line.starts_with("command = ") {
+            break;
+        }
+    }
+    if !printed.starts_with("[prompts]\n") {
+        let err = std::fs::read_to_string(dir.join("reference.log")).unwrap_or_default();
+        panic!("the reference did not start: {printed:?} {err}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", webhook)).is_err() {
+        assert!(Instant::now() < deadline, "the reference did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    common::wait_for_webhook(webhook);
+    let with_prompts = dir.join("sds-with-prompts.toml");
+    std::fs::write(&with_prompts, text + &printed).unwrap();
+    (Killed(child, out), with_prompts.display().to_string())
+}
+
+fn run_pack(dir: &Path, config: &str, tags: &str) -> std::process::Output {
+    mhhs_qual(
+        dir,
+        &[
+            "run",
+            "--config",
+            config,
+            "--pack",
+            "sds",
+            "--tags",
+            tags,
+            "--report-dir",
+            "r",
+        ],
+    )
+}
+
+#[test]
+fn an_external_data_service_qualifies_through_its_prompt_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sut, f) = start_reference(dir.path(), &[]);
+    let o = run_pack(dir.path(), &f, "@QT-SDS-200 or @QT-SDS-100");
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(0), "{t}");
+    assert!(t.contains("4 passed, 0 failed"), "{t}");
+}
+
+#[test]
+fn an_external_data_service_on_local_days_fails_naming_the_day_the_period_count_and_the_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_sut, f) = start_reference(dir.path(), &["local-days"]);
+    let o = run_pack(dir.path(), &f, "@QT-SDS-200");
+    let t = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{t}");
+    assert!(t.contains("0 passed, 3 failed"), "{t}");
+    // Spring forward: 46 local periods.
+    assert!(
+        t.contains("expected: IF-021 keeps settlement rule C9"),
+        "{t}"
+    );
+    assert!(
+        t.contains("settlement day 2026-03-29 has 46 periods; an IF-021 day is a UTC day of exactly 48 periods (C9)"),
+        "{t}"
+    );
+    // Summer: a local midnight.
+    assert!(
+        t.contains("settlementDayDate 2026-07-01T00:00:00+01:00 is 2026-06-30T23:00:00+00:00, a local midnight"),
+        "{t}"
+    );
+    assert!(t.contains("(C5)") || t.contains("C5 ("), "{t}");
+    // Fall back: 50 periods, which the schema refuses, and the rule says why.
+    assert!(
+        t.contains("settlement rule C9: settlement day 2026-10-25 has 50 periods"),
+        "{t}"
+    );
+    let results = common::assert_valid_results(&dir.path().join("r"));
+    assert_eq!(results["participant"]["role"], "SDS");
+}
+
+async fn harness() -> Arc<Harness> {
+    let (c, _) = mhhs_qual::config::load_str(
+        &sds_config(0, "http://127.0.0.1:9/webhook"),
+        "sds.toml",
+        Vec::new(),
+    )
+    .unwrap();
+    common::harness_for(c, None).await
+}
+
+/// Posts `body` to a channel of the stub DIP as the data service, signed.
+async fn post(h: &Harness, channel: &str, body: Vec<u8>) -> (u16, Value) {
+    let url = format!("{}/dip-channel/{channel}", h.stub.uri());
+    let signed = keys()
+        .sut_signer()
+        .sign("POST", &url, &body, time::OffsetDateTime::now_utc());
+    let mut req = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("x-api-key", "test-key-0123456789")
+        .body(body);
+    for (name, value) in signed.headers() {
+        req = req.header(name, value);
+    }
+    let r = req.send().await.unwrap();
+    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
+}
+
+fn help(v: &Value) -> String {
+    format!(
+        "{} / {}",
+        v.pointer("/messageArray/0/message")
+            .and_then(Value::as_str)
+            .unwrap_or_default(),
+        v.pointer("/messageArray/0/help")
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+    )
+}
+
+/// An IF-021 of the data service for 2026-07-01 with `periods` (k = 1..=n, `sp` the end).
+fn if021(days: Vec<Value>) -> Value {
+    json!([{"payload": {
+        "CommonBlock": {
+            "S0": {"interfaceID": "IF-021", "schemaVersion": "011", "eventCode": "[ActivePower]"},
+            "S1": {"environmentTag": "UIT", "subText": null,
+                   "senderUniqueReference": format!("S-IF-021-1400000009-SDS-20261129-{}", fastrand::u32(..)),
+                   "senderTimestamp": "2026-11-29T10:00:00+00:00",
+                   "senderDIPID": "1400000009", "senderRoleID": "SDS", "senderCorrelationID": null, "DIPConnectionProviderID": null},
+            "A0": {"primaryRecipients": ["2600000001"], "secondaryRecipients": [], "always": []},
+            "M0": {"MPANCore": "2000056535971", "distributorDIPID": "2500000020", "GSPGroupID": "_H"}},
+        "CustomBlock": {
+            "B044": {"issuingDataServiceDIPID": "1400000009"},
+            "B067": {"connectionTypeIndicator": "W", "connectionTypeEffectiveFromDate": "2019-06-14T00:00:00+00:00"},
+            "B900": {"MQID": {"measurementQuantityID": "AI"}, "settlementDayConsumptionPeriods": days}}}}])
+}
+
+fn day(date: &str, n: usize, sp: impl Fn(usize) -> String, v: &str) -> Value {
+    let periods: Vec<Value> = (1..=n)
+        .map(|k| json!({"sp": sp(k), "v": v, "q": "A", "e": null, "arc": null}))
+        .collect();
+    json!({"settlementDay": {"settlementDayDate": format!("{date}T00:00:00+00:00"), "periodDuration": 30},
+           "consumptionPeriods": periods})
+}
+
+/// The end of the k-th period of 2026-07-01, written +00:00.
+fn end(k: usize) -> String {
+    let t = time::macros::datetime!(2026-07-01 00:00 UTC) + time::Duration::minutes(30 * k as i64);
+    mhhs_qual::dip::format_dt003(t)
+}
+
+/// Posts an IF-021 and returns the status and the refusal's text, or the entry's verdicts
+/// when it was accepted.
+async fn submit(h: &Harness, body: &Value) -> (u16, String) {
+    let (status, v) = post(h, "IF-021", serde_json::to_vec(body).unwrap()).await;
+    if status != 201 {
+        return (status, help(&v));
+    }
+    h.stub.flush().await;
+    let verdicts = h
+        .journal
+        .all()
+        .iter()
+        .rev()
+        .find(|e| e.interface.as_deref() == Some("IF-021"))
+        .map(|e| {
+            e.verdicts
+                .iter()
+                .chain(&e.warnings)
+                .map(|v| v.detail.clone())
+                .collect::<Vec<_>>()
+                .join("\n")
+        })
+        .unwrap_or_default();
+    (status, verdicts)
+}
+
+#[tokio::test]
+async fn a_day_of_49_periods_is_refused_naming_the_day_and_the_rule() {
+    let h = harness().await;
+    let (status, m) = submit(&h, &if021(vec![day("2026-07-01", 49, end, "0.100")])).await;
+    assert_eq!(status, 400, "{m}");
+    assert!(m.starts_with("MSG1001 - Schema Failure"), "{m}");
+    assert!(
+        m.contains("settlement rule C9: settlement day 2026-07-01 has 49 periods"),
+        "{m}"
+    );
+    assert!(m.len() < 1500, "the refusal quotes no whole day: {m}");
+}
+
+#[tokio::test]
+async fn periods_that_do_not_end_on_the_half_hour_break_c7() {
+    let h = harness().await;
+    let odd = |k: usize| {
+        let t =
+            time::macros::datetime!(2026-07-01 00:10 UTC) + time::Duration::minutes(30 * k as i64);
+        mhhs_qual::dip::format_dt003(t)
+    };
+    let (status, m) = submit(&h, &if021(vec![day("2026-07-01", 48, odd, "0.100")])).await;
+    assert_eq!(status, 201, "the schema cannot see it: {m}");
+    assert!(m.contains("rule:C7") || m.contains("C7"), "{m}");
+    assert!(m.contains("2026-07-01T00:40:00+00:00"), "{m}");
+}
+
+#[tokio::test]
+async fn a_settlement_day_that_is_not_a_date_is_refused_at_its_pointer() {
+    let h = harness().await;
+    let mut d = day("2026-07-01", 48, end, "0.100");
+    d["settlementDay"]["settlementDayDate"] = json!("the first of July");
+    let (status, m) = submit(&h, &if021(vec![d])).await;
+    assert_eq!(status, 400, "{m}");
+    assert!(m.contains("/settlementDay/settlementDayDate"), "{m}");
+}
+
+#[tokio::test]
+async fn a_value_that_is_not_a_number_string_is_refused_at_its_pointer() {
+    let h = harness().await;
+    let mut d = day("2026-07-01", 48, end, "0.100");
+    d["consumptionPeriods"][9]["v"] = json!("ten");
+    let (status, m) = submit(&h, &if021(vec![d])).await;
+    assert_eq!(status, 400, "{m}");
+    assert!(m.contains("/consumptionPeriods/9/v"), "{m}");
+}
+
+#[tokio::test]
+async fn ten_thousand_days_in_one_message_are_refused_quickly_with_a_clear_finding() {
+    let h = harness().await;
+    let one = day("2026-07-01", 48, end, "0.100");
+    let days: Vec<Value> = (0..10_000).map(|_| one.clone()).collect();
+    let body = serde_json::to_vec(&if021(days)).unwrap();
+    // About 50 MB: more than the stub DIP takes in one body.
+    let started = Instant::now();
+    let (status, v) = post(&h, "IF-021", body).await;
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert!(status == 413 || status == 400, "{status} {v}");
+    // Small enough to be read, still 10,000 days: the schema's limit of 200 days and the
+    // rules' bound on what they report.
+    let small: Vec<Value> = (0..10_000)
+        .map(|_| json!({"settlementDay": {"settlementDayDate": "2026-07-01T00:00:00+00:00", "periodDuration": 30},
+                        "consumptionPeriods": [{"sp": "2026-07-01T00:30:00+00:00", "v": "0.100", "q": "A", "e": null, "arc": null}]}))
+        .collect();
+    let started = Instant::now();
+    let findings = mhhs_qual::market::settlement::check_if021(
+        &if021(small)[0]["payload"],
+        &mhhs_qual::market::settlement::Facts::default(),
+    );
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        !findings.is_empty() && findings.len() <= 51,
+        "{}",
+        findings.len()
+    );
+}
+
+#[tokio::test]
+async fn a_day_of_the_meter_data_retriever_without_any_period_is_not_sent() {
+    let h = harness().await;
+    let mut s = Session::new(h.clone(), "data.feature:1".into());
+    s.new_subject(mhhs_qual::market::Segment::Smart);
+    let all: Vec<usize> = (1..=48).collect();
+    let e = s
+        .mdr_sends_day(time::macros::date!(2026 - 07 - 01), &all)
+        .await
+        .unwrap_err();
+    assert!(
+        e.reason().contains("would have no period"),
+        "{}",
+        e.reason()
+    );
+    assert!(
+        h.journal
+            .all()
+            .iter()
+            .all(|e| e.interface.as_deref() != Some("IF-064")),
+        "nothing was delivered"
+    );
+}
