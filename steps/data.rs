@@ -23,7 +23,8 @@
 //! - Then the consumption estimates the periods the meter data retriever did not give
 //! - Then the consumption after the de-energisation is actual, or zero
 //! - Then the system accepts the amendment with IF-028
-//! - Then the system resubmits the consumption with the amendment
+//! - Then the system resubmits the day's consumption after the amendment
+//! - Then the resubmitted consumption carries the amendment
 //! - Then the system declines the amendment
 
 use cucumber::{given, then, when};
@@ -215,9 +216,14 @@ async fn amendment_accepted(w: &mut QualWorld) -> Result<(), StepFailure> {
     w.session()?.expect_amendment_accepted().await
 }
 
-#[then(expr = "the system resubmits the consumption with the amendment")]
-async fn revised(w: &mut QualWorld) -> Result<(), StepFailure> {
-    w.session()?.expect_revised_consumption().await
+#[then(expr = "the system resubmits the day's consumption after the amendment")]
+async fn resubmitted(w: &mut QualWorld) -> Result<(), StepFailure> {
+    w.session()?.expect_resubmitted_consumption().await
+}
+
+#[then(expr = "the resubmitted consumption carries the amendment")]
+fn carried(w: &mut QualWorld) -> Result<(), StepFailure> {
+    w.session()?.expect_amendment_carried()
 }
 
 #[then(expr = "the system declines the amendment")]

@@ -478,6 +478,9 @@ pub struct Mismatch {
     /// Periods that differ (missing and extra ones included).
     pub differing: usize,
     rows: Vec<Row>,
+    /// What differs, and in how many periods: `the value v`, `the quality q`, `the
+    /// estimation reason e`, `missing`, `not expected`.
+    pub kinds: BTreeMap<&'static str, usize>,
     /// Gaps of the expected day that arrived without an estimate ([`compare_actuals`]).
     pub gaps: usize,
     gap_rows: Vec<Row>,
@@ -490,9 +493,14 @@ impl Mismatch {
             arrived_day: (arrived.date != expected.date).then_some(arrived.date),
             differing: 0,
             rows: Vec::new(),
+            kinds: BTreeMap::new(),
             gaps: 0,
             gap_rows: Vec::new(),
         }
+    }
+
+    fn count(&mut self, kind: &'static str) {
+        *self.kinds.entry(kind).or_default() += 1;
     }
 
     fn differ(&mut self, row: Row) {
@@ -534,11 +542,21 @@ impl fmt::Display for Mismatch {
         }
         let mut parts = Vec::new();
         if self.differing > 0 {
+            let kinds: Vec<String> = self
+                .kinds
+                .iter()
+                .map(|(k, n)| format!("{k} in {n}"))
+                .collect();
             parts.push(format!(
-                "{} period{} differ{}",
+                "{} period{} differ{}{}",
                 self.differing,
                 if self.differing == 1 { "" } else { "s" },
-                if self.differing == 1 { "s" } else { "" }
+                if self.differing == 1 { "s" } else { "" },
+                if kinds.is_empty() {
+                    String::new()
+                } else {
+                    format!(" ({})", kinds.join(", "))
+                }
             ));
         }
         if self.gaps > 0 {
@@ -630,8 +648,26 @@ pub fn compare(expected: &SettlementDay, arrived: &SettlementDay) -> Result<(), 
     for sp in sps {
         let (w, g) = (want.get(&sp), got.get(&sp));
         let differs = match (w, g) {
-            (Some(w), Some(g)) => !same_v(&w.v, &g.v) || w.q != g.q || w.e != g.e,
-            _ => true,
+            (Some(w), Some(g)) => {
+                if !same_v(&w.v, &g.v) {
+                    m.count("the value v");
+                }
+                if w.q != g.q {
+                    m.count("the quality q");
+                }
+                if w.e != g.e {
+                    m.count("the estimation reason e");
+                }
+                !same_v(&w.v, &g.v) || w.q != g.q || w.e != g.e
+            }
+            (Some(_), None) => {
+                m.count("missing");
+                true
+            }
+            (None, _) => {
+                m.count("not expected");
+                true
+            }
         };
         if differs {
             m.differ(Row {

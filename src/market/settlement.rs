@@ -63,6 +63,33 @@ pub struct Breach {
 
 /// The DI-999 text of an ECS code (`"UTC Settlement Date/Time is not 00:00:00"`), from
 /// `schemas/response-codes.json`; the code itself when it is unknown.
+/// The breaches with those of one rule and kind (failure or warning) folded into the first,
+/// which says how many more there are: a day built wrongly breaks a rule in each of its 48
+/// periods, and one line says it.
+pub fn grouped(breaches: Vec<Breach>) -> Vec<Breach> {
+    let mut out: Vec<(Breach, usize)> = Vec::new();
+    for b in breaches {
+        match out
+            .iter_mut()
+            .find(|(o, _)| o.rule == b.rule && o.warn == b.warn)
+        {
+            Some((_, more)) => *more += 1,
+            None => out.push((b, 0)),
+        }
+    }
+    out.into_iter()
+        .map(|(mut b, more)| {
+            if more > 0 {
+                b.message = format!(
+                    "{}; and {more} more like it",
+                    b.message
+                );
+            }
+            b
+        })
+        .collect()
+}
+
 pub fn ecs_text(code: &str) -> &str {
     crate::dip::code_text(code).unwrap_or(code)
 }
@@ -669,8 +696,18 @@ impl Walk<'_, '_> {
             && (t - Duration::seconds(PERIOD_SECONDS) < from || to.is_some_and(|to| t > to))
         {
             self.sink.push("C15", Some("ECS1009"), false, at, || {
+                // A period ending at the appointment's start is the mistake of a system that
+                // writes period starts: say so.
+                let starts = if t == from {
+                    format!(
+                        "; sp is the END of a period (DI-082), so the first period of the appointment ends at {}",
+                        utc_text(from + Duration::seconds(PERIOD_SECONDS))
+                    )
+                } else {
+                    String::new()
+                };
                 format!(
-                    "{}: the period lies outside the data service's appointment for the MPAN (from {}{}) (C15, D4)",
+                    "{}: the period lies outside the data service's appointment for the MPAN (from {}{}) (C15, D4){starts}",
                     here(),
                     utc_text(from),
                     to.map_or_else(String::new, |to| format!(" to {}", utc_text(to)))

@@ -235,7 +235,7 @@ pub fn settlement_findings(payload: &Value, prefix: &str, facts: &Facts) -> Vec<
     let event = payload
         .pointer("/CommonBlock/S0/eventCode")
         .and_then(Value::as_str);
-    check_if021(payload, facts)
+    crate::market::settlement::grouped(check_if021(payload, facts))
         .into_iter()
         .map(|b| Finding {
             kind: if b.warn {

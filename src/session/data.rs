@@ -366,8 +366,15 @@ impl Session {
     pub fn expect_settlement_rules(&mut self) -> Result<(), StepFailure> {
         let (e, p) = self.consumption()?;
         let facts = self.facts()?;
-        let breaches = check_if021(&p, &facts);
-        if let Some(b) = breaches.iter().find(|b| !b.warn) {
+        let breaches = crate::market::settlement::grouped(check_if021(&p, &facts));
+        // The lowest-numbered rule first: C7 (a period start) before C15 (outside the
+        // appointment), which the same period may also break.
+        let number = |rule: &str| rule.trim_start_matches(['C', 'D']).parse::<u32>().unwrap_or(99);
+        if let Some(b) = breaches
+            .iter()
+            .filter(|b| !b.warn)
+            .min_by_key(|b| (b.rule.starts_with('D'), number(b.rule)))
+        {
             let code = b
                 .ecs
                 .map(|c| {
@@ -600,17 +607,25 @@ impl Session {
         Ok(())
     }
 
-    /// D8: after accepting, the system resubmits the day with the amended periods: e 9, the
-    /// request's arc, values that sum to the gross revised consumption (warn), the other
-    /// periods as before (warn).
-    pub async fn expect_revised_consumption(&mut self) -> Result<(), StepFailure> {
-        let (t, mark) = self.amendment()?;
+    /// D8: after accepting the amendment, the system resubmits consumption (IF-021 to the
+    /// Market-wide Data Service) within the response timeout; it becomes the focus.
+    pub async fn expect_resubmitted_consumption(&mut self) -> Result<(), StepFailure> {
+        let (_, mark) = self.amendment()?;
         let (e, p) = self
             .await_since(mark, "the amendment", "IF-021", "[ActivePower]")
             .await?;
         self.check_consumption_addressed(&e, &p)?;
         self.data.previous = self.data.consumption.take();
-        self.data.consumption = Some((e.clone(), p.clone()));
+        self.data.consumption = Some((e, p));
+        Ok(())
+    }
+
+    /// D8: the resubmitted day carries the amendment: the periods ending in the window have
+    /// e 9 and the request's arc, and sum to the gross revised consumption (warn); the other
+    /// periods are as before (warn).
+    pub fn expect_amendment_carried(&mut self) -> Result<(), StepFailure> {
+        let (t, _) = self.amendment()?;
+        let (e, p) = self.consumption()?;
         let request = at(
             &t,
             "/CustomBlock/B902List/0/supplierConsumptionAmendmentRequests/0",

@@ -614,18 +614,26 @@ impl Shared {
             }
         }
         let findings = self.schemas.check_body(body, true);
-        if let Some(first) = findings.first() {
-            for f in &findings {
+        if !findings.is_empty() {
+            // A refused day of consumption also says which settlement rule it breaks.
+            let rule = settlement_reason(&batch);
+            for (i, f) in findings.iter().enumerate() {
+                let detail = match (&rule, i) {
+                    (Some(rule), 0) => format!("{}; {rule}", brief(&f.to_string())),
+                    _ => brief(&f.to_string()),
+                };
                 entry.verdicts.push(Verdict {
                     check: "schema".into(),
                     ok: false,
-                    detail: f.to_string(),
+                    detail,
                 });
             }
-            let why = match settlement_reason(&batch) {
-                Some(rule) => format!("{}; {rule}", brief(&first.to_string())),
-                None => brief(&first.to_string()),
-            };
+            let why = entry
+                .verdicts
+                .iter()
+                .find(|v| v.check == "schema")
+                .map(|v| v.detail.clone())
+                .unwrap_or_default();
             return l1(entry, Answer::reject("MSG1001", why));
         }
         let mut answer = None;

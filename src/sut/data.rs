@@ -148,7 +148,7 @@ const FAULTS: &[Fault] = &[
         "submits-after-de-appointment",
         "D4",
         "keeps submitting consumption for periods after its effective-to date",
-        "effective-to",
+        "outside the data service's appointment",
     ),
     fault(
         "no-consumption",
@@ -190,7 +190,7 @@ const FAULTS: &[Fault] = &[
         "local-days",
         "C5",
         "builds settlement days on Europe/London local days: a local midnight with its offset, 46 or 50 periods on clock-change days",
-        "settlementDayDate",
+        "UTC day",
     ),
     fault(
         "midnight-with-offset",
@@ -202,7 +202,7 @@ const FAULTS: &[Fault] = &[
         "period-starts",
         "C7",
         "writes each period's start as its sp, not its end",
-        "end of",
+        "END of a period",
     ),
     fault(
         "duplicate-period",
@@ -220,7 +220,7 @@ const FAULTS: &[Fault] = &[
         "missing-period",
         "C9",
         "leaves out the 24th period of every day",
-        "48 periods",
+        "periods",
     ),
     fault(
         "negative-consumption",
@@ -330,7 +330,7 @@ const FAULTS: &[Fault] = &[
     fault(
         "drops-gaps",
         "D6",
-        "leaves out the periods the MDR did not give",
+        "leaves out the periods the MDR did not give, on a day it gave data for",
         "48 periods",
     ),
     fault(
@@ -343,7 +343,7 @@ const FAULTS: &[Fault] = &[
         "estimate-as-e",
         "C14",
         "estimates with quality E instead of E1",
-        "UMS",
+        "unmetered supplies code",
     ),
     fault(
         "ads-quality-code",
@@ -405,7 +405,7 @@ const FAULTS: &[Fault] = &[
         "amendment-sum",
         "D8",
         "gives every revised period the whole grossRevisedConsumption",
-        "grossRevisedConsumption",
+        "gross revised consumption",
     ),
 ];
 
@@ -960,7 +960,8 @@ impl DataService {
             let period = if self.smart() {
                 if let Some(v) = actual(&sp) {
                     passed_on(cx, sp, v, i)
-                } else if cx.has("drops-gaps") {
+                } else if cx.has("drops-gaps") && !given.is_empty() {
+                    // Leaves out the gaps of a day the MDR gave data for.
                     continue;
                 } else if de_energised {
                     self.zero(cx, sp, mpan)

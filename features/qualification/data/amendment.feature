@@ -15,43 +15,44 @@ Feature: Answer consumption amendments
     When the supplier asks the system to amend the consumption from "2026-07-01T10:00:00+00:00" to "2026-07-01T12:00:00+00:00" to "4.000" kWh with reason "M"
     Then the system answers 201 with RCP0000
     And the system accepts the amendment with IF-028
-    And the system resubmits the consumption with the amendment
+    And the system resubmits the day's consumption after the amendment
     And the consumption keeps the settlement rules
+    And the resubmitted consumption carries the amendment
 
     @SDS @QT-SDS-230
-    @catches:amendment-echo-drops:5 @catches:amendment-to-regs:5 @catches:amendment-without-arc:6
-    @catches:amendment-without-reason-code:6 @catches:amendment-wrong-arc:6
+    @catches:amendment-echo-drops:5 @catches:amendment-to-regs:5 @catches:amendment-without-arc:7
+    @catches:amendment-without-reason-code:7 @catches:amendment-wrong-arc
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:consumption-to-supplier:2 @catches:declines-everything:1 @catches:drops-gaps:2
-    @catches:duplicate-period @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
-    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:estimate-without-reason:6
-    @catches:issuer-not-sender @catches:lapsed-code:1 @catches:m0-not-as-delivered:1
-    @catches:missing-period:6 @catches:negative-consumption @catches:no-amendment-answer:5
+    @catches:consumption-to-supplier:2 @catches:declines-everything:1 @catches:duplicate-period:7
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:estimate-without-reason:7 @catches:issuer-not-sender:7
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:missing-period:7
+    @catches:negative-consumption:7 @catches:no-amendment-answer:5
     @catches:no-appointment-response:1 @catches:no-consumption:2 @catches:no-revised-consumption:6
-    @catches:period-starts:6 @catches:reactive-mqid @catches:refuses-appointment-confirmation:1
+    @catches:period-starts:7 @catches:reactive-mqid:7 @catches:refuses-appointment-confirmation:1
     @catches:reuse-reference:2 @catches:signs-url-as-is:1 @catches:slow-ack:1
-    @catches:unsigned-submissions:1 @catches:wrong-connection-type @warns:amendment-sum:6
-    @warns:descending-periods @warns:echo-wrong-contract:1 @warns:estimate-as-e
-    @warns:midnight-with-offset
+    @catches:unsigned-submissions:1 @catches:wrong-connection-type:7 @warns:amendment-sum
+    @warns:descending-periods:7 @warns:echo-wrong-contract:1 @warns:estimate-as-e:7
+    @warns:midnight-with-offset:7
     Examples: a smart data service
       | segment |
       | smart |
 
     @ADS @QT-ADS-230
-    @catches:amendment-echo-drops:5 @catches:amendment-to-regs:5 @catches:amendment-without-arc:6
-    @catches:amendment-without-reason-code:6 @catches:amendment-wrong-arc:6
+    @catches:amendment-echo-drops:5 @catches:amendment-to-regs:5 @catches:amendment-without-arc:7
+    @catches:amendment-without-reason-code:7 @catches:amendment-wrong-arc
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:consumption-to-supplier:2 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:consumption-to-supplier:2 @catches:declines-everything:1 @catches:duplicate-period:7
     @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
-    @catches:echo-wrong-supplier:1 @catches:estimate-without-reason:6 @catches:issuer-not-sender
-    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:missing-period:6
-    @catches:negative-consumption @catches:no-amendment-answer:5 @catches:no-appointment-response:1
-    @catches:no-consumption:2 @catches:no-revised-consumption:6 @catches:period-starts:6
-    @catches:reactive-mqid @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:2
-    @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1 @catches:slow-ack:1
-    @catches:unsigned-submissions:1 @catches:wrong-connection-type @warns:actual-with-reason
-    @warns:amendment-sum:6 @warns:descending-periods @warns:echo-wrong-contract:1
-    @warns:midnight-with-offset
+    @catches:echo-wrong-supplier:1 @catches:estimate-without-reason:7 @catches:issuer-not-sender:7
+    @catches:lapsed-code:1 @catches:m0-not-as-delivered:1 @catches:missing-period:7
+    @catches:negative-consumption:7 @catches:no-amendment-answer:5
+    @catches:no-appointment-response:1 @catches:no-consumption:2 @catches:no-revised-consumption:6
+    @catches:period-starts:7 @catches:reactive-mqid:7 @catches:refuses-appointment-confirmation:1
+    @catches:reuse-reference:2 @catches:sends-mdr-nomination:1 @catches:signs-url-as-is:1
+    @catches:slow-ack:1 @catches:unsigned-submissions:1 @catches:wrong-connection-type:7
+    @warns:actual-with-reason:7 @warns:amendment-sum @warns:descending-periods:7
+    @warns:echo-wrong-contract:1 @warns:midnight-with-offset:7
     Examples: an advanced data service
       | segment |
       | advanced |

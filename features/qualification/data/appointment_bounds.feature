@@ -14,13 +14,13 @@ Feature: Submit consumption only inside the appointment
 
     @SDS @QT-SDS-210
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:consumption-to-supplier:3 @catches:declines-everything:1 @catches:drops-gaps:3
-    @catches:duplicate-period @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
-    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:estimate-without-reason
-    @catches:issuer-not-sender @catches:lapsed-code:1 @catches:local-days
-    @catches:m0-not-as-delivered:1 @catches:negative-consumption @catches:no-appointment-response:1
-    @catches:no-consumption:3 @catches:outside-appointment @catches:period-starts
-    @catches:reactive-mqid @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:3
+    @catches:consumption-to-supplier:3 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:estimate-without-reason @catches:issuer-not-sender
+    @catches:lapsed-code:1 @catches:local-days @catches:m0-not-as-delivered:1
+    @catches:negative-consumption @catches:no-appointment-response:1 @catches:no-consumption:3
+    @catches:outside-appointment @catches:period-starts @catches:reactive-mqid
+    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:3
     @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
     @catches:wrong-connection-type @warns:descending-periods @warns:echo-wrong-contract:1
     @warns:estimate-as-e @warns:midnight-with-offset
@@ -69,13 +69,13 @@ Feature: Submit consumption only inside the appointment
 
     @SDS @QT-SDS-211
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:consumption-to-supplier:4 @catches:declines-everything:1 @catches:drops-gaps:4
-    @catches:duplicate-period @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
-    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:estimate-without-reason
-    @catches:issuer-not-sender @catches:lapsed-code:1 @catches:local-days
-    @catches:m0-not-as-delivered:1 @catches:negative-consumption @catches:no-appointment-response:1
-    @catches:no-consumption:4 @catches:outside-appointment @catches:period-starts
-    @catches:reactive-mqid @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:4
+    @catches:consumption-to-supplier:4 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:estimate-without-reason @catches:issuer-not-sender
+    @catches:lapsed-code:1 @catches:local-days @catches:m0-not-as-delivered:1
+    @catches:negative-consumption @catches:no-appointment-response:1 @catches:no-consumption:4
+    @catches:outside-appointment @catches:period-starts @catches:reactive-mqid
+    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:4
     @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:submits-after-de-appointment
     @catches:unsigned-submissions:1 @catches:wrong-connection-type @warns:descending-periods
     @warns:echo-wrong-contract:1 @warns:estimate-as-e @warns:midnight-with-offset

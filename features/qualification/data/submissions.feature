@@ -46,13 +46,13 @@ Feature: Well-formed submissions
 
     @SDS @QT-SDS-051
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
-    @catches:consumption-to-supplier:3 @catches:declines-everything:1 @catches:drops-gaps:3
-    @catches:duplicate-period @catches:echo-drops-registration:1 @catches:echo-wrong-date:1
-    @catches:echo-wrong-scenario:1 @catches:echo-wrong-supplier:1 @catches:estimate-without-reason
-    @catches:issuer-not-sender @catches:lapsed-code:1 @catches:local-days
-    @catches:m0-not-as-delivered:1 @catches:missing-period @catches:negative-consumption
-    @catches:no-appointment-response:1 @catches:no-consumption:3 @catches:period-starts
-    @catches:reactive-mqid @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:3
+    @catches:consumption-to-supplier:3 @catches:declines-everything:1 @catches:duplicate-period
+    @catches:echo-drops-registration:1 @catches:echo-wrong-date:1 @catches:echo-wrong-scenario:1
+    @catches:echo-wrong-supplier:1 @catches:estimate-without-reason @catches:issuer-not-sender
+    @catches:lapsed-code:1 @catches:local-days @catches:m0-not-as-delivered:1
+    @catches:missing-period @catches:negative-consumption @catches:no-appointment-response:1
+    @catches:no-consumption:3 @catches:period-starts @catches:reactive-mqid
+    @catches:refuses-appointment-confirmation:1 @catches:reuse-reference:3
     @catches:signs-url-as-is:1 @catches:slow-ack:1 @catches:unsigned-submissions:1
     @catches:wrong-connection-type @catches:wrong-environment-tag @warns:descending-periods
     @warns:echo-wrong-contract:1 @warns:estimate-as-e @warns:midnight-with-offset
