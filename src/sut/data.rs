@@ -103,6 +103,12 @@ const FAULTS: &[Fault] = &[
         "responseCode",
     ),
     fault(
+        "appointment-by-content",
+        "G2",
+        "answers any delivery whose B071 names it as an appointment request, whatever its interface and event code, even one it rejects (but the confirmations of its own)",
+        "no business reaction",
+    ),
+    fault(
         "wrong-correlation",
         "G7",
         "puts a correlation ID of its own in S1.senderCorrelationID",
@@ -1624,10 +1630,21 @@ impl Behaviour for DataService {
             .then_some("RCP1062")
     }
 
+    fn reacts_to_rejected(&self, cx: &Context<'_>) -> bool {
+        cx.has("appointment-by-content")
+    }
+
     fn react(&self, cx: &Context<'_>, payload: &Value) -> Vec<Submission> {
         let h = Header::of(payload);
         let names_me = |p: &str| text(payload, p).as_deref() == Some(cx.dip_id);
         match (h.interface.as_deref(), h.event.as_deref()) {
+            (i, _)
+                if cx.has("appointment-by-content")
+                    && !matches!(i, Some("IF-035" | "IF-036"))
+                    && names_me("/CustomBlock/B071/proposedDataServiceDIPID") =>
+            {
+                self.answer_request(cx, payload)
+            }
             (Some("IF-033"), Some("[DSAppSPRequest]"))
                 if names_me("/CustomBlock/B071/proposedDataServiceDIPID") =>
             {

@@ -35,19 +35,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-031
-    @catches:accept-wrong-environment:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-wrong-environment:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-031
-    @catches:accept-wrong-environment:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-wrong-environment:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-031
-    @catches:accept-wrong-environment:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-wrong-environment:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -59,19 +62,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-032
-    @catches:accept-unknown-event:3 @catches:slow-ack:3
+    @catches:accept-unknown-event:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-032
-    @catches:accept-unknown-event:3 @catches:slow-ack:3
+    @catches:accept-unknown-event:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-032
-    @catches:accept-unknown-event:3 @catches:slow-ack:3
+    @catches:accept-unknown-event:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -83,19 +86,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-033
-    @catches:accept-wrong-schema-version:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-wrong-schema-version:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-033
-    @catches:accept-wrong-schema-version:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-wrong-schema-version:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-033
-    @catches:accept-wrong-schema-version:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-wrong-schema-version:3 @catches:appointment-by-content
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -107,19 +113,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-034
-    @catches:accept-bad-check-digit:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-034
-    @catches:accept-bad-check-digit:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-034
-    @catches:accept-bad-check-digit:3 @catches:react-to-rejected @catches:slow-ack:3
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:react-to-rejected
+    @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -131,19 +140,19 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPAN
 
     @SDS @QT-SDS-035
-    @catches:accept-unknown-interface:3 @catches:slow-ack:3
+    @catches:accept-unknown-interface:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-035
-    @catches:accept-unknown-interface:3 @catches:slow-ack:3
+    @catches:accept-unknown-interface:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-035
-    @catches:accept-unknown-interface:3 @catches:slow-ack:3
+    @catches:accept-unknown-interface:3 @catches:appointment-by-content @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
@@ -178,22 +187,22 @@ Feature: Reject what breaks the interface (level-3 validation)
     And the system submits nothing for the MPANs
 
     @SDS @QT-SDS-037
-    @catches:accept-bad-check-digit:3 @catches:partial-batch @catches:react-to-rejected
-    @catches:slow-ack:3
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:partial-batch
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: SDS
       | segment |
       | smart |
 
     @ADS @QT-ADS-037
-    @catches:accept-bad-check-digit:3 @catches:partial-batch @catches:react-to-rejected
-    @catches:slow-ack:3
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:partial-batch
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: ADS
       | segment |
       | advanced |
 
     @UMSDS @QT-UMSDS-037
-    @catches:accept-bad-check-digit:3 @catches:partial-batch @catches:react-to-rejected
-    @catches:slow-ack:3
+    @catches:accept-bad-check-digit:3 @catches:appointment-by-content @catches:partial-batch
+    @catches:react-to-rejected @catches:slow-ack:3
     Examples: UMSDS
       | segment |
       | unmetered |
