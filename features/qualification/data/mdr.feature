@@ -27,8 +27,7 @@ Feature: Start and stop the meter data retriever
   Scenario Outline: A de-appointment stops the meter data retriever
     Given a <segment> MPAN the system is appointed to
     When the Registration Service de-appoints the system from the MPAN, effective five minutes ago
-    Then the system answers 201 with RCP0000
-    And the system stops the meter data retriever with IF-063
+    Then the system stops the meter data retriever with IF-063
 
     @SDS @QT-SDS-101
     @catches:answers-the-supplier:1 @catches:answers-twice:1 @catches:bad-timestamp:1
