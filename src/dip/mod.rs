@@ -10,5 +10,7 @@ mod template;
 pub use builder::{Builder, Subject, css_registration_id};
 pub use header::{Header, payloads};
 pub use ids::{Ids, format_dt003, now_dt003, today_yyyymmdd};
-pub use response::{ResponseItem, response_text, standard_response, standard_response_bytes};
+pub use response::{
+    ResponseItem, code_text, response_text, standard_response, standard_response_bytes,
+};
 pub use template::{TemplateError, Templates, Vars, fill};

@@ -19,10 +19,15 @@ static CODES: LazyLock<HashMap<String, String>> = LazyLock::new(|| {
 
 /// `"RCP0000 - Message Success"`: a response code with its DI-999 text.
 pub fn response_text(code: &str) -> String {
-    match CODES.get(code) {
+    match code_text(code) {
         Some(text) => format!("{code} - {text}"),
         None => code.to_owned(),
     }
+}
+
+/// The DI-999 text of a response code alone (`"Message Success"`), when the code is known.
+pub fn code_text(code: &str) -> Option<&'static str> {
+    CODES.get(code).map(String::as_str)
 }
 
 /// One `messageArray` item.
@@ -107,5 +112,10 @@ mod tests {
             "MSG1006 - Sender Unique Reference Duplicated"
         );
         assert_eq!(response_text("XYZ"), "XYZ");
+        assert_eq!(
+            code_text("ECS1014"),
+            Some("UTC Settlement Date/Time is not 00:00:00")
+        );
+        assert_eq!(code_text("XYZ"), None);
     }
 }
