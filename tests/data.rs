@@ -140,7 +140,11 @@ fn an_external_data_service_on_local_days_fails_naming_the_day_the_period_count_
     assert!(t.contains("(C5)") || t.contains("C5 ("), "{t}");
     // Fall back: 50 periods, which the schema refuses, and the rule says why.
     assert!(
-        t.contains("settlement rule C9: settlement day 2026-10-25 has 50 periods"),
+        t.contains("settlement rule C9: settlement day 2026-10-25"),
+        "{t}"
+    );
+    assert!(
+        t.contains("has 50 periods; an IF-021 day is a UTC day of exactly 48 periods (C9)"),
         "{t}"
     );
     let results = common::assert_valid_results(&dir.path().join("r"));

@@ -191,12 +191,17 @@ pub fn midnight(date: Date) -> OffsetDateTime {
 /// The `sp` of period `k` (1..=48) of the UTC day `date`: the END of the period, `date` +
 /// 30·k minutes.
 pub fn sp_of(date: Date, k: usize) -> OffsetDateTime {
-    midnight(date) + Duration::minutes(PERIOD_MINUTES * i64::try_from(k).unwrap_or(0))
+    midnight(date).saturating_add(Duration::minutes(
+        PERIOD_MINUTES * i64::try_from(k).unwrap_or(0),
+    ))
 }
 
-/// An instant written as DT-003 in UTC: `2026-04-19T00:30:00+00:00`.
+/// An instant written as DT-003 in UTC: `2026-04-19T00:30:00+00:00` (as `time` writes it when
+/// its UTC date is beyond the year 9999).
 pub fn utc_text(t: OffsetDateTime) -> String {
-    let t = t.to_offset(UtcOffset::UTC);
+    let Some(t) = t.checked_to_offset(UtcOffset::UTC) else {
+        return t.to_string();
+    };
     format!(
         "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}+00:00",
         t.year(),
@@ -270,8 +275,14 @@ fn read_day(
             arc,
         });
     }
+    let utc = start.checked_to_offset(UtcOffset::UTC).ok_or_else(|| {
+        error(
+            &format!("{sd_at}/settlementDayDate"),
+            format!("{written:?} lies outside the years 0000-9999 in UTC"),
+        )
+    })?;
     Ok(SettlementDay {
-        date: start.to_offset(UtcOffset::UTC).date(),
+        date: utc.date(),
         written: written.to_owned(),
         duration,
         periods,
@@ -619,10 +630,10 @@ fn by_sp(day: &SettlementDay) -> (BTreeMap<OffsetDateTime, &Period>, Vec<&Period
     let mut map = BTreeMap::new();
     let mut duplicates = Vec::new();
     for p in &day.periods {
-        if map.contains_key(&p.sp) {
-            duplicates.push(p);
+        if let std::collections::btree_map::Entry::Vacant(e) = map.entry(p.sp) {
+            e.insert(p);
         } else {
-            map.insert(p.sp, p);
+            duplicates.push(p);
         }
     }
     (map, duplicates)
@@ -846,7 +857,7 @@ mod tests {
             ),
             (
                 {
-                    let mut p = if021(&[day.clone()]);
+                    let mut p = if021(std::slice::from_ref(&day));
                     p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"]
                         [4]["v"] = json!("1,5");
                     p
@@ -856,7 +867,7 @@ mod tests {
             ),
             (
                 {
-                    let mut p = if021(&[day.clone()]);
+                    let mut p = if021(std::slice::from_ref(&day));
                     p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["settlementDay"]
                         ["settlementDayDate"] = json!("19/04/2026");
                     p
@@ -866,7 +877,7 @@ mod tests {
             ),
             (
                 {
-                    let mut p = if021(&[day.clone()]);
+                    let mut p = if021(std::slice::from_ref(&day));
                     p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"]
                         [0]["e"] = json!(7);
                     p
@@ -876,7 +887,7 @@ mod tests {
             ),
             (
                 {
-                    let mut p = if021(&[day.clone()]);
+                    let mut p = if021(std::slice::from_ref(&day));
                     p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["settlementDay"]
                         ["periodDuration"] = json!("30");
                     p
@@ -890,6 +901,20 @@ mod tests {
             assert_eq!(e.pointer, pointer, "{e}");
             assert!(e.message.contains(says), "{e}");
         }
+    }
+
+    #[test]
+    fn a_date_beyond_the_years_in_utc_is_an_error() {
+        let mut day = SettlementDay::actuals(date!(2026 - 04 - 19), &[], 1).to_b901();
+        day["settlementDay"]["settlementDayDate"] = json!("9999-12-31T23:00:00-23:00");
+        let e = Consumption::from_if021(&if021(&[day])).expect_err("out of range");
+        assert!(e.message.contains("outside the years"), "{e}");
+        let t = parse_dt003("9999-12-31T23:00:00-23:00").expect("a DT-003 date-time");
+        assert_eq!(utc_text(t), t.to_string());
+        assert_eq!(
+            sp_of(Date::MAX, 48),
+            midnight(Date::MAX).saturating_add(Duration::DAY)
+        );
     }
 
     #[test]
@@ -957,7 +982,8 @@ mod tests {
         let text = m.to_string();
         let lines: Vec<&str> = text.lines().collect();
         assert_eq!(
-            lines[0], "settlement day 2026-04-19: 3 periods differ",
+            lines[0],
+            "settlement day 2026-04-19: 3 periods differ (missing in 1, the estimation reason e in 1, the quality q in 1, the value v in 1)",
             "{text}"
         );
         assert!(lines[1].starts_with("sp "), "{text}");
@@ -1004,7 +1030,12 @@ mod tests {
         assert_eq!(m.differing, 12);
         let text = m.to_string();
         assert!(
-            text.starts_with("settlement day 2026-04-19: 12 periods differ (the first 5 shown)"),
+            text.starts_with("settlement day 2026-04-19: 12 periods differ (")
+                && text
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .ends_with("(the first 5 shown)"),
             "{text}"
         );
         assert_eq!(text.lines().count(), 2 + 5, "{text}");

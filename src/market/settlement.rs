@@ -11,16 +11,15 @@
 //! Bounded: at most [`MAX_DAYS`] settlement days and [`MAX_PERIODS`] periods a day are judged,
 //! and at most [`MAX_BREACHES`] breaches are reported, then one that counts the rest.
 
-use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use serde_json::Value;
-use time::{Duration, OffsetDateTime, Time, UtcOffset};
+use time::OffsetDateTime;
 
 use super::consumption::{
     MAX_DAYS, MAX_PERIODS, PERIOD_MINUTES, PERIODS_PER_DAY, parse_thousandths, utc_text,
 };
-use crate::schema::rules::parse_dt003;
+use crate::schema::rules::dt003_seconds;
 
 /// Breaches reported per message at most; one more then counts the rest.
 pub const MAX_BREACHES: usize = 50;
@@ -80,10 +79,7 @@ pub fn grouped(breaches: Vec<Breach>) -> Vec<Breach> {
     out.into_iter()
         .map(|(mut b, more)| {
             if more > 0 {
-                b.message = format!(
-                    "{}; and {more} more like it",
-                    b.message
-                );
+                b.message = format!("{}; and {more} more like it", b.message);
             }
             b
         })
@@ -129,15 +125,22 @@ fn ads_only(q: &str) -> bool {
         )
 }
 
-/// Whether the MPAN is de-energised for the period ending at `sp`: the state set by the latest
-/// change before the end of the period (a period that ends after t counts).
-fn de_energised_at(facts: &Facts, sp: OffsetDateTime) -> bool {
-    facts
+/// The energisation timeline in Unix seconds, oldest first.
+fn timeline(facts: &Facts) -> Vec<(i64, bool)> {
+    let mut t: Vec<(i64, bool)> = facts
         .de_energised
         .iter()
-        .filter(|(t, _)| *t < sp)
-        .max_by_key(|(t, _)| *t)
-        .is_some_and(|(_, d)| *d)
+        .map(|(at, d)| (at.unix_timestamp(), *d))
+        .collect();
+    t.sort_by_key(|(at, _)| *at);
+    t
+}
+
+/// Whether the MPAN is de-energised for the period ending at `sp` (Unix seconds): the state set
+/// by the latest change before the end of the period (a period that ends after t counts).
+fn de_energised_at(timeline: &[(i64, bool)], sp: i64) -> bool {
+    let before = timeline.partition_point(|(t, _)| *t < sp);
+    before > 0 && timeline[before - 1].1
 }
 
 /// The breaches found so far: failures and warnings kept apart, each up to the limit, the rest
@@ -237,20 +240,25 @@ fn str_at<'a>(v: Option<&'a Value>, key: &str) -> Option<&'a str> {
     v.and_then(|v| v.get(key)).and_then(Value::as_str)
 }
 
-/// The settlement day as a message names it: its UTC date when its date is a UTC midnight,
-/// else its text.
-fn day_label(written: Option<&str>, start: Option<OffsetDateTime>) -> String {
-    match start {
-        Some(t) if t.to_offset(UtcOffset::UTC).time() == Time::MIDNIGHT => {
-            t.to_offset(UtcOffset::UTC).date().to_string()
-        }
+/// An instant given in Unix seconds, written as DT-003 in UTC (the seconds themselves when out
+/// of time's range).
+fn shown(ts: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(ts).map_or_else(|_| format!("{ts} s"), utc_text)
+}
+
+/// The settlement day as a message names it: its UTC date when it starts at a UTC midnight,
+/// else `settlementDayDate` as written.
+fn day_label(written: Option<&str>, start: Option<i64>) -> String {
+    match start.map(|t| (t, OffsetDateTime::from_unix_timestamp(t))) {
+        Some((t, Ok(utc))) if t.rem_euclid(DAY_SECONDS) == 0 => utc.date().to_string(),
         _ => written.map_or_else(|| "?".to_owned(), str::to_owned),
     }
 }
 
-/// Whether `date` is the last Sunday of March or of October: a clock-change day.
-fn clock_change(t: OffsetDateTime) -> Option<&'static str> {
-    let d = t.to_offset(UtcOffset::UTC).date();
+/// Whether the UTC day starting at `start` is the last Sunday of March or of October: a
+/// clock-change day.
+fn clock_change(start: i64) -> Option<&'static str> {
+    let d = OffsetDateTime::from_unix_timestamp(start).ok()?.date();
     let last_sunday = d.weekday() == time::Weekday::Sunday && d.day() + 7 > 31;
     match d.month() {
         time::Month::March if last_sunday => Some("the clocks go forward"),
@@ -365,8 +373,8 @@ fn judge(payload: &Value, facts: &Facts, sink: &mut Sink) {
         }
     }
     let connection_from = [
-        str_at(b067, "connectionTypeEffectiveFromDate").and_then(parse_dt003),
-        facts.connection.as_ref().map(|c| c.1),
+        str_at(b067, "connectionTypeEffectiveFromDate").and_then(dt003_seconds),
+        facts.connection.as_ref().map(|c| c.1.unix_timestamp()),
     ]
     .into_iter()
     .flatten()
@@ -394,36 +402,83 @@ fn judge(payload: &Value, facts: &Facts, sink: &mut Sink) {
         );
     }
     let mut walk = Walk {
-        facts,
         role,
         connection_from,
-        day_seen: HashMap::new(),
-        sp_seen: HashMap::new(),
+        appointment: facts.appointment.map(|(from, to)| {
+            (
+                from.unix_timestamp(),
+                to.map(OffsetDateTime::unix_timestamp),
+            )
+        }),
+        de_energised: timeline(facts),
+        days,
+        labels: Vec::new(),
+        day_seen: Vec::new(),
+        sps: Vec::new(),
         sink,
     };
     for (i, day) in days.iter().take(MAX_DAYS).enumerate() {
         walk.day(i, day);
     }
+    walk.duplicates();
 }
 
-/// One walk over the settlement days of a message.
+/// One walk over the settlement days of a message. Instants are compared as Unix seconds.
 struct Walk<'a, 's> {
-    facts: &'a Facts,
     role: Option<&'a str>,
     /// The later of the connection type's effective-from dates (B067's, the registered one).
-    connection_from: Option<OffsetDateTime>,
-    /// Settlement days met, by start instant: their index.
-    day_seen: HashMap<i64, usize>,
-    /// sp met, by instant: (day index, period index).
-    sp_seen: HashMap<i64, (usize, usize)>,
+    connection_from: Option<i64>,
+    /// The sender's appointment: from, to.
+    appointment: Option<(i64, Option<i64>)>,
+    /// The energisation timeline, oldest first.
+    de_energised: Vec<(i64, bool)>,
+    days: &'a [Value],
+    /// Each day's label, once walked.
+    labels: Vec<String>,
+    /// Settlement days met: start instant, index.
+    day_seen: Vec<(i64, usize)>,
+    /// Every sp met outside a repeated day: instant, day index, period index. Duplicates are
+    /// found at the end ([`Walk::duplicates`]): a message whose periods ascend has none, and
+    /// that costs one pass.
+    sps: Vec<(i64, usize, usize)>,
     sink: &'s mut Sink,
+}
+
+/// The members of one period, found in one pass over its object.
+#[derive(Default)]
+struct Fields<'a> {
+    sp: Option<&'a str>,
+    v: Option<&'a str>,
+    q: Option<&'a str>,
+    e: Option<&'a Value>,
+    arc: Option<&'a Value>,
+}
+
+impl<'a> Fields<'a> {
+    fn of(p: &'a Value) -> Self {
+        let mut f = Self::default();
+        if let Value::Object(map) = p {
+            for (k, v) in map {
+                match k.as_bytes() {
+                    b"sp" => f.sp = v.as_str(),
+                    b"v" => f.v = v.as_str(),
+                    b"q" => f.q = v.as_str(),
+                    b"e" => f.e = Some(v),
+                    b"arc" => f.arc = Some(v),
+                    _ => {}
+                }
+            }
+        }
+        f
+    }
 }
 
 /// The day a period belongs to, as the walk knows it.
 struct Day<'a> {
     i: usize,
     label: &'a str,
-    start: Option<OffsetDateTime>,
+    /// Its start, Unix seconds.
+    start: Option<i64>,
     /// The day appeared earlier in the message (reported once, as a day).
     repeated: bool,
 }
@@ -438,7 +493,7 @@ impl Walk<'_, '_> {
         let date_at = || format!("{}/settlementDay/settlementDayDate", at());
         let sd = day.get("settlementDay");
         let written = str_at(sd, "settlementDayDate");
-        let start = written.and_then(parse_dt003);
+        let start = written.and_then(dt003_seconds);
         let label = day_label(written, start);
         // C5: the settlement day starts at 00:00:00 UTC.
         match (written, start) {
@@ -447,16 +502,16 @@ impl Walk<'_, '_> {
                     "settlementDayDate {w:?} is not a DT-003 date-time: an IF-021 settlement day is a UTC date written YYYY-MM-DDT00:00:00+00:00 (DI-101, C5)"
                 )
             }),
-            (Some(w), Some(t)) if t.to_offset(UtcOffset::UTC).time() != Time::MIDNIGHT => {
+            (Some(w), Some(t)) if t.rem_euclid(DAY_SECONDS) != 0 => {
                 self.sink.push("C5", Some("ECS1014"), false, date_at, || {
-                    let local = if t.offset().is_utc() {
-                        String::new()
+                    let local = if w.get(10..19) == Some("T00:00:00") {
+                        ", a local midnight"
                     } else {
-                        ", a local midnight".to_owned()
+                        ""
                     };
                     format!(
                         "settlementDayDate {w} is {}{local}, not 00:00:00 UTC: an IF-021 day is a UTC day of exactly 48 periods from 00:00:00 UTC (DI-101, C5)",
-                        utc_text(t)
+                        shown(t)
                     )
                 });
             }
@@ -464,7 +519,7 @@ impl Walk<'_, '_> {
                 self.sink.push("C5", None, true, date_at, || {
                     format!(
                         "settlementDayDate {w} is 00:00:00 UTC but not written {} (C5)",
-                        utc_text(t)
+                        shown(t)
                     )
                 });
             }
@@ -488,8 +543,13 @@ impl Walk<'_, '_> {
         }
         // C8: no settlement day twice.
         let mut repeated = false;
-        if let Some(t) = start {
-            match self.day_seen.get(&t.unix_timestamp()).copied() {
+        if let Some(ts) = start {
+            match self
+                .day_seen
+                .iter()
+                .find(|(d, _)| *d == ts)
+                .map(|(_, i)| *i)
+            {
                 Some(first) => {
                     repeated = true;
                     self.sink.push("C8", Some("ECS1007"), false, date_at, || {
@@ -498,12 +558,11 @@ impl Walk<'_, '_> {
                         )
                     });
                 }
-                None => {
-                    self.day_seen.insert(t.unix_timestamp(), i);
-                }
+                None => self.day_seen.push((ts, i)),
             }
         }
         let Some(periods) = day.get("consumptionPeriods").and_then(Value::as_array) else {
+            self.labels.push(label);
             return;
         };
         self.count(i, &label, start, periods);
@@ -513,14 +572,14 @@ impl Walk<'_, '_> {
             start,
             repeated,
         };
-        let mut previous = None;
+        let mut previous: Option<i64> = None;
         let mut descended = false;
         // An over-long day's periods past MAX_PERIODS are not judged; C9 names its count.
         for (j, p) in periods.iter().take(MAX_PERIODS).enumerate() {
-            let sp_text = str_at(Some(p), "sp");
-            let sp = sp_text.and_then(parse_dt003);
-            let here = || format!("settlement day {label}, sp {}", sp_text.unwrap_or("?"));
-            match (sp_text, sp) {
+            let f = Fields::of(p);
+            let sp = f.sp.and_then(dt003_seconds);
+            let here = || format!("settlement day {label}, sp {}", f.sp.unwrap_or("?"));
+            match (f.sp, sp) {
                 (Some(s), None) => self.sink.push(
                     "C7",
                     Some("ECS1005"),
@@ -532,10 +591,10 @@ impl Walk<'_, '_> {
                         )
                     },
                 ),
-                (_, Some(t)) => {
-                    self.sp(&d, j, t, &here);
+                (_, Some(ts)) => {
+                    self.sp(&d, j, ts, &here);
                     if let Some(prev) = previous
-                        && t < prev
+                        && ts < prev
                         && !descended
                     {
                         // C8 (warn): periods ascend.
@@ -544,24 +603,64 @@ impl Walk<'_, '_> {
                             format!(
                                 "{}: the periods do not ascend: this sp follows {} (C8)",
                                 here(),
-                                utc_text(prev)
+                                shown(prev)
                             )
                         });
                     }
-                    previous = Some(t);
+                    previous = Some(ts);
                 }
                 (None, None) => {}
             }
-            self.values(i, j, p, sp, &here);
+            self.values(i, j, &f, sp, &here);
+        }
+        self.labels.push(label);
+    }
+
+    /// C8: no sp twice in the message, the later ones reported (a repeated day is reported
+    /// once, as a day).
+    fn duplicates(&mut self) {
+        if self.sps.windows(2).all(|w| w[0].0 < w[1].0) {
+            return;
+        }
+        let mut sorted = std::mem::take(&mut self.sps);
+        sorted.sort_unstable();
+        let mut first = 0;
+        for k in 1..sorted.len() {
+            if sorted[k].0 != sorted[first].0 {
+                first = k;
+                continue;
+            }
+            let ((_, di, dj), (_, i, j)) = (sorted[first], sorted[k]);
+            let label = self.labels.get(i).map_or("?", String::as_str);
+            let written = self.days[i]
+                .pointer(&format!("/consumptionPeriods/{j}/sp"))
+                .and_then(Value::as_str)
+                .unwrap_or("?");
+            self.sink.push(
+                "C8",
+                Some("ECS1006"),
+                false,
+                || period_at(i, j, "sp"),
+                || {
+                    let also = if di == i {
+                        format!("consumptionPeriods/{dj}")
+                    } else {
+                        format!("settlementDayConsumptionPeriods/{di}/consumptionPeriods/{dj}")
+                    };
+                    format!(
+                        "settlement day {label}, sp {written}: sp appears twice in the message (also at {also}) (C8)"
+                    )
+                },
+            );
         }
     }
 
     /// C9: exactly 48 periods in a day wholly inside the appointment; never more than 48.
-    fn count(&mut self, i: usize, label: &str, start: Option<OffsetDateTime>, periods: &[Value]) {
+    fn count(&mut self, i: usize, label: &str, start: Option<i64>, periods: &[Value]) {
         let n = periods.len();
-        let inside = match (start, self.facts.appointment) {
+        let inside = match (start, self.appointment) {
             (Some(t), Some((from, to))) => {
-                from <= t && to.is_none_or(|to| t + Duration::seconds(DAY_SECONDS) <= to)
+                from <= t && to.is_none_or(|to| t.saturating_add(DAY_SECONDS) <= to)
             }
             _ => false,
         };
@@ -591,13 +690,12 @@ impl Walk<'_, '_> {
                 {
                     let listed: Vec<i64> = periods
                         .iter()
-                        .filter_map(|p| str_at(Some(p), "sp").and_then(parse_dt003))
-                        .map(OffsetDateTime::unix_timestamp)
+                        .filter_map(|p| str_at(Some(p), "sp").and_then(dt003_seconds))
                         .collect();
                     let missing: Vec<String> = (1..=48)
-                        .map(|k| t + Duration::seconds(PERIOD_SECONDS * k))
-                        .filter(|sp| !listed.contains(&sp.unix_timestamp()))
-                        .map(utc_text)
+                        .map(|k| t.saturating_add(PERIOD_SECONDS * k))
+                        .filter(|sp| !listed.contains(sp))
+                        .map(shown)
                         .collect();
                     if !missing.is_empty() {
                         let _ = write!(m, "; missing sp {}", missing[..missing.len().min(3)].join(", "));
@@ -613,10 +711,9 @@ impl Walk<'_, '_> {
     }
 
     /// C7, C8, C4 and C15 on one period's end.
-    fn sp(&mut self, d: &Day<'_>, j: usize, t: OffsetDateTime, here: &dyn Fn() -> String) {
+    fn sp(&mut self, d: &Day<'_>, j: usize, ts: i64, here: &dyn Fn() -> String) {
         let (i, label) = (d.i, d.label);
         let at = || period_at(i, j, "sp");
-        let ts = t.unix_timestamp();
         // C7: sp ends one of the day's 48 half-hour periods.
         if ts % PERIOD_SECONDS != 0 {
             self.sink.push("C7", Some("ECS1005"), false, at, || {
@@ -626,82 +723,62 @@ impl Walk<'_, '_> {
                 )
             });
         } else if let Some(start) = d.start {
-            let offset = ts - start.unix_timestamp();
+            let offset = ts.saturating_sub(start);
             let k = offset.div_euclid(PERIOD_SECONDS);
-            let end = start + Duration::seconds(DAY_SECONDS);
-            let why = if offset % PERIOD_SECONDS != 0 {
-                Some(format!(
-                    "sp is not settlementDayDate + 30·k minutes (DI-082, C7)"
-                ))
-            } else if k == 0 {
-                Some(format!(
-                    "sp {} is the start of the first period; sp is the END of a period (DI-082, C7): the first period of settlement day {label} ends at {} and the last at {}",
-                    utc_text(t),
-                    utc_text(start + Duration::seconds(PERIOD_SECONDS)),
-                    utc_text(end)
-                ))
-            } else if k < 0 {
-                Some(format!(
-                    "the period ends before settlement day {label} begins at {} (DI-082, C7)",
-                    utc_text(start)
-                ))
-            } else if k > 48 {
-                Some(format!(
-                    "the period ends after settlement day {label} ends at {} (it would be period {k}); an IF-021 day is a UTC day of exactly 48 periods (DI-082, C7)",
-                    utc_text(end)
-                ))
-            } else {
-                None
-            };
-            if let Some(why) = why {
+            if offset % PERIOD_SECONDS != 0 || k <= 0 || k > 48 {
+                let end = start.saturating_add(DAY_SECONDS);
                 self.sink.push("C7", Some("ECS1005"), false, at, || {
+                    let why = if offset % PERIOD_SECONDS != 0 {
+                        "sp is not settlementDayDate + 30·k minutes (DI-082, C7)".to_owned()
+                    } else if k == 0 {
+                        format!(
+                            "sp {} is the start of the first period; sp is the END of a period (DI-082, C7): the first period of settlement day {label} ends at {} and the last at {}",
+                            shown(ts),
+                            shown(start.saturating_add(PERIOD_SECONDS)),
+                            shown(end)
+                        )
+                    } else if k < 0 {
+                        format!(
+                            "the period ends before settlement day {label} begins at {} (DI-082, C7)",
+                            shown(start)
+                        )
+                    } else {
+                        format!(
+                            "the period ends after settlement day {label} ends at {} (it would be period {k}); an IF-021 day is a UTC day of exactly 48 periods (DI-082, C7)",
+                            shown(end)
+                        )
+                    };
                     format!("{}: {why}", here())
                 });
             }
         }
-        // C8: no sp twice in the message.
         if !d.repeated {
-            match self.sp_seen.get(&ts).copied() {
-                Some((di, dj)) => self.sink.push("C8", Some("ECS1006"), false, at, || {
-                    let also = if di == i {
-                        format!("consumptionPeriods/{dj}")
-                    } else {
-                        format!("settlementDayConsumptionPeriods/{di}/consumptionPeriods/{dj}")
-                    };
-                    format!(
-                        "{}: sp appears twice in the message (also at {also}) (C8)",
-                        here()
-                    )
-                }),
-                None => {
-                    self.sp_seen.insert(ts, (i, j));
-                }
-            }
+            self.sps.push((ts, i, j));
         }
         // C4: every period ends after the connection type took effect.
         if let Some(from) = self.connection_from
-            && t <= from
+            && ts <= from
         {
             self.sink.push("C4", Some("ECS1013"), false, at, || {
                 format!(
                     "{}: the period ends at or before {}, when the connection type took effect (C4)",
                     here(),
-                    utc_text(from)
+                    shown(from)
                 )
             });
         }
         // C15: every period lies inside the sender's appointment (it starts at or after its
         // from, and ends at or before its to).
-        if let Some((from, to)) = self.facts.appointment
-            && (t - Duration::seconds(PERIOD_SECONDS) < from || to.is_some_and(|to| t > to))
+        if let Some((from, to)) = self.appointment
+            && (ts.saturating_sub(PERIOD_SECONDS) < from || to.is_some_and(|to| ts > to))
         {
             self.sink.push("C15", Some("ECS1009"), false, at, || {
                 // A period ending at the appointment's start is the mistake of a system that
                 // writes period starts: say so.
-                let starts = if t == from {
+                let starts = if ts == from {
                     format!(
                         "; sp is the END of a period (DI-082), so the first period of the appointment ends at {}",
-                        utc_text(from + Duration::seconds(PERIOD_SECONDS))
+                        shown(from.saturating_add(PERIOD_SECONDS))
                     )
                 } else {
                     String::new()
@@ -709,8 +786,8 @@ impl Walk<'_, '_> {
                 format!(
                     "{}: the period lies outside the data service's appointment for the MPAN (from {}{}) (C15, D4){starts}",
                     here(),
-                    utc_text(from),
-                    to.map_or_else(String::new, |to| format!(" to {}", utc_text(to)))
+                    shown(from),
+                    to.map_or_else(String::new, |to| format!(" to {}", shown(to)))
                 )
             });
         }
@@ -721,16 +798,16 @@ impl Walk<'_, '_> {
         &mut self,
         i: usize,
         j: usize,
-        p: &Value,
-        sp: Option<OffsetDateTime>,
+        f: &Fields<'_>,
+        sp: Option<i64>,
         here: &dyn Fn() -> String,
     ) {
         let at = |field: &'static str| move || period_at(i, j, field);
-        let v_text = str_at(Some(p), "v");
+        let v_text = f.v;
         let v = v_text.and_then(parse_thousandths);
-        let e = p.get("e");
+        let e = f.e;
         let e_text = e.and_then(Value::as_str);
-        let arc = p.get("arc");
+        let arc = f.arc;
         // C10: no negative consumption. A v that is no DT-016 decimal cannot be judged, and no
         // ECS code fits it (the schema's pattern rejects it).
         if let Some(s) = v_text {
@@ -747,7 +824,7 @@ impl Walk<'_, '_> {
                 Some(_) => {}
             }
         }
-        let Some(q) = str_at(Some(p), "q") else {
+        let Some(q) = f.q else {
             return;
         };
         // C11: a ZE-family quality means zero.
@@ -815,9 +892,9 @@ impl Walk<'_, '_> {
             }
         }
         // D7: after de-energisation, actuals, or zero with a ZE-family quality.
-        if let Some(t) = sp
+        if let Some(ts) = sp
             && q != "A"
-            && de_energised_at(self.facts, t)
+            && de_energised_at(&self.de_energised, ts)
         {
             if !(ze_family(q) && v == Some(0)) {
                 self.sink.push("D7", Some("ECS1008"), false, at("q"), || {
@@ -847,6 +924,7 @@ pub fn consumption_on_de_energised(payload: &Value, facts: &Facts) -> bool {
     if facts.de_energised.iter().all(|(_, d)| !d) {
         return false;
     }
+    let timeline = timeline(facts);
     let Some(days) = payload
         .pointer("/CustomBlock/B900/settlementDayConsumptionPeriods")
         .and_then(Value::as_array)
@@ -863,8 +941,8 @@ pub fn consumption_on_de_energised(payload: &Value, facts: &Facts) -> bool {
                     .and_then(parse_thousandths)
                     .is_some_and(|v| v > 0)
                 && str_at(Some(p), "sp")
-                    .and_then(parse_dt003)
-                    .is_some_and(|t| de_energised_at(facts, t))
+                    .and_then(dt003_seconds)
+                    .is_some_and(|t| de_energised_at(&timeline, t))
         })
 }
 
@@ -875,7 +953,7 @@ mod tests {
     use serde_json::json;
     use time::format_description::FormatItem;
     use time::macros::{date, datetime, format_description};
-    use time::{Date, UtcOffset};
+    use time::{Date, Duration, UtcOffset};
 
     use super::*;
     use crate::market::consumption::{SettlementDay, sp_of};
@@ -1035,7 +1113,7 @@ mod tests {
                 "C5 UTC midnight written at +01:00",
                 |p, _| {
                     first_day(p)["settlementDay"]["settlementDayDate"] =
-                        json!("2026-04-19T01:00:00+01:00")
+                        json!("2026-04-19T01:00:00+01:00");
                 },
                 "C5",
                 None,
@@ -1180,7 +1258,7 @@ mod tests {
                     f.appointment = Some((
                         datetime!(2026-01-01 0:00 UTC),
                         Some(datetime!(2026-04-19 12:00 UTC)),
-                    ))
+                    ));
                 },
                 "C15",
                 Some("ECS1009"),
@@ -1279,10 +1357,11 @@ mod tests {
     }
 
     fn messages(found: &[Breach]) -> String {
-        found
-            .iter()
-            .map(|b| format!("{} {}: {}\n", b.rule, b.pointer, b.message))
-            .collect()
+        let mut out = String::new();
+        for b in found {
+            let _ = writeln!(out, "{} {}: {}", b.rule, b.pointer, b.message);
+        }
+        out
     }
 
     /// A day of the periods ending at `start` + 30·k minutes for `ks`, written at `+hours`.
@@ -1471,6 +1550,26 @@ mod tests {
             Vec::new(),
             "a number is the schema's to report"
         );
+    }
+
+    #[test]
+    fn instants_beyond_the_years_in_utc_do_not_panic() {
+        let mut p = valid();
+        first_day(&mut p)["settlementDay"]["settlementDayDate"] =
+            json!("9999-12-31T23:59:00-23:59");
+        period(&mut p, 1)["sp"] = json!("9999-12-31T23:59:00-23:59");
+        period(&mut p, 2)["sp"] = json!("0000-01-01T00:00:00+23:59");
+        let mut f = facts();
+        f.de_energised.push((datetime!(2026-04-19 0:00 UTC), true));
+        let found = check_if021(&p, &f);
+        assert!(found.iter().any(|b| b.rule == "C5"), "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .any(|b| b.message.contains(" s,") || b.message.contains(" s ")),
+            "{found:#?}"
+        );
+        assert!(consumption_on_de_energised(&p, &f));
     }
 
     #[test]

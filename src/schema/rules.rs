@@ -22,9 +22,6 @@ use crate::dip::response_text;
 use crate::market::settlement::{Facts, check_if021};
 use crate::market::{Mpan, MpanError, gsp_group_for};
 
-static DT003: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$").expect("valid regex")
-});
 static DT995: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^S-((IF|REP)-)?(\d{3,4})-([0-9a-fA-F]{10})-([A-Z]{3,5})-\d{8}-[a-zA-Z0-9]+$")
         .expect("valid regex")
@@ -48,16 +45,112 @@ pub fn contract_rule(rule: &str) -> &str {
 }
 
 /// Parses a DT-003 date-time (`YYYY-MM-DDThh:mm:ss+hh:mm`), checking that it is a real instant.
+///
+/// The form is checked byte by byte (ASCII digits, `-`, `T`, `:`, a signed offset: what the
+/// regex `^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$` lets through that RFC 3339 also
+/// reads), then RFC 3339 judges the instant. It runs for every `sp` of an IF-021, so no regex.
 pub fn parse_dt003(s: &str) -> Option<OffsetDateTime> {
-    if !DT003.is_match(s) {
+    if !is_dt003_form(s.as_bytes()) {
         return None;
     }
     OffsetDateTime::parse(s, &Rfc3339).ok()
 }
 
+/// The instant of a DT-003 date-time in Unix seconds: `parse_dt003(s)`'s, read without
+/// building an `OffsetDateTime` (a leap second, `:60`, still goes through RFC 3339). It is
+/// valid for every DT-003 date-time, whatever its year in UTC.
+pub fn dt003_seconds(s: &str) -> Option<i64> {
+    let b = s.as_bytes();
+    if !is_dt003_form(b) {
+        return None;
+    }
+    let n = |at: usize, len: usize| {
+        b[at..at + len]
+            .iter()
+            .fold(0_i64, |acc, &c| acc * 10 + i64::from(c - b'0'))
+    };
+    let (year, month, day) = (n(0, 4), n(5, 2), n(8, 2));
+    let (hour, minute, second) = (n(11, 2), n(14, 2), n(17, 2));
+    let (offset_hour, offset_minute) = (n(20, 2), n(23, 2));
+    if second == 60 {
+        return parse_dt003(s).map(OffsetDateTime::unix_timestamp);
+    }
+    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let month_days = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return None,
+    };
+    if !(1..=month_days).contains(&day)
+        || hour > 23
+        || minute > 59
+        || second > 59
+        || offset_hour > 23
+        || offset_minute > 59
+    {
+        return None;
+    }
+    // Days since 1970-01-01 of the proleptic Gregorian date (H. Hinnant's days_from_civil).
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let year_of_era = y - era * 400;
+    let day_of_year = (153 * (month + if month > 2 { -3 } else { 9 }) + 2) / 5 + day - 1;
+    let day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    let days = era * 146_097 + day_of_era - 719_468;
+    let offset = (offset_hour * 3600 + offset_minute * 60) * if b[19] == b'-' { -1 } else { 1 };
+    Some(days * 86_400 + hour * 3600 + minute * 60 + second - offset)
+}
+
+/// `YYYY-MM-DDThh:mm:ss+hh:mm` (or `-hh:mm`) with ASCII digits.
+fn is_dt003_form(b: &[u8]) -> bool {
+    const FORM: &[u8; 25] = b"0000-00-00T00:00:00+00:00";
+    b.len() == 25
+        && b.iter().zip(FORM).all(|(&c, &f)| match f {
+            b'0' => c.is_ascii_digit(),
+            b'+' => c == b'+' || c == b'-',
+            other => c == other,
+        })
+}
+
+/// The interface number, DIP ID and role of a DT-995 sender reference
+/// (`S-((IF|REP)-)?\d{3,4}-[0-9a-fA-F]{10}-[A-Z]{3,5}-\d{8}-[a-zA-Z0-9]+`), read by hand from
+/// an ASCII reference (every submission has one); any other goes to the regex.
+fn dt995(reference: &str) -> Option<(&str, &str, &str)> {
+    if !reference.is_ascii() {
+        let c = DT995.captures(reference)?;
+        return Some((c.get(3)?.as_str(), c.get(4)?.as_str(), c.get(5)?.as_str()));
+    }
+    let rest = reference.strip_prefix("S-")?;
+    let rest = rest
+        .strip_prefix("IF-")
+        .or_else(|| rest.strip_prefix("REP-"))
+        .unwrap_or(rest);
+    let mut parts = rest.splitn(5, '-');
+    let (number, dip_id, role, date, tail) = (
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+        parts.next()?,
+    );
+    let ok = (3..=4).contains(&number.len())
+        && number.bytes().all(|b| b.is_ascii_digit())
+        && dip_id.len() == 10
+        && dip_id.bytes().all(|b| b.is_ascii_hexdigit())
+        && (3..=5).contains(&role.len())
+        && role.bytes().all(|b| b.is_ascii_uppercase())
+        && date.len() == 8
+        && date.bytes().all(|b| b.is_ascii_digit())
+        && !tail.is_empty()
+        && tail.bytes().all(|b| b.is_ascii_alphanumeric());
+    ok.then_some((number, dip_id, role))
+}
+
 /// Whether a sender unique reference has the DT-995 form; why not, when it does not.
 pub fn check_sender_reference_form(reference: &str) -> Result<(), String> {
-    if DT995.is_match(reference) {
+    if dt995(reference).is_some() {
         Ok(())
     } else {
         Err(not_dt995(reference))
@@ -76,26 +169,23 @@ pub fn check_sender_reference(
     dip_id: &str,
     role: &str,
 ) -> Result<(), String> {
-    let Some(c) = DT995.captures(reference) else {
+    let Some((named_number, named_dip_id, named_role)) = dt995(reference) else {
         return Err(not_dt995(reference));
     };
     let number = interface.rsplit('-').next().unwrap_or_default();
-    if &c[3] != number {
+    if named_number != number {
         return Err(format!(
-            "{reference:?} names interface {} but the message is {interface}",
-            &c[3]
+            "{reference:?} names interface {named_number} but the message is {interface}"
         ));
     }
-    if !c[4].eq_ignore_ascii_case(dip_id) {
+    if !named_dip_id.eq_ignore_ascii_case(dip_id) {
         return Err(format!(
-            "{reference:?} names DIP ID {} but S1.senderDIPID is {dip_id}",
-            &c[4]
+            "{reference:?} names DIP ID {named_dip_id} but S1.senderDIPID is {dip_id}"
         ));
     }
-    if &c[5] != role {
+    if named_role != role {
         return Err(format!(
-            "{reference:?} names role {} but S1.senderRoleID is {role}",
-            &c[5]
+            "{reference:?} names role {named_role} but S1.senderRoleID is {role}"
         ));
     }
     Ok(())
@@ -103,71 +193,66 @@ pub fn check_sender_reference(
 
 /// Every rule finding of one payload; `prefix` is the payload's pointer in the body.
 pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
-    let s0 = payload.pointer("/CommonBlock/S0");
+    let common = payload.get("CommonBlock");
+    let s0 = common.and_then(|c| c.get("S0"));
     let interface = s0
         .and_then(|s| s.get("interfaceID"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
-    let event = s0
-        .and_then(|s| s.get("eventCode"))
-        .and_then(Value::as_str)
-        .map(str::to_owned);
+        .and_then(Value::as_str);
+    let event = s0.and_then(|s| s.get("eventCode")).and_then(Value::as_str);
     let mut out = Vec::new();
     let mut push = |kind: FindingKind, rule: &str, pointer: String, message: String| {
         out.push(Finding {
             kind,
             rule: rule.to_owned(),
-            interface: interface.clone(),
-            event: event.clone(),
+            interface: interface.map(str::to_owned),
+            event: event.map(str::to_owned),
             pointer,
             message,
         });
     };
     walk(
         payload,
-        &mut prefix.to_owned(),
+        &mut Vec::with_capacity(16),
         None,
-        &mut |key, pointer, value| {
-            let Some(s) = value.as_str() else { return };
-            if key.ends_with("Timestamp")
-                || key.ends_with("DateTime")
-                || (key.ends_with("Date") && s.len() == 25)
-            {
+        &mut |key, path, s| match field(key) {
+            Field::DateTime => {
                 if s.len() == 25 && parse_dt003(s).is_none() {
                     push(
                         FindingKind::Rule,
                         DATETIME_FORM,
-                        pointer.to_owned(),
+                        pointer(prefix, path),
                         format!("{s:?} is not a DT-003 date-time YYYY-MM-DDThh:mm:ss+hh:mm"),
                     );
                 }
-            } else if key.ends_with("DIPID")
-                || matches!(key, "primaryRecipients" | "secondaryRecipients" | "always")
-            {
+            }
+            Field::DipId => {
                 if s.len() == 10 && !s.bytes().all(|b| b.is_ascii_digit()) {
                     push(
                         FindingKind::Rule,
                         DIP_ID_DIGITS,
-                        pointer.to_owned(),
+                        pointer(prefix, path),
                         format!("{s:?} is not a DIP ID of ten digits"),
                     );
                 }
-            } else if (key == "MPANCore" || key.ends_with("MPAN"))
-                && s.len() == 13
-                && s.bytes().all(|b| b.is_ascii_digit())
-                && let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s)
-            {
-                push(
-                    FindingKind::Rule,
-                    MPAN_CHECK_DIGIT,
-                    pointer.to_owned(),
-                    e.to_string(),
-                );
             }
+            Field::Mpan => {
+                if s.len() == 13
+                    && s.bytes().all(|b| b.is_ascii_digit())
+                    && let Err(e @ MpanError::CheckDigit { .. }) = Mpan::parse(s)
+                {
+                    push(
+                        FindingKind::Rule,
+                        MPAN_CHECK_DIGIT,
+                        pointer(prefix, path),
+                        e.to_string(),
+                    );
+                }
+            }
+            Field::Other => {}
         },
     );
     for block in ["M0", "M1"] {
-        let Some(m) = payload.pointer(&format!("/CommonBlock/{block}")) else {
+        let Some(m) = common.and_then(|c| c.get(block)) else {
             continue;
         };
         let core = m
@@ -197,7 +282,7 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
             );
         }
     }
-    if let (Some(s1), Some(interface)) = (payload.pointer("/CommonBlock/S1"), &interface) {
+    if let (Some(s1), Some(interface)) = (common.and_then(|c| c.get("S1")), interface) {
         let get = |k: &str| s1.get(k).and_then(Value::as_str).unwrap_or_default();
         let reference = get("senderUniqueReference");
         if !reference.is_empty()
@@ -255,40 +340,89 @@ pub fn settlement_findings(payload: &Value, prefix: &str, facts: &Facts) -> Vec<
         .collect()
 }
 
-/// Visits every scalar under a key, with its JSON pointer. One pointer buffer is grown and
-/// cut back as the walk goes, so a clean message costs no allocation per field.
-fn walk(
-    value: &Value,
-    pointer: &mut String,
-    key: Option<&str>,
-    f: &mut impl FnMut(&str, &str, &Value),
+/// What a field is, by its key: a date-time (`...Timestamp`, `...DateTime`, `...Date`), a DIP
+/// ID (`...DIPID`, the recipient lists), an MPAN (`MPANCore`, `...MPAN`), or none of these.
+/// The last byte is looked at first, so that most keys cost one comparison.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Field {
+    DateTime,
+    DipId,
+    Mpan,
+    Other,
+}
+
+fn field(key: &str) -> Field {
+    match key.as_bytes().last() {
+        Some(b'p') if key.ends_with("Timestamp") => Field::DateTime,
+        Some(b'e') if key.ends_with("Date") || key.ends_with("DateTime") => Field::DateTime,
+        Some(b'e') if key == "MPANCore" => Field::Mpan,
+        Some(b'D') if key.ends_with("DIPID") => Field::DipId,
+        Some(b's') if matches!(key, "primaryRecipients" | "secondaryRecipients" | "always") => {
+            Field::DipId
+        }
+        Some(b'N') if key.ends_with("MPAN") => Field::Mpan,
+        _ => Field::Other,
+    }
+}
+
+/// One step of a JSON pointer.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+/// The JSON pointer of `path` under `prefix`, built only when a finding needs it.
+fn pointer(prefix: &str, path: &[Step<'_>]) -> String {
+    let mut p = prefix.to_owned();
+    for step in path {
+        match step {
+            Step::Key(k) if k.contains(['~', '/']) => {
+                p.push('/');
+                p.push_str(&k.replace('~', "~0").replace('/', "~1"));
+            }
+            Step::Key(k) => {
+                p.push('/');
+                p.push_str(k);
+            }
+            Step::Index(i) => {
+                let _ = write!(p, "/{i}");
+            }
+        }
+    }
+    p
+}
+
+/// Visits every string under a key (an array's items under the array's key), with its path.
+/// The path is a stack of steps, turned into a pointer only for a finding, so a clean message
+/// costs no formatting per field.
+fn walk<'a>(
+    value: &'a Value,
+    path: &mut Vec<Step<'a>>,
+    key: Option<&'a str>,
+    f: &mut impl FnMut(&str, &[Step<'a>], &str),
 ) {
-    let len = pointer.len();
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                pointer.push('/');
-                if k.contains(['~', '/']) {
-                    pointer.push_str(&k.replace('~', "~0").replace('/', "~1"));
-                } else {
-                    pointer.push_str(k);
-                }
-                walk(v, pointer, Some(k), f);
-                pointer.truncate(len);
+                path.push(Step::Key(k));
+                walk(v, path, Some(k), f);
+                path.pop();
             }
         }
         Value::Array(items) => {
             for (i, v) in items.iter().enumerate() {
-                let _ = write!(pointer, "/{i}");
-                walk(v, pointer, key, f);
-                pointer.truncate(len);
+                path.push(Step::Index(i));
+                walk(v, path, key, f);
+                path.pop();
             }
         }
-        other => {
+        Value::String(s) => {
             if let Some(k) = key {
-                f(k, pointer, other);
+                f(k, path, s);
             }
         }
+        _ => {}
     }
 }
 
@@ -445,6 +579,152 @@ mod tests {
             "S-IF-031-2300000001-SUP-20260321-1",
         );
         assert_eq!(settlement_findings(&other, "", &facts), Vec::new());
+    }
+
+    /// The DT-003 check as it was: the regex, then RFC 3339.
+    fn dt003_by_regex(s: &str) -> Option<OffsetDateTime> {
+        static FORM: LazyLock<Regex> = LazyLock::new(|| {
+            Regex::new(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}[+-]\d{2}:\d{2}$")
+                .expect("valid regex")
+        });
+        if !FORM.is_match(s) {
+            return None;
+        }
+        OffsetDateTime::parse(s, &Rfc3339).ok()
+    }
+
+    #[test]
+    fn dt003_by_hand_agrees_with_the_regex() {
+        let bases = [
+            "2026-03-21T19:05:00+01:00",
+            "2024-02-29T23:59:60+00:00",
+            "2026-12-31T23:59:60-00:00",
+            "2026-06-30T23:59:60+01:00",
+            "0000-01-01T00:00:00+23:59",
+            "9999-12-31T23:59:59-23:59",
+            "2026-02-29T00:00:00+00:00",
+            "2026-04-31T00:00:00+00:00",
+            "2026-03-21T24:00:00+00:00",
+            "2026-03-21T23:60:00+00:00",
+            "2026-03-21T23:59:61+00:00",
+            "2026-03-21T12:00:00+24:00",
+            "2026-03-21T12:00:00+23:60",
+            "2026-13-01T00:00:00+00:00",
+            "2026-00-10T00:00:00+00:00",
+            "2026-03-21T19:05:00.5+01:0",
+            "2026-03-21T19:05:00Z",
+            "2026-03-21 19:05:00+01:00",
+        ];
+        let replacements = [
+            '0', '1', '2', '3', '5', '6', '9', '-', '+', ':', 'T', 't', 'Z', 'z', ' ', '.',
+            '\u{663}', '\u{ff11}',
+        ];
+        let mut checked = 0;
+        for base in bases {
+            let chars: Vec<char> = base.chars().collect();
+            let mut cases = vec![
+                base.to_owned(),
+                format!("{base}0"),
+                format!("0{base}"),
+                base[..base.len() - 1].to_owned(),
+            ];
+            for i in 0..chars.len() {
+                for r in replacements {
+                    let mut c = chars.clone();
+                    c[i] = r;
+                    cases.push(c.into_iter().collect());
+                }
+            }
+            for s in cases {
+                assert_eq!(parse_dt003(&s), dt003_by_regex(&s), "{s:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 8_000, "{checked}");
+        assert!(
+            parse_dt003("2026-03-21T23:59:60+00:00").is_none(),
+            "not a month's end"
+        );
+        assert!(
+            parse_dt003("2026-12-31T23:59:60+00:00").is_some(),
+            "a leap second"
+        );
+    }
+
+    #[test]
+    fn dt003_seconds_agree_with_the_instant() {
+        let mut checked = 0;
+        for year in [
+            "0000", "0001", "1900", "1970", "2000", "2024", "2026", "2100", "9999",
+        ] {
+            for month in 0..=13 {
+                for day in [0, 1, 28, 29, 30, 31, 32] {
+                    for (time, offset) in [
+                        ("00:00:00", "+00:00"),
+                        ("23:59:59", "-23:59"),
+                        ("12:30:00", "+01:00"),
+                        ("00:00:00", "+23:59"),
+                        ("23:59:60", "+00:00"),
+                        ("24:00:00", "+00:00"),
+                        ("12:60:00", "-00:30"),
+                        ("12:00:00", "+24:00"),
+                        ("12:00:00", "+05:60"),
+                    ] {
+                        let s = format!("{year}-{month:02}-{day:02}T{time}{offset}");
+                        assert_eq!(
+                            dt003_seconds(&s),
+                            parse_dt003(&s).map(OffsetDateTime::unix_timestamp),
+                            "{s}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 7_000);
+        assert_eq!(dt003_seconds("1970-01-01T01:00:00+01:00"), Some(0));
+        assert_eq!(
+            dt003_seconds("2026-07-01T00:00:00+01:00"),
+            Some(1_782_860_400)
+        );
+        assert_eq!(dt003_seconds("2026-07-01 00:00:00+01:00"), None);
+    }
+
+    #[test]
+    fn dt995_by_hand_agrees_with_the_regex() {
+        let parts = |r: &str| {
+            DT995
+                .captures(r)
+                .map(|c| (c[3].to_owned(), c[4].to_owned(), c[5].to_owned()))
+        };
+        let bases = [
+            "S-IF-031-2300000001-SUP-20260321-1a",
+            "S-REP-0123-abcdefABCD-ECSAA-20260321-Z9",
+            "S-031-2300000001-SUP-20260321-x",
+        ];
+        let mut checked = 0;
+        for base in bases {
+            let chars: Vec<char> = base.chars().collect();
+            let mut cases = vec![base.to_owned(), format!("{base}-"), format!("{base}\n")];
+            for i in 0..chars.len() {
+                for r in ['0', 'a', 'A', 'g', 'G', '-', 'S', 'I', ' ', '\u{663}'] {
+                    let mut c = chars.clone();
+                    c[i] = r;
+                    cases.push(c.iter().collect());
+                    c.insert(i, r);
+                    cases.push(c.iter().collect());
+                    c.remove(i);
+                    c.remove(i);
+                    cases.push(c.into_iter().collect());
+                }
+            }
+            for r in cases {
+                let hand = dt995(&r).map(|(a, b, c)| (a.to_owned(), b.to_owned(), c.to_owned()));
+                assert_eq!(hand, parts(&r), "{r:?}");
+                checked += 1;
+            }
+        }
+        assert!(checked > 1_500, "{checked}");
     }
 
     #[test]

@@ -6,10 +6,13 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, Mutex};
 
-use jsonschema::{Draft, Registry, Resource, Validator, error::ValidationErrorKind};
-use serde_json::Value;
+use jsonschema::paths::Location;
+use jsonschema::{
+    Draft, Keyword, Registry, Resource, ValidationError, Validator, error::ValidationErrorKind,
+};
+use serde_json::{Map, Value};
 
 use super::{Catalogue, Finding, FindingKind};
 use crate::embedded;
@@ -37,7 +40,8 @@ pub enum SchemaError {
 /// The compiled schemas.
 pub struct SchemaSet {
     catalogue: Catalogue,
-    variants: HashMap<(String, String), Validator>,
+    /// Validators by interface, then event code (looked up without allocating).
+    variants: HashMap<String, HashMap<String, Validator>>,
     ingress: Validator,
     egress: Validator,
     standard_response: Validator,
@@ -48,7 +52,7 @@ pub struct SchemaSet {
 impl std::fmt::Debug for SchemaSet {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SchemaSet")
-            .field("variants", &self.variants.len())
+            .field("variants", &self.variant_count())
             .finish_non_exhaustive()
     }
 }
@@ -128,16 +132,20 @@ impl SchemaSet {
             jsonschema::options()
                 .with_draft(Draft::Draft202012)
                 .with_registry(&registry)
+                .with_keyword("pattern", pattern_keyword)
                 .build(&schema)
                 .map_err(|e| SchemaError::Invalid {
                     path: path.to_owned(),
                     message: format!("does not compile: {e}"),
                 })
         };
-        let mut variants = HashMap::new();
+        let mut variants: HashMap<String, HashMap<String, Validator>> = HashMap::new();
         for interface in &catalogue.interfaces {
             for (event, file) in &interface.variants {
-                variants.insert((interface.id.clone(), event.clone()), build(file, None)?);
+                variants
+                    .entry(interface.id.clone())
+                    .or_default()
+                    .insert(event.clone(), build(file, None)?);
             }
         }
         Ok(Self {
@@ -220,13 +228,16 @@ impl SchemaSet {
 
     /// Whether the set has a schema for this event variant.
     pub fn covers(&self, interface: &str, event: &str) -> bool {
-        self.variants
-            .contains_key(&(interface.to_owned(), event.to_owned()))
+        self.variant(interface, event).is_some()
+    }
+
+    fn variant(&self, interface: &str, event: &str) -> Option<&Validator> {
+        self.variants.get(interface)?.get(event)
     }
 
     /// Number of event variants covered.
     pub fn variant_count(&self) -> usize {
-        self.variants.len()
+        self.variants.values().map(HashMap::len).sum()
     }
 
     /// Checks only the envelope of a body (`ingress` or egress form), not the payloads.
@@ -279,7 +290,7 @@ impl SchemaSet {
         interface: &str,
         event: &str,
     ) -> Vec<Finding> {
-        if let Some(v) = self.variants.get(&(interface.to_owned(), event.to_owned())) {
+        if let Some(v) = self.variant(interface, event) {
             collect(v, payload, prefix, Some(interface), Some(event))
         } else {
             let (pointer, message) = match self.catalogue.get(interface) {
@@ -334,6 +345,79 @@ impl SchemaSet {
             Some("StandardResponse"),
         )
     }
+}
+
+/// Patterns matched by hand: exactly the strings the regex matches, for the patterns most
+/// fields of the busiest messages carry (DT-016, every `v` of an IF-021). Non-ASCII strings go
+/// to the regex.
+const HAND_MATCHED: &[(&str, Matcher)] = &[(r"^-?\d{1,9}\.\d{3}$", is_dt016)];
+
+/// A pattern matched by hand, over the bytes of an ASCII string.
+type Matcher = fn(&[u8]) -> bool;
+
+/// DT-016 `^-?\d{1,9}\.\d{3}$` over ASCII.
+fn is_dt016(b: &[u8]) -> bool {
+    let digits = b.strip_prefix(b"-").unwrap_or(b);
+    let Some(point) = digits.iter().position(|&c| c == b'.') else {
+        return false;
+    };
+    (1..=9).contains(&point)
+        && digits.len() == point + 4
+        && digits[..point].iter().all(u8::is_ascii_digit)
+        && digits[point + 1..].iter().all(u8::is_ascii_digit)
+}
+
+/// The `pattern` keyword. Its verdicts and errors are jsonschema's own, from a validator of
+/// `{"pattern": P}` compiled once per pattern; a pattern of [`HAND_MATCHED`] is judged by hand
+/// on valid input, jsonschema's validator giving the error of a string that does not match.
+struct Pattern {
+    hand: Option<Matcher>,
+    exact: Arc<Validator>,
+}
+
+impl<'i> Keyword<'i> for Pattern {
+    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
+        self.exact.validate(instance)
+    }
+
+    fn is_valid(&self, instance: &'i Value) -> bool {
+        match (self.hand, instance) {
+            (Some(hand), Value::String(s)) if s.is_ascii() => hand(s.as_bytes()),
+            (Some(_), Value::String(_)) | (None, _) => self.exact.is_valid(instance),
+            (Some(_), _) => true,
+        }
+    }
+}
+
+/// Validators of `{"pattern": P}`, by P, shared by every schema of every set.
+static PATTERNS: LazyLock<Mutex<HashMap<String, Arc<Validator>>>> = LazyLock::new(Mutex::default);
+
+fn pattern_keyword<'a>(
+    _parent: &'a Map<String, Value>,
+    value: &'a Value,
+    _location: Location,
+) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
+    let key = value.to_string();
+    let cached = PATTERNS.lock().ok().and_then(|m| m.get(&key).cloned());
+    let exact = if let Some(v) = cached {
+        v
+    } else {
+        let v = Arc::new(
+            jsonschema::options()
+                .with_draft(Draft::Draft202012)
+                .build(&serde_json::json!({ "pattern": value }))
+                .map_err(|e| ValidationError::custom(e.to_string()))?,
+        );
+        if let Ok(mut m) = PATTERNS.lock() {
+            m.insert(key, v.clone());
+        }
+        v
+    };
+    let hand = value
+        .as_str()
+        .and_then(|p| HAND_MATCHED.iter().find(|(q, _)| *q == p))
+        .map(|(_, f)| *f);
+    Ok(Box::new(Pattern { hand, exact }))
 }
 
 /// Every error of `instance`; the fast `is_valid` first, since most messages are valid.
@@ -421,4 +505,92 @@ fn join_relative(file: &str, target: &str) -> String {
         }
     }
     parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn dt016_by_hand_agrees_with_the_regex() {
+        let (pattern, _) = HAND_MATCHED[0];
+        let keyword = pattern_keyword(&Map::new(), &json!(pattern), Location::new())
+            .unwrap_or_else(|_| panic!("compiles"));
+        let exact = jsonschema::options()
+            .with_draft(Draft::Draft202012)
+            .build(&json!({ "pattern": pattern }))
+            .expect("compiles");
+        let mut cases: Vec<Value> = [
+            "0.000",
+            "-0.000",
+            "123456789.999",
+            "1234567890.000",
+            ".000",
+            "0.00",
+            "0.0000",
+            "--1.000",
+            "-.000",
+            "1.000\n",
+            " 1.000",
+            "1e3",
+            "0.000x",
+            "",
+            "-",
+            ".",
+            "1..000",
+            "1.0a0",
+            "\u{663}.\u{660}\u{660}\u{660}",
+            "1.\u{ff10}00",
+            "+1.000",
+        ]
+        .iter()
+        .map(|s| json!(s))
+        .collect();
+        cases.extend([json!(1.5), json!(null), json!(["1.000"]), json!({"v": "x"})]);
+        let base: Vec<char> = "-12.345".chars().collect();
+        for i in 0..base.len() {
+            for r in ['0', '9', '-', '.', 'a', ' ', '\u{663}'] {
+                let mut c = base.clone();
+                c[i] = r;
+                cases.push(json!(c.iter().collect::<String>()));
+                c.insert(i, r);
+                cases.push(json!(c.iter().collect::<String>()));
+            }
+        }
+        for v in &cases {
+            assert_eq!(keyword.is_valid(v), exact.is_valid(v), "{v}");
+        }
+        assert!(keyword.is_valid(&json!("0.182")));
+        assert!(!keyword.is_valid(&json!("0.18")));
+        // The error is jsonschema's own.
+        let bad = json!("1,5");
+        let e = keyword.validate(&bad).expect_err("invalid");
+        assert_eq!(e.kind().keyword(), "pattern");
+        let want = exact.validate(&bad).expect_err("invalid");
+        assert_eq!(e.to_string(), want.to_string());
+    }
+
+    #[test]
+    fn a_pattern_finding_is_as_before() {
+        let set = SchemaSet::embedded().expect("schemas");
+        let text = crate::embedded::file("schemas/examples/valid/IF-021-ActivePower.json")
+            .expect("example");
+        let body: Value = serde_json::from_str(text).expect("json");
+        let mut p = body[0]["payload"].clone();
+        p["CustomBlock"]["B900"]["settlementDayConsumptionPeriods"][0]["consumptionPeriods"][3]["v"] =
+            json!("1,5");
+        let found = set.check_payload(&p, "/0/payload");
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(found[0].rule, "pattern");
+        assert_eq!(
+            found[0].pointer,
+            "/0/payload/CustomBlock/B900/settlementDayConsumptionPeriods/0/consumptionPeriods/3/v"
+        );
+        assert_eq!(
+            found[0].message,
+            r#""1,5" does not match "^-?\d{1,9}\.\d{3}$""#
+        );
+    }
 }

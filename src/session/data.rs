@@ -369,7 +369,11 @@ impl Session {
         let breaches = crate::market::settlement::grouped(check_if021(&p, &facts));
         // The lowest-numbered rule first: C7 (a period start) before C15 (outside the
         // appointment), which the same period may also break.
-        let number = |rule: &str| rule.trim_start_matches(['C', 'D']).parse::<u32>().unwrap_or(99);
+        let number = |rule: &str| {
+            rule.trim_start_matches(['C', 'D'])
+                .parse::<u32>()
+                .unwrap_or(99)
+        };
         if let Some(b) = breaches
             .iter()
             .filter(|b| !b.warn)

@@ -616,7 +616,7 @@ impl Shared {
         let findings = self.schemas.check_body(body, true);
         if !findings.is_empty() {
             // A refused day of consumption also says which settlement rule it breaks.
-            let rule = settlement_reason(&batch);
+            let rule = settlement_reason(&batch, &findings[0].pointer);
             for (i, f) in findings.iter().enumerate() {
                 let detail = match (&rule, i) {
                     (Some(rule), 0) => format!("{}; {rule}", brief(&f.to_string())),
@@ -769,7 +769,7 @@ fn brief(text: &str) -> String {
 /// Why a day of consumption the schema refuses breaks the market's settlement rules, for
 /// the first IF-021 of the batch that breaks one: the schema says "more than 48 items", the
 /// rule says which day, how many periods and why (CONTRACT-ROLES.md §6.3 D5).
-fn settlement_reason(batch: &[&Value]) -> Option<String> {
+fn settlement_reason(batch: &[&Value], schema_pointer: &str) -> Option<String> {
     batch.iter().find_map(|p| {
         let h = Header::of(p);
         if h.interface.as_deref() != Some("IF-021") {
@@ -786,10 +786,20 @@ fn settlement_reason(batch: &[&Value]) -> Option<String> {
             sender_role: s1("senderRoleID"),
             ..Default::default()
         };
-        crate::market::settlement::check_if021(p, &facts)
-            .into_iter()
-            .find(|b| !b.warn)
+        let mut broken: Vec<_> =
+            crate::market::settlement::grouped(crate::market::settlement::check_if021(p, &facts))
+                .into_iter()
+                .filter(|b| !b.warn)
+                .collect();
+        // The rule about the place the schema refused first (C9 for a day of 50 periods),
+        // then the others, at most three.
+        broken.sort_by_key(|b| !schema_pointer.ends_with(b.pointer.as_str()));
+        let rules: Vec<String> = broken
+            .iter()
+            .take(3)
             .map(|b| format!("settlement rule {}: {}", b.rule, b.message))
+            .collect();
+        (!rules.is_empty()).then(|| rules.join("; "))
     })
 }
 
