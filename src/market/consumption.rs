@@ -157,23 +157,26 @@ fn list<'a>(
 
 /// A DT-016 decimal (`^-?\d{1,9}\.\d{3}$`) in thousandths: `"0.182"` is 182.
 pub fn parse_thousandths(s: &str) -> Option<i64> {
-    let (negative, digits) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s),
+    let (negative, digits) = match s.as_bytes().split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, s.as_bytes()),
     };
-    let (whole, fraction) = digits.split_once('.')?;
-    if whole.is_empty()
-        || whole.len() > 9
-        || fraction.len() != 3
-        || !whole
-            .bytes()
-            .chain(fraction.bytes())
-            .all(|b| b.is_ascii_digit())
-    {
+    let n = digits.len();
+    // 1 to 9 digits, a point, 3 digits.
+    if !(5..=13).contains(&n) || digits[n - 4] != b'.' {
         return None;
     }
-    let n = whole.parse::<i64>().ok()? * 1000 + fraction.parse::<i64>().ok()?;
-    Some(if negative { -n } else { n })
+    let mut value = 0_i64;
+    for (i, &c) in digits.iter().enumerate() {
+        if i == n - 4 {
+            continue;
+        }
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        value = value * 10 + i64::from(c - b'0');
+    }
+    Some(if negative { -value } else { value })
 }
 
 /// Thousandths written as DT-016: 182 is `"0.182"`.

@@ -415,6 +415,7 @@ fn judge(payload: &Value, facts: &Facts, sink: &mut Sink) {
         labels: Vec::new(),
         day_seen: Vec::new(),
         sps: Vec::new(),
+        dates: Dates::default(),
         sink,
     };
     for (i, day) in days.iter().take(MAX_DAYS).enumerate() {
@@ -441,6 +442,7 @@ struct Walk<'a, 's> {
     /// found at the end ([`Walk::duplicates`]): a message whose periods ascend has none, and
     /// that costs one pass.
     sps: Vec<(i64, usize, usize)>,
+    dates: Dates,
     sink: &'s mut Sink,
 }
 
@@ -460,11 +462,11 @@ impl<'a> Fields<'a> {
         if let Value::Object(map) = p {
             for (k, v) in map {
                 match k.as_bytes() {
-                    b"sp" => f.sp = v.as_str(),
-                    b"v" => f.v = v.as_str(),
-                    b"q" => f.q = v.as_str(),
-                    b"e" => f.e = Some(v),
-                    b"arc" => f.arc = Some(v),
+                    [b's', b'p'] => f.sp = v.as_str(),
+                    [b'v'] => f.v = v.as_str(),
+                    [b'q'] => f.q = v.as_str(),
+                    [b'e'] => f.e = Some(v),
+                    [b'a', b'r', b'c'] => f.arc = Some(v),
                     _ => {}
                 }
             }
@@ -487,13 +489,63 @@ fn period_at(i: usize, j: usize, field: &str) -> String {
     format!("/CustomBlock/B900/settlementDayConsumptionPeriods/{i}/consumptionPeriods/{j}/{field}")
 }
 
+/// Two ASCII digits at `at` as a number.
+fn two_digits(b: &[u8], at: usize) -> Option<i64> {
+    let (x, y) = (b[at], b[at + 1]);
+    (x.is_ascii_digit() && y.is_ascii_digit())
+        .then(|| i64::from(x - b'0') * 10 + i64::from(y - b'0'))
+}
+
+/// Reads DT-003 date-times as [`dt003_seconds`] does, remembering the date and offset bytes of
+/// the last one and its date's 00:00:00 at that offset in Unix seconds: a day's periods share
+/// them, so most are read from their time alone.
+#[derive(Default)]
+struct Dates {
+    last: Option<([u8; 16], i64)>,
+}
+
+impl Dates {
+    /// [`dt003_seconds`] of `s`.
+    fn seconds(&mut self, s: &str) -> Option<i64> {
+        let b = s.as_bytes();
+        if b.len() != 25 {
+            return None;
+        }
+        if let Some((key, midnight)) = &self.last
+            && b[..10] == key[..10]
+            && b[19..] == key[10..]
+            && b[10] == b'T'
+            && b[13] == b':'
+            && b[16] == b':'
+            && let (Some(h), Some(m), Some(sec)) =
+                (two_digits(b, 11), two_digits(b, 14), two_digits(b, 17))
+            && h <= 23
+            && m <= 59
+            && sec <= 59
+        {
+            return Some(midnight + h * 3600 + m * 60 + sec);
+        }
+        let ts = dt003_seconds(s)?;
+        if let (Some(h), Some(m), Some(sec)) =
+            (two_digits(b, 11), two_digits(b, 14), two_digits(b, 17))
+            && sec <= 59
+        {
+            let mut key = [0; 16];
+            key[..10].copy_from_slice(&b[..10]);
+            key[10..].copy_from_slice(&b[19..]);
+            self.last = Some((key, ts - (h * 3600 + m * 60 + sec)));
+        }
+        Some(ts)
+    }
+}
+
 impl Walk<'_, '_> {
     fn day(&mut self, i: usize, day: &Value) {
         let at = || format!("/CustomBlock/B900/settlementDayConsumptionPeriods/{i}");
         let date_at = || format!("{}/settlementDay/settlementDayDate", at());
         let sd = day.get("settlementDay");
         let written = str_at(sd, "settlementDayDate");
-        let start = written.and_then(dt003_seconds);
+        let start = written.and_then(|w| self.dates.seconds(w));
         let label = day_label(written, start);
         // C5: the settlement day starts at 00:00:00 UTC.
         match (written, start) {
@@ -566,6 +618,7 @@ impl Walk<'_, '_> {
             return;
         };
         self.count(i, &label, start, periods);
+        self.sps.reserve(periods.len().min(MAX_PERIODS));
         let d = Day {
             i,
             label: &label,
@@ -577,7 +630,7 @@ impl Walk<'_, '_> {
         // An over-long day's periods past MAX_PERIODS are not judged; C9 names its count.
         for (j, p) in periods.iter().take(MAX_PERIODS).enumerate() {
             let f = Fields::of(p);
-            let sp = f.sp.and_then(dt003_seconds);
+            let sp = f.sp.and_then(|s| self.dates.seconds(s));
             let here = || format!("settlement day {label}, sp {}", f.sp.unwrap_or("?"));
             match (f.sp, sp) {
                 (Some(s), None) => self.sink.push(
@@ -827,8 +880,11 @@ impl Walk<'_, '_> {
         let Some(q) = f.q else {
             return;
         };
+        // An actual (most periods) is neither of the ZE family, nor an estimate, nor an ADS
+        // code, and is what a de-energised MPAN may report.
+        let actual = q == "A";
         // C11: a ZE-family quality means zero.
-        if ze_family(q) && v.is_some_and(|n| n != 0) {
+        if !actual && ze_family(q) && v.is_some_and(|n| n != 0) {
             self.sink.push("C11", Some("ECS1011"), false, at("v"), || {
                 format!(
                     "{}: q {q} is of the ZE family, so v must be 0.000, not {} (C11)",
@@ -838,16 +894,14 @@ impl Walk<'_, '_> {
             });
         }
         // C12: an estimate has its reason; an actual has none (warn).
-        if estimated(q) && e.is_some_and(Value::is_null) {
+        if !actual && estimated(q) && e.is_some_and(Value::is_null) {
             self.sink.push("C12", Some("ECS1015"), false, at("e"), || {
                 format!(
                     "{}: q {q} is an estimate, so e must not be null (C12)",
                     here()
                 )
             });
-        } else if q == "A"
-            && let Some(e) = e_text
-        {
+        } else if actual && let Some(e) = e_text {
             self.sink.push("C12", None, true, at("e"), || {
                 format!("{}: q A is an actual, yet e is {e} (C12)", here())
             });
@@ -874,7 +928,7 @@ impl Walk<'_, '_> {
         }
         // C14: the ADS's quality codes from an ADS only; E and ZE from a UMSDS only (warn). No
         // ECS code: an MDS does not judge the sender's role.
-        if let Some(role) = self.role {
+        if let Some(role) = self.role.filter(|_| !actual) {
             if ads_only(q) && role != "ADS" {
                 self.sink.push("C14", None, false, at("q"), || {
                     format!(
@@ -893,7 +947,7 @@ impl Walk<'_, '_> {
         }
         // D7: after de-energisation, actuals, or zero with a ZE-family quality.
         if let Some(ts) = sp
-            && q != "A"
+            && !actual
             && de_energised_at(&self.de_energised, ts)
         {
             if !(ze_family(q) && v == Some(0)) {
@@ -1570,6 +1624,27 @@ mod tests {
             "{found:#?}"
         );
         assert!(consumption_on_de_energised(&p, &f));
+    }
+
+    #[test]
+    fn date_times_read_from_their_time_are_read_as_dt003() {
+        let mut dates = Dates::default();
+        let mut checked = 0;
+        for date in ["2026-04-19", "2026-12-31", "2026-02-29", "2026-04-19"] {
+            for offset in ["+00:00", "+01:00", "-23:59", "+24:00"] {
+                for time in [
+                    "00:30:00", "23:59:59", "24:00:00", "23:60:00", "23:59:60", "12:3x:00",
+                    "00:00:00", "9:00:000",
+                ] {
+                    for sep in ["T", " "] {
+                        let s = format!("{date}{sep}{time}{offset}");
+                        assert_eq!(dates.seconds(&s), dt003_seconds(&s), "{s}");
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert_eq!(checked, 256);
     }
 
     #[test]

@@ -4,6 +4,7 @@
 
 mod catalogue;
 pub mod diff;
+mod fast;
 mod finding;
 pub mod import;
 pub mod rules;

@@ -122,6 +122,11 @@ fn dt995(reference: &str) -> Option<(&str, &str, &str)> {
         let c = DT995.captures(reference)?;
         return Some((c.get(3)?.as_str(), c.get(4)?.as_str(), c.get(5)?.as_str()));
     }
+    dt995_ascii(reference)
+}
+
+/// [`dt995`] of an ASCII reference.
+pub(super) fn dt995_ascii(reference: &str) -> Option<(&str, &str, &str)> {
     let rest = reference.strip_prefix("S-")?;
     let rest = rest
         .strip_prefix("IF-")
@@ -214,7 +219,7 @@ pub fn check_payload(payload: &Value, prefix: &str) -> Vec<Finding> {
         payload,
         &mut Vec::with_capacity(16),
         None,
-        &mut |key, path, s| match field(key) {
+        &mut |kind, s, path| match kind {
             Field::DateTime => {
                 if s.len() == 25 && parse_dt003(s).is_none() {
                     push(
@@ -351,6 +356,7 @@ enum Field {
     Other,
 }
 
+#[inline]
 fn field(key: &str) -> Field {
     match key.as_bytes().last() {
         Some(b'p') if key.ends_with("Timestamp") => Field::DateTime,
@@ -393,33 +399,53 @@ fn pointer(prefix: &str, path: &[Step<'_>]) -> String {
     p
 }
 
-/// Visits every string under a key (an array's items under the array's key), with its path.
-/// The path is a stack of steps, turned into a pointer only for a finding, so a clean message
-/// costs no formatting per field.
+/// Visits every string under a key the rules look at (an array's items under the array's
+/// key), with what the key names and the string's path. The path is a stack of steps, turned
+/// into a pointer only for a finding, and a string under any other key costs one look at its
+/// key's last byte.
 fn walk<'a>(
     value: &'a Value,
     path: &mut Vec<Step<'a>>,
     key: Option<&'a str>,
-    f: &mut impl FnMut(&str, &[Step<'a>], &str),
+    f: &mut impl FnMut(Field, &str, &[Step<'a>]),
 ) {
     match value {
         Value::Object(map) => {
             for (k, v) in map {
-                path.push(Step::Key(k));
-                walk(v, path, Some(k), f);
-                path.pop();
+                match v {
+                    Value::String(s) => {
+                        let kind = field(k);
+                        if kind != Field::Other {
+                            path.push(Step::Key(k));
+                            f(kind, s, path);
+                            path.pop();
+                        }
+                    }
+                    Value::Object(_) | Value::Array(_) => {
+                        path.push(Step::Key(k));
+                        walk(v, path, Some(k), f);
+                        path.pop();
+                    }
+                    _ => {}
+                }
             }
         }
         Value::Array(items) => {
+            let kind = key.map_or(Field::Other, field);
             for (i, v) in items.iter().enumerate() {
-                path.push(Step::Index(i));
-                walk(v, path, key, f);
-                path.pop();
-            }
-        }
-        Value::String(s) => {
-            if let Some(k) = key {
-                f(k, path, s);
+                match v {
+                    Value::String(s) if kind != Field::Other => {
+                        path.push(Step::Index(i));
+                        f(kind, s, path);
+                        path.pop();
+                    }
+                    Value::Object(_) | Value::Array(_) => {
+                        path.push(Step::Index(i));
+                        walk(v, path, key, f);
+                        path.pop();
+                    }
+                    _ => {}
+                }
             }
         }
         _ => {}

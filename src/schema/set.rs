@@ -6,14 +6,12 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, OnceLock};
 
-use jsonschema::paths::Location;
-use jsonschema::{
-    Draft, Keyword, Registry, Resource, ValidationError, Validator, error::ValidationErrorKind,
-};
-use serde_json::{Map, Value};
+use jsonschema::{Draft, Registry, Resource, Validator, error::ValidationErrorKind};
+use serde_json::Value;
 
+use super::fast;
 use super::{Catalogue, Finding, FindingKind};
 use crate::embedded;
 
@@ -41,12 +39,75 @@ pub enum SchemaError {
 pub struct SchemaSet {
     catalogue: Catalogue,
     /// Validators by interface, then event code (looked up without allocating).
-    variants: HashMap<String, HashMap<String, Validator>>,
+    variants: HashMap<String, HashMap<String, Variant>>,
     ingress: Validator,
     egress: Validator,
     standard_response: Validator,
     /// The schema documents, by path relative to the folder, for [`SchemaSet::defines`].
     docs: HashMap<String, Value>,
+    /// The documents as written, for the exact validators.
+    registry: Registry<'static>,
+}
+
+/// The validators of one event variant: the fast one says whether a payload is valid
+/// ([`fast`]); the exact one, jsonschema on the schemas as written, compiled when a payload
+/// of the variant is first invalid, gives the findings.
+struct Variant {
+    file: String,
+    fast: Validator,
+    exact: OnceLock<Result<Validator, String>>,
+}
+
+/// A registry of the documents that have an `$id`.
+fn registry_of(docs: &HashMap<String, Value>) -> Result<Registry<'static>, SchemaError> {
+    let resources: Vec<(String, Resource)> = docs
+        .values()
+        .filter_map(|doc| {
+            let id = doc.get("$id")?.as_str()?.to_owned();
+            Some((id, Resource::from_contents(doc.clone())))
+        })
+        .collect();
+    Registry::new()
+        .extend(resources)
+        .and_then(jsonschema::RegistryBuilder::prepare)
+        .map_err(|e| SchemaError::Invalid {
+            path: "schemas/".into(),
+            message: e.to_string(),
+        })
+}
+
+/// The validator of the document at `path` (or of the schema at `pointer` in it), with the fast
+/// path's keywords when `fast`.
+fn validator(
+    docs: &HashMap<String, Value>,
+    registry: &Registry,
+    path: &str,
+    pointer: Option<&str>,
+    fast: bool,
+) -> Result<Validator, SchemaError> {
+    let doc = docs.get(path).ok_or_else(|| SchemaError::Invalid {
+        path: path.to_owned(),
+        message: "file not found".into(),
+    })?;
+    let schema = match pointer {
+        Some(p) => {
+            let id = doc.get("$id").and_then(Value::as_str).unwrap_or_default();
+            serde_json::json!({ "$ref": format!("{id}#{p}") })
+        }
+        None => doc.clone(),
+    };
+    let mut options = jsonschema::options()
+        .with_draft(Draft::Draft202012)
+        .with_registry(registry);
+    if fast {
+        options = options
+            .with_keyword("pattern", fast::pattern_keyword)
+            .with_keyword(fast::RECORD, fast::record_keyword);
+    }
+    options.build(&schema).map_err(|e| SchemaError::Invalid {
+        path: path.to_owned(),
+        message: format!("does not compile: {e}"),
+    })
 }
 
 impl std::fmt::Debug for SchemaSet {
@@ -102,59 +163,33 @@ impl SchemaSet {
             path: "catalogue.json".into(),
             message: e.to_string(),
         })?;
-        let resources: Vec<(String, Resource)> = docs
-            .iter()
-            .filter_map(|(path, doc)| {
-                let id = doc.get("$id")?.as_str()?.to_owned();
-                let _ = path;
-                Some((id, Resource::from_contents(doc.clone())))
-            })
-            .collect();
-        let registry = Registry::new()
-            .extend(resources)
-            .and_then(jsonschema::RegistryBuilder::prepare)
-            .map_err(|e| SchemaError::Invalid {
-                path: "schemas/".into(),
-                message: e.to_string(),
-            })?;
-        let build = |path: &str, pointer: Option<&str>| -> Result<Validator, SchemaError> {
-            let doc = docs.get(path).ok_or_else(|| SchemaError::Invalid {
-                path: path.to_owned(),
-                message: "file not found".into(),
-            })?;
-            let schema = match pointer {
-                Some(p) => {
-                    let id = doc.get("$id").and_then(Value::as_str).unwrap_or_default();
-                    serde_json::json!({ "$ref": format!("{id}#{p}") })
-                }
-                None => doc.clone(),
-            };
-            jsonschema::options()
-                .with_draft(Draft::Draft202012)
-                .with_registry(&registry)
-                .with_keyword("pattern", pattern_keyword)
-                .build(&schema)
-                .map_err(|e| SchemaError::Invalid {
-                    path: path.to_owned(),
-                    message: format!("does not compile: {e}"),
-                })
-        };
-        let mut variants: HashMap<String, HashMap<String, Validator>> = HashMap::new();
+        let registry = registry_of(&docs)?;
+        let (fast_docs, _) = fast::with_records(&docs);
+        let fast_registry = registry_of(&fast_docs)?;
+        let mut variants: HashMap<String, HashMap<String, Variant>> = HashMap::new();
         for interface in &catalogue.interfaces {
             for (event, file) in &interface.variants {
-                variants
-                    .entry(interface.id.clone())
-                    .or_default()
-                    .insert(event.clone(), build(file, None)?);
+                let fast = validator(&fast_docs, &fast_registry, file, None, true)?;
+                variants.entry(interface.id.clone()).or_default().insert(
+                    event.clone(),
+                    Variant {
+                        file: file.clone(),
+                        fast,
+                        exact: OnceLock::new(),
+                    },
+                );
             }
         }
+        let exact =
+            |path: &str, pointer: Option<&str>| validator(&docs, &registry, path, pointer, false);
         Ok(Self {
-            ingress: build("dip/envelope.json", Some("/$defs/ingressArray"))?,
-            egress: build("dip/envelope.json", Some("/$defs/egressArray"))?,
-            standard_response: build("dip/standard-response.json", None)?,
+            ingress: exact("dip/envelope.json", Some("/$defs/ingressArray"))?,
+            egress: exact("dip/envelope.json", Some("/$defs/egressArray"))?,
+            standard_response: exact("dip/standard-response.json", None)?,
             catalogue,
             variants,
             docs,
+            registry,
         })
     }
 
@@ -231,8 +266,48 @@ impl SchemaSet {
         self.variant(interface, event).is_some()
     }
 
-    fn variant(&self, interface: &str, event: &str) -> Option<&Validator> {
+    fn variant(&self, interface: &str, event: &str) -> Option<&Variant> {
         self.variants.get(interface)?.get(event)
+    }
+
+    /// The fast and the exact verdict on `payload` as `interface`/`event`.
+    #[cfg(test)]
+    pub(super) fn verdicts(
+        &self,
+        payload: &Value,
+        interface: &str,
+        event: &str,
+    ) -> Option<(bool, bool)> {
+        let v = self.variant(interface, event)?;
+        let exact = self.exact(v).ok()?;
+        Some((v.fast.is_valid(payload), exact.is_valid(payload)))
+    }
+
+    /// The findings of `payload` against a variant: none when the fast validator finds it
+    /// valid, else jsonschema's on the schemas as written.
+    fn check_with(
+        &self,
+        v: &Variant,
+        payload: &Value,
+        prefix: &str,
+        interface: &str,
+        event: &str,
+    ) -> Vec<Finding> {
+        if v.fast.is_valid(payload) {
+            return Vec::new();
+        }
+        let exact = self.exact(v).unwrap_or(&v.fast);
+        collect(exact, payload, prefix, Some(interface), Some(event))
+    }
+
+    /// The exact validator of a variant, compiled on first use.
+    fn exact<'a>(&'a self, v: &'a Variant) -> Result<&'a Validator, &'a String> {
+        v.exact
+            .get_or_init(|| {
+                validator(&self.docs, &self.registry, &v.file, None, false)
+                    .map_err(|e| e.to_string())
+            })
+            .as_ref()
     }
 
     /// Number of event variants covered.
@@ -291,7 +366,7 @@ impl SchemaSet {
         event: &str,
     ) -> Vec<Finding> {
         if let Some(v) = self.variant(interface, event) {
-            collect(v, payload, prefix, Some(interface), Some(event))
+            self.check_with(v, payload, prefix, interface, event)
         } else {
             let (pointer, message) = match self.catalogue.get(interface) {
                 None => (
@@ -345,79 +420,6 @@ impl SchemaSet {
             Some("StandardResponse"),
         )
     }
-}
-
-/// Patterns matched by hand: exactly the strings the regex matches, for the patterns most
-/// fields of the busiest messages carry (DT-016, every `v` of an IF-021). Non-ASCII strings go
-/// to the regex.
-const HAND_MATCHED: &[(&str, Matcher)] = &[(r"^-?\d{1,9}\.\d{3}$", is_dt016)];
-
-/// A pattern matched by hand, over the bytes of an ASCII string.
-type Matcher = fn(&[u8]) -> bool;
-
-/// DT-016 `^-?\d{1,9}\.\d{3}$` over ASCII.
-fn is_dt016(b: &[u8]) -> bool {
-    let digits = b.strip_prefix(b"-").unwrap_or(b);
-    let Some(point) = digits.iter().position(|&c| c == b'.') else {
-        return false;
-    };
-    (1..=9).contains(&point)
-        && digits.len() == point + 4
-        && digits[..point].iter().all(u8::is_ascii_digit)
-        && digits[point + 1..].iter().all(u8::is_ascii_digit)
-}
-
-/// The `pattern` keyword. Its verdicts and errors are jsonschema's own, from a validator of
-/// `{"pattern": P}` compiled once per pattern; a pattern of [`HAND_MATCHED`] is judged by hand
-/// on valid input, jsonschema's validator giving the error of a string that does not match.
-struct Pattern {
-    hand: Option<Matcher>,
-    exact: Arc<Validator>,
-}
-
-impl<'i> Keyword<'i> for Pattern {
-    fn validate(&self, instance: &'i Value) -> Result<(), ValidationError<'i>> {
-        self.exact.validate(instance)
-    }
-
-    fn is_valid(&self, instance: &'i Value) -> bool {
-        match (self.hand, instance) {
-            (Some(hand), Value::String(s)) if s.is_ascii() => hand(s.as_bytes()),
-            (Some(_), Value::String(_)) | (None, _) => self.exact.is_valid(instance),
-            (Some(_), _) => true,
-        }
-    }
-}
-
-/// Validators of `{"pattern": P}`, by P, shared by every schema of every set.
-static PATTERNS: LazyLock<Mutex<HashMap<String, Arc<Validator>>>> = LazyLock::new(Mutex::default);
-
-fn pattern_keyword<'a>(
-    _parent: &'a Map<String, Value>,
-    value: &'a Value,
-    _location: Location,
-) -> Result<Box<dyn for<'i> Keyword<'i>>, ValidationError<'a>> {
-    let key = value.to_string();
-    let cached = PATTERNS.lock().ok().and_then(|m| m.get(&key).cloned());
-    let exact = if let Some(v) = cached {
-        v
-    } else {
-        let v = Arc::new(
-            jsonschema::options()
-                .with_draft(Draft::Draft202012)
-                .build(&serde_json::json!({ "pattern": value }))
-                .map_err(|e| ValidationError::custom(e.to_string()))?,
-        );
-        if let Ok(mut m) = PATTERNS.lock() {
-            m.insert(key, v.clone());
-        }
-        v
-    };
-    let hand = value
-        .as_str()
-        .and_then(|p| HAND_MATCHED.iter().find(|(q, _)| *q == p))
-        .map(|(_, f)| *f);
-    Ok(Box::new(Pattern { hand, exact }))
 }
 
 /// Every error of `instance`; the fast `is_valid` first, since most messages are valid.
@@ -512,65 +514,6 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-
-    #[test]
-    fn dt016_by_hand_agrees_with_the_regex() {
-        let (pattern, _) = HAND_MATCHED[0];
-        let keyword = pattern_keyword(&Map::new(), &json!(pattern), Location::new())
-            .unwrap_or_else(|_| panic!("compiles"));
-        let exact = jsonschema::options()
-            .with_draft(Draft::Draft202012)
-            .build(&json!({ "pattern": pattern }))
-            .expect("compiles");
-        let mut cases: Vec<Value> = [
-            "0.000",
-            "-0.000",
-            "123456789.999",
-            "1234567890.000",
-            ".000",
-            "0.00",
-            "0.0000",
-            "--1.000",
-            "-.000",
-            "1.000\n",
-            " 1.000",
-            "1e3",
-            "0.000x",
-            "",
-            "-",
-            ".",
-            "1..000",
-            "1.0a0",
-            "\u{663}.\u{660}\u{660}\u{660}",
-            "1.\u{ff10}00",
-            "+1.000",
-        ]
-        .iter()
-        .map(|s| json!(s))
-        .collect();
-        cases.extend([json!(1.5), json!(null), json!(["1.000"]), json!({"v": "x"})]);
-        let base: Vec<char> = "-12.345".chars().collect();
-        for i in 0..base.len() {
-            for r in ['0', '9', '-', '.', 'a', ' ', '\u{663}'] {
-                let mut c = base.clone();
-                c[i] = r;
-                cases.push(json!(c.iter().collect::<String>()));
-                c.insert(i, r);
-                cases.push(json!(c.iter().collect::<String>()));
-            }
-        }
-        for v in &cases {
-            assert_eq!(keyword.is_valid(v), exact.is_valid(v), "{v}");
-        }
-        assert!(keyword.is_valid(&json!("0.182")));
-        assert!(!keyword.is_valid(&json!("0.18")));
-        // The error is jsonschema's own.
-        let bad = json!("1,5");
-        let e = keyword.validate(&bad).expect_err("invalid");
-        assert_eq!(e.kind().keyword(), "pattern");
-        let want = exact.validate(&bad).expect_err("invalid");
-        assert_eq!(e.to_string(), want.to_string());
-    }
 
     #[test]
     fn a_pattern_finding_is_as_before() {
