@@ -48,6 +48,13 @@ fn the_shipped_packs_are_listed_from_their_manifests() {
         lines,
         [
             vec![
+                "ads",
+                "ADS",
+                "57",
+                "scenarios",
+                "features/qualification/ads/"
+            ],
+            vec![
                 "msa",
                 "MSA",
                 "51",
@@ -62,6 +69,13 @@ fn the_shipped_packs_are_listed_from_their_manifests() {
                 "features/qualification/mss/"
             ],
             vec![
+                "sds",
+                "SDS",
+                "65",
+                "scenarios",
+                "features/qualification/sds/"
+            ],
+            vec![
                 "supplier",
                 "SUP",
                 "37",
@@ -69,6 +83,13 @@ fn the_shipped_packs_are_listed_from_their_manifests() {
                 "features/qualification/supplier/",
                 "(alias",
                 "sup)"
+            ],
+            vec![
+                "umsds",
+                "UMSDS",
+                "51",
+                "scenarios",
+                "features/qualification/umsds/"
             ],
             vec![
                 "umso",
