@@ -8,6 +8,11 @@
 //! periods"; "sp is the END of a period"). Facts about the MPAN and the sender ([`Facts`]) are
 //! all optional: a rule whose fact is unknown is not judged.
 //!
+//! ECS codes: C1 `ECS1002`, C4 `ECS1013`, C5 `ECS1014`, C6 `ECS1004`, C7 `ECS1005`, C8
+//! `ECS1006` (an sp twice) and `ECS1007` (a day twice), C10 `ECS1010`, C11 `ECS1011`, C12
+//! `ECS1015`, C13 `ECS1016`, C15 `ECS1009` (the nearest), D7 `ECS1008`; none for C2, C3, C9 and
+//! C14, which no ECS code speaks of, nor for a warning.
+//!
 //! Bounded: at most [`MAX_DAYS`] settlement days and [`MAX_PERIODS`] periods a day are judged,
 //! and at most [`MAX_BREACHES`] breaches are reported, then one that counts the rest.
 
@@ -593,7 +598,7 @@ impl Walk<'_, '_> {
                 },
             );
         }
-        // C8: no settlement day twice.
+        // C8: no settlement day twice; its periods overlap those of the first (ECS1007).
         let mut repeated = false;
         if let Some(ts) = start {
             match self
@@ -708,7 +713,8 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// C9: exactly 48 periods in a day wholly inside the appointment; never more than 48.
+    /// C9: exactly 48 periods in a day wholly inside the appointment; never more than 48. No ECS
+    /// code counts a day's periods, so none.
     fn count(&mut self, i: usize, label: &str, start: Option<i64>, periods: &[Value]) {
         let n = periods.len();
         let inside = match (start, self.appointment) {
@@ -821,7 +827,8 @@ impl Walk<'_, '_> {
             });
         }
         // C15: every period lies inside the sender's appointment (it starts at or after its
-        // from, and ends at or before its to).
+        // from, and ends at or before its to). No ECS code names the appointment; the nearest is
+        // ECS1009 "Consumption cannot be recorded due to ECS MPAN Status".
         if let Some((from, to)) = self.appointment
             && (ts.saturating_sub(PERIOD_SECONDS) < from || to.is_some_and(|to| ts > to))
         {
