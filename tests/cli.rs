@@ -79,7 +79,9 @@ fn no_scenario_selected_is_not_a_pass() {
     let o = mhhs_qual(dir.path(), &["run", "--pack", "nosuchpack"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
-        text(&o).contains("unknown pack \"nosuchpack\"; shipped packs: ads, msa, mss, sds, supplier, umsds, umso"),
+        text(&o).contains(
+            "unknown pack \"nosuchpack\"; shipped packs: ads, msa, mss, sds, supplier, umsds, umso"
+        ),
         "{}",
         text(&o)
     );

@@ -218,7 +218,8 @@ fn day(date: &str, n: usize, sp: impl Fn(usize) -> String, v: &str) -> Value {
 
 /// The end of the k-th period of 2026-07-01, written +00:00.
 fn end(k: usize) -> String {
-    let t = time::macros::datetime!(2026-07-01 00:00 UTC) + time::Duration::minutes(30 * k as i64);
+    let t = time::macros::datetime!(2026-07-01 00:00 UTC)
+        + time::Duration::minutes(30 * i64::try_from(k).unwrap_or_default());
     mhhs_qual::dip::format_dt003(t)
 }
 
@@ -265,8 +266,8 @@ async fn a_day_of_49_periods_is_refused_naming_the_day_and_the_rule() {
 async fn periods_that_do_not_end_on_the_half_hour_break_c7() {
     let h = harness().await;
     let odd = |k: usize| {
-        let t =
-            time::macros::datetime!(2026-07-01 00:10 UTC) + time::Duration::minutes(30 * k as i64);
+        let t = time::macros::datetime!(2026-07-01 00:10 UTC)
+            + time::Duration::minutes(30 * i64::try_from(k).unwrap_or_default());
         mhhs_qual::dip::format_dt003(t)
     };
     let (status, m) = submit(&h, &if021(vec![day("2026-07-01", 48, odd, "0.100")])).await;

@@ -87,7 +87,7 @@ impl Session {
             .config
             .counterparties
             .iter()
-            .find(|c| c.role == "MDR" && Value::from(c.dip_id.clone()) == id)
+            .find(|c| c.role == "MDR" && id.as_str() == Some(c.dip_id.as_str()))
         else {
             return Err(fail(
                 "B018.SDSNominatedMDRDIPID a configured meter data retriever (REG1081 - MDR ID is not a valid MDR)",
@@ -95,7 +95,7 @@ impl Session {
                 entries,
             ));
         };
-        if Value::from(mdr.mpid.clone()) != mpid {
+        if mpid.as_str() != Some(mdr.mpid.as_str()) {
             return Err(fail(
                 format!(
                     "B018.SDSNominatedMDRMPID = \"{}\", the MPID of {} (REG1093 - SDS Nominated MDR MPID does not match DIP ID)",
@@ -189,7 +189,7 @@ impl Session {
         let from = self
             .delivered_to_system("IF-036", "[DSAppActive]")
             .map(|(_, t)| at(&t, "/CustomBlock/B015/incomingDataServiceEffectiveFromDate"))
-            .filter(|v| v.is_string())
+            .filter(Value::is_string)
             .unwrap_or_else(|| json!(dt(super::midnight())));
         let mut p = self.build("REGS", "IF-037", "[DSDeApp]", &[])?;
         p["CustomBlock"] = json!({
@@ -689,7 +689,8 @@ impl Session {
             }
         }
         let sum: f64 = window.iter().map(|p| p.value).sum();
-        if (sum - total).abs() > 0.001 * window.len() as f64 + 1e-9 {
+        let tolerance = 0.001 * f64::from(u32::try_from(window.len()).unwrap_or(u32::MAX));
+        if (sum - total).abs() > tolerance + 1e-9 {
             self.warn(
                 "D8",
                 format!("the revised periods sum to {sum:.3}, the gross revised consumption is {total:.3}"),

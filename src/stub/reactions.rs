@@ -46,7 +46,7 @@ impl Condition {
         let want = serde_json::to_value(&self.equals).unwrap_or(Value::Null);
         match (&self.pointer, &self.verdict) {
             (Some(pointer), _) => payload.pointer(pointer) == Some(&want),
-            (None, Some(name)) => verdicts(name).is_none_or(|v| Value::from(v) == want),
+            (None, Some(name)) => verdicts(name).is_none_or(|v| want.as_str() == Some(v.as_str())),
             (None, None) => false,
         }
     }
