@@ -349,3 +349,39 @@ async fn a_day_of_the_meter_data_retriever_without_any_period_is_not_sent() {
         "nothing was delivered"
     );
 }
+
+/// The Market-wide Data Service of the harness answers a day that breaks a settlement rule
+/// with PUB-014 [ActivePowerRejected] to the data service, carrying the rule's ECS code, and
+/// a valid day with nothing (CONTRACT-ROLES.md §6.6 R20, R22).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_market_wide_data_service_rejects_a_day_that_breaks_a_rule_with_its_ecs_code() {
+    let rejections = |faults: Vec<String>| async move {
+        let dir = tempfile::tempdir().unwrap();
+        mhhs_qual::runner::run(mhhs_qual::runner::RunOptions {
+            // The whole pack: a reaction still on its way when the run ends is not journaled,
+            // and later scenarios give the early ones' reactions time to arrive.
+            pack: Some("sds".into()),
+            report_dir: dir.path().to_owned(),
+            faults,
+            ..mhhs_qual::runner::RunOptions::default()
+        })
+        .await
+        .expect("the run starts");
+        let journal = std::fs::read_to_string(dir.path().join("journal.ndjson")).unwrap();
+        journal
+            .lines()
+            .filter(|l| l.contains("[ActivePowerRejected]"))
+            .map(str::to_owned)
+            .collect::<Vec<String>>()
+    };
+    assert_eq!(rejections(Vec::new()).await, Vec::<String>::new());
+    let broken = rejections(vec!["negative-consumption".into()]).await;
+    assert!(!broken.is_empty());
+    assert!(
+        broken.iter().any(
+            |l| l.contains("ECS1010 - Consumption Value cannot be negative")
+                && l.contains("1400000009")
+        ),
+        "{broken:#?}"
+    );
+}
