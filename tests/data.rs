@@ -6,13 +6,11 @@
 
 mod common;
 
-use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use common::{config, free_port, keys, mhhs_qual, text};
+use common::{Killed, answer_text, config, free_port, mhhs_qual, post_signed, text};
 use mhhs_qual::session::{Harness, Session};
 use serde_json::{Value, json};
 
@@ -29,63 +27,12 @@ fn sds_config(dip_port: u16, webhook: &str) -> String {
          [[counterparty]]\nrole = \"LSS\"\ndip_id = \"2800000001\"\nmpid = \"LSSA\"\n"
 }
 
-/// A child process killed when dropped; its stdout is kept open until then.
-struct Killed(
-    Child,
-    #[expect(dead_code, reason = "held open, never read")] BufReader<std::process::ChildStdout>,
-);
-
-impl Drop for Killed {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
 /// `mhhs-qual reference` for the configuration's data service, with `faults`; returns it and
 /// the configuration file with the `[prompts]` lines it printed.
 fn start_reference(dir: &Path, faults: &[&str]) -> (Killed, String) {
     let webhook = free_port();
     let text = sds_config(free_port(), &format!("http://127.0.0.1:{webhook}/webhook"));
-    let f = dir.join("sds.toml");
-    std::fs::write(&f, &text).unwrap();
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"));
-    cmd.args(["reference", "--role", "SDS", "--config"])
-        .arg(&f)
-        .args(keys().reference_flags(false));
-    for fault in faults {
-        cmd.args(["--fault", fault]);
-    }
-    let mut child = cmd
-        .stdout(Stdio::piped())
-        .stderr(std::fs::File::create(dir.join("reference.log")).unwrap())
-        .spawn()
-        .unwrap();
-    let mut out = BufReader::new(child.stdout.take().unwrap());
-    let mut printed = String::new();
-    for _ in 0..4 {
-        let mut line = String::new();
-        if out.read_line(&mut line).unwrap() == 0 {
-            break;
-        }
-        printed.push_str(&line);
-        if line.starts_with("command = ") {
-            break;
-        }
-    }
-    if !printed.starts_with("[prompts]\n") {
-        let err = std::fs::read_to_string(dir.join("reference.log")).unwrap_or_default();
-        panic!("the reference did not start: {printed:?} {err}");
-    }
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while std::net::TcpStream::connect(("127.0.0.1", webhook)).is_err() {
-        assert!(Instant::now() < deadline, "the reference did not start");
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    common::wait_for_webhook(webhook);
-    let with_prompts = dir.join("sds-with-prompts.toml");
-    std::fs::write(&with_prompts, text + &printed).unwrap();
-    (Killed(child, out), with_prompts.display().to_string())
+    common::start_prompted_reference(dir, "SDS", &text, webhook, faults)
 }
 
 fn run_pack(dir: &Path, config: &str, tags: &str) -> std::process::Output {
@@ -161,36 +108,6 @@ async fn harness() -> Arc<Harness> {
     common::harness_for(c, None).await
 }
 
-/// Posts `body` to a channel of the stub DIP as the data service, signed.
-async fn post(h: &Harness, channel: &str, body: Vec<u8>) -> (u16, Value) {
-    let url = format!("{}/dip-channel/{channel}", h.stub.uri());
-    let signed = keys()
-        .sut_signer()
-        .sign("POST", &url, &body, time::OffsetDateTime::now_utc());
-    let mut req = reqwest::Client::new()
-        .post(&url)
-        .header("content-type", "application/json")
-        .header("x-api-key", "test-key-0123456789")
-        .body(body);
-    for (name, value) in signed.headers() {
-        req = req.header(name, value);
-    }
-    let r = req.send().await.unwrap();
-    (r.status().as_u16(), r.json().await.unwrap_or(Value::Null))
-}
-
-fn help(v: &Value) -> String {
-    format!(
-        "{} / {}",
-        v.pointer("/messageArray/0/message")
-            .and_then(Value::as_str)
-            .unwrap_or_default(),
-        v.pointer("/messageArray/0/help")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-    )
-}
-
 /// An IF-021 of the data service for 2026-07-01 with `periods` (k = 1..=n, `sp` the end).
 fn if021(days: Vec<Value>) -> Value {
     json!([{"payload": {
@@ -226,9 +143,9 @@ fn end(k: usize) -> String {
 /// Posts an IF-021 and returns the status and the refusal's text, or the entry's verdicts
 /// when it was accepted.
 async fn submit(h: &Harness, body: &Value) -> (u16, String) {
-    let (status, v) = post(h, "IF-021", serde_json::to_vec(body).unwrap()).await;
+    let (status, v) = post_signed(h, "IF-021", serde_json::to_vec(body).unwrap()).await;
     if status != 201 {
-        return (status, help(&v));
+        return (status, answer_text(&v));
     }
     h.stub.flush().await;
     let verdicts = h
@@ -304,7 +221,7 @@ async fn ten_thousand_days_in_one_message_are_refused_quickly_with_a_clear_findi
     let body = serde_json::to_vec(&if021(days)).unwrap();
     // About 50 MB: more than the stub DIP takes in one body.
     let started = Instant::now();
-    let (status, v) = post(&h, "IF-021", body).await;
+    let (status, v) = post_signed(&h, "IF-021", body).await;
     assert!(started.elapsed() < Duration::from_secs(10));
     assert!(status == 413 || status == 400, "{status} {v}");
     // Small enough to be read, still 10,000 days: the schema's limit of 200 days and the

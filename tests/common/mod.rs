@@ -449,3 +449,109 @@ pub fn wait_for_webhook(port: u16) {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A child process killed when dropped; its stdout is kept open until then.
+pub struct Killed(
+    pub Child,
+    #[expect(dead_code, reason = "held open, never read")]
+    pub  std::io::BufReader<std::process::ChildStdout>,
+);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `mhhs-qual reference --role ROLE` for the participant of the configuration `text` (written
+/// to `dir/NAME.toml`), whose webhook listens on `webhook`, with `faults`; returns it once its
+/// webhook serves, and a configuration with the `[prompts]` lines it printed.
+pub fn start_prompted_reference(
+    dir: &Path,
+    role: &str,
+    text: &str,
+    webhook: u16,
+    faults: &[&str],
+) -> (Killed, String) {
+    use std::io::BufRead as _;
+    let name = role.to_lowercase();
+    let f = dir.join(format!("{name}.toml"));
+    std::fs::write(&f, text).unwrap();
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_mhhs-qual"));
+    cmd.args(["reference", "--role", role, "--config"])
+        .arg(&f)
+        .args(keys().reference_flags(false));
+    for fault in faults {
+        cmd.args(["--fault", fault]);
+    }
+    let mut child = cmd
+        .stdout(Stdio::piped())
+        .stderr(std::fs::File::create(dir.join("reference.log")).unwrap())
+        .spawn()
+        .unwrap();
+    let mut out = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut printed = String::new();
+    for _ in 0..4 {
+        let mut line = String::new();
+        if out.read_line(&mut line).unwrap() == 0 {
+            break;
+        }
+        printed.push_str(&line);
+        if line.starts_with("command = ") {
+            break;
+        }
+    }
+    if !printed.starts_with("[prompts]\n") {
+        let err = std::fs::read_to_string(dir.join("reference.log")).unwrap_or_default();
+        panic!("the reference did not start: {printed:?} {err}");
+    }
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", webhook)).is_err() {
+        assert!(Instant::now() < deadline, "the reference did not start");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    wait_for_webhook(webhook);
+    let with_prompts = dir.join(format!("{name}-with-prompts.toml"));
+    std::fs::write(&with_prompts, text.to_owned() + &printed).unwrap();
+    (Killed(child, out), with_prompts.display().to_string())
+}
+
+/// Posts `body` to a channel of the stub DIP as the configuration's participant, signed
+/// (API key `test-key-0123456789`); the status and the answer's JSON.
+pub async fn post_signed(
+    h: &mhhs_qual::session::Harness,
+    channel: &str,
+    body: Vec<u8>,
+) -> (u16, serde_json::Value) {
+    let url = format!("{}/dip-channel/{channel}", h.stub.uri());
+    let signed = keys()
+        .sut_signer()
+        .sign("POST", &url, &body, time::OffsetDateTime::now_utc());
+    let mut req = reqwest::Client::new()
+        .post(&url)
+        .header("content-type", "application/json")
+        .header("x-api-key", "test-key-0123456789")
+        .body(body);
+    for (name, value) in signed.headers() {
+        req = req.header(name, value);
+    }
+    let r = req.send().await.unwrap();
+    (
+        r.status().as_u16(),
+        r.json().await.unwrap_or(serde_json::Value::Null),
+    )
+}
+
+/// `message / help` of a StandardResponse's first entry.
+pub fn answer_text(v: &serde_json::Value) -> String {
+    format!(
+        "{} / {}",
+        v.pointer("/messageArray/0/message")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default(),
+        v.pointer("/messageArray/0/help")
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or_default()
+    )
+}
