@@ -7,6 +7,7 @@
 )]
 
 use std::io::IsTerminal as _;
+use std::io::Write as _;
 use std::net::TcpListener;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -796,8 +797,12 @@ async fn reference(args: ReferenceArgs) -> u8 {
             );
             return exit::MISCONFIGURED;
         };
+        // A reader that stops early (`| head`) ends the listing, not the program.
+        let mut out = std::io::stdout().lock();
         for f in faults {
-            println!("{:28} {:3} {}", f.name, f.behaviour, f.what);
+            if writeln!(out, "{:28} {:3} {}", f.name, f.behaviour, f.what).is_err() {
+                break;
+            }
         }
         return exit::PASSED;
     }

@@ -761,3 +761,20 @@ fn a_webhook_answering_hostile_text_leaves_the_junit_file_readable() {
         "{m}"
     );
 }
+
+/// A reader that has gone (`| head` after its lines, or a closed pipe) ends the fault
+/// listing, not in a panic: the pipe is closed before the listing is written.
+#[test]
+fn a_fault_listing_to_a_closed_pipe_ends_quietly() {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
+        .args(["reference", "--role", "SDS", "--list-faults"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(o.status.code(), Some(0), "{err}");
+}
