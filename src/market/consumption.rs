@@ -216,6 +216,22 @@ pub fn utc_text(t: OffsetDateTime) -> String {
     )
 }
 
+/// The settlement days listed under `key` of `container` (at `at`), each with its periods
+/// under `periods`; `full` periods carry `e` and `arc` (IF-021), others not (IF-064).
+fn read_days(
+    container: &Value,
+    at: &str,
+    key: &str,
+    periods: &str,
+    full: bool,
+) -> Result<Vec<SettlementDay>, ModelError> {
+    list(container, at, key, "settlement days", MAX_DAYS)?
+        .iter()
+        .enumerate()
+        .map(|(i, d)| read_day(d, &format!("{at}/{key}/{i}"), periods, full))
+        .collect()
+}
+
 fn read_day(
     day: &Value,
     at: &str,
@@ -304,24 +320,13 @@ impl Consumption {
             "/CustomBlock/B900/MQID",
             "measurementQuantityID",
         )?;
-        let days = list(
+        let days = read_days(
             b900,
             at,
             "settlementDayConsumptionPeriods",
-            "settlement days",
-            MAX_DAYS,
-        )?
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            read_day(
-                d,
-                &format!("{at}/settlementDayConsumptionPeriods/{i}"),
-                "consumptionPeriods",
-                true,
-            )
-        })
-        .collect::<Result<_, _>>()?;
+            "consumptionPeriods",
+            true,
+        )?;
         Ok(Self {
             mqid: mqid.to_owned(),
             days,
@@ -337,24 +342,13 @@ impl Consumption {
             "/CustomBlock/B045",
             "measurementQuantityID",
         )?;
-        let days = list(
+        let days = read_days(
             custom,
             "/CustomBlock",
             "B941List",
-            "settlement days",
-            MAX_DAYS,
-        )?
-        .iter()
-        .enumerate()
-        .map(|(i, d)| {
-            read_day(
-                d,
-                &format!("/CustomBlock/B941List/{i}"),
-                "MDRConsumptionPeriods",
-                false,
-            )
-        })
-        .collect::<Result<_, _>>()?;
+            "MDRConsumptionPeriods",
+            false,
+        )?;
         Ok(Self {
             mqid: mqid.to_owned(),
             days,

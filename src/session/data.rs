@@ -166,18 +166,13 @@ impl Session {
         if p.pointer("/CustomBlock/B012").is_some() {
             want.push(("B012", "/CustomBlock/B012", at(&t, "/CustomBlock/B012")));
         }
-        for (field, pointer, value) in want {
-            let got = at(&p, pointer);
-            if got != value {
-                return Err(fail(
-                    format!(
-                        "IF-061 [MDRStart] {field} = {value}, as PUB-036 [DSAppActive] gives it"
-                    ),
-                    format!("{field} = {got}"),
-                    &[e],
-                ));
-            }
-        }
+        expect_fields(
+            &e,
+            &p,
+            "IF-061 [MDRStart]",
+            "as PUB-036 [DSAppActive] gives it",
+            &want,
+        )?;
         self.expect_reaction_acknowledged("MDR", "IF-062", "[MDRStartResponse]")
             .await
     }
@@ -220,32 +215,29 @@ impl Session {
             .await?;
         let p = payload_of(&e, "[MDRStop]").unwrap_or(Value::Null);
         let mdr = at(&active, "/CustomBlock/B019/assignedMDRDIPID");
-        for (field, pointer, value) in [
-            (
-                "A0.primaryRecipients",
-                "/CommonBlock/A0/primaryRecipients",
-                json!([mdr]),
-            ),
-            (
-                "B083.assignedMDRDIPID",
-                "/CustomBlock/B083/assignedMDRDIPID",
-                mdr.clone(),
-            ),
-            (
-                "B083.assignedMDRMPID",
-                "/CustomBlock/B083/assignedMDRMPID",
-                at(&active, "/CustomBlock/B019/assignedMDRMPID"),
-            ),
-        ] {
-            let got = at(&p, pointer);
-            if got != value {
-                return Err(fail(
-                    format!("IF-063 [MDRStop] {field} = {value}, the MDR the system started"),
-                    format!("{field} = {got}"),
-                    &[e],
-                ));
-            }
-        }
+        expect_fields(
+            &e,
+            &p,
+            "IF-063 [MDRStop]",
+            "the MDR the system started",
+            &[
+                (
+                    "A0.primaryRecipients",
+                    "/CommonBlock/A0/primaryRecipients",
+                    json!([mdr]),
+                ),
+                (
+                    "B083.assignedMDRDIPID",
+                    "/CustomBlock/B083/assignedMDRDIPID",
+                    mdr.clone(),
+                ),
+                (
+                    "B083.assignedMDRMPID",
+                    "/CustomBlock/B083/assignedMDRMPID",
+                    at(&active, "/CustomBlock/B019/assignedMDRMPID"),
+                ),
+            ],
+        )?;
         let to = at(&deapp, "/CustomBlock/B009/dataServiceEffectiveToDate");
         let got = at(&p, "/CustomBlock/B083/assignedMDREffectiveToDate");
         if got != to {
@@ -406,13 +398,7 @@ impl Session {
     /// The settlement day of the focused IF-021 for the date of the MDR's day.
     fn submitted_day(&self, date: Date) -> Result<(Arc<Entry>, SettlementDay), StepFailure> {
         let (e, p) = self.consumption()?;
-        let model = Consumption::from_if021(&p).map_err(|m| {
-            fail(
-                "an IF-021 whose settlement days can be read",
-                m.to_string(),
-                std::slice::from_ref(&e),
-            )
-        })?;
+        let model = readable(&e, &p)?;
         let day = model
             .days
             .into_iter()
@@ -499,13 +485,7 @@ impl Session {
             StepFailure::setup("the MPAN was not de-energised: a step such as \"Given the MPAN was de-energised from 2026-07-01T12:00:00+00:00\" must come first")
         })?;
         let (e, p) = self.consumption()?;
-        let model = Consumption::from_if021(&p).map_err(|m| {
-            fail(
-                "an IF-021 whose settlement days can be read",
-                m.to_string(),
-                std::slice::from_ref(&e),
-            )
-        })?;
+        let model = readable(&e, &p)?;
         for period in model.days.iter().flat_map(|d| &d.periods) {
             if period.sp <= from || period.q == "A" {
                 continue;
@@ -578,28 +558,25 @@ impl Session {
         let (e, p) = self
             .await_since(mark, "the amendment", "IF-028", "[ConsumptionAmendment]")
             .await?;
-        for (field, pointer, value) in [
-            (
-                "A0.primaryRecipients",
-                "/CommonBlock/A0/primaryRecipients",
-                json!([at(&t, "/CommonBlock/S1/senderDIPID")]),
-            ),
-            ("M0", "/CommonBlock/M0", at(&t, "/CommonBlock/M0")),
-            (
-                "B902List",
-                "/CustomBlock/B902List",
-                at(&t, "/CustomBlock/B902List"),
-            ),
-        ] {
-            let got = at(&p, pointer);
-            if got != value {
-                return Err(fail(
-                    format!("IF-028 [ConsumptionAmendment] {field} = {value}, as in the amendment"),
-                    format!("{field} = {got}"),
-                    &[e],
-                ));
-            }
-        }
+        expect_fields(
+            &e,
+            &p,
+            "IF-028 [ConsumptionAmendment]",
+            "as in the amendment",
+            &[
+                (
+                    "A0.primaryRecipients",
+                    "/CommonBlock/A0/primaryRecipients",
+                    json!([at(&t, "/CommonBlock/S1/senderDIPID")]),
+                ),
+                ("M0", "/CommonBlock/M0", at(&t, "/CommonBlock/M0")),
+                (
+                    "B902List",
+                    "/CustomBlock/B902List",
+                    at(&t, "/CustomBlock/B902List"),
+                ),
+            ],
+        )?;
         let code = at(&p, "/CommonBlock/R0/responseCode");
         if code != json!("A") {
             return Err(fail(
@@ -649,13 +626,7 @@ impl Session {
             .as_str()
             .and_then(|v| v.parse().ok())
             .unwrap_or_default();
-        let model = Consumption::from_if021(&p).map_err(|m| {
-            fail(
-                "an IF-021 whose settlement days can be read",
-                m.to_string(),
-                std::slice::from_ref(&e),
-            )
-        })?;
+        let model = readable(&e, &p)?;
         let window: Vec<_> = model
             .days
             .iter()
@@ -757,6 +728,41 @@ impl Session {
         }
         Ok(())
     }
+}
+
+/// Each `(field, pointer, value)` of `want` is what the submission `p` (journaled as `e`), a
+/// `what`, has at `pointer`; the first that differs fails, saying `what field = value, why`
+/// and what arrived.
+fn expect_fields(
+    e: &Arc<Entry>,
+    p: &Value,
+    what: &str,
+    why: &str,
+    want: &[(&str, &str, Value)],
+) -> Result<(), StepFailure> {
+    for (field, pointer, value) in want {
+        let got = at(p, pointer);
+        if got != *value {
+            return Err(fail(
+                format!("{what} {field} = {value}, {why}"),
+                format!("{field} = {got}"),
+                std::slice::from_ref(e),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The settlement days of an IF-021 the system submitted (`e`), or a failure saying why they
+/// cannot be read.
+fn readable(e: &Arc<Entry>, p: &Value) -> Result<Consumption, StepFailure> {
+    Consumption::from_if021(p).map_err(|m| {
+        fail(
+            "an IF-021 whose settlement days can be read",
+            m.to_string(),
+            std::slice::from_ref(e),
+        )
+    })
 }
 
 /// The moment `hh:mm` UTC on `date`.

@@ -42,6 +42,28 @@ impl Context<'_> {
         self.faults.contains(fault)
     }
 
+    /// `S1.senderCorrelationID` of a reaction to the delivery `t`: its
+    /// `D0.initialCorrelationID` (G7), or one of the system's own under the fault
+    /// `wrong-correlation` that every role with reactions has.
+    pub fn correlation(&self, t: &Value) -> Option<String> {
+        if self.has("wrong-correlation") {
+            return Some("CI-20260101-00000000deadbeef".to_owned());
+        }
+        t.pointer("/CommonBlock/D0/initialCorrelationID")
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+    }
+
+    /// An appointment answer as submitted: once, or twice under the fault `answers-twice`
+    /// that every service role has (M1, D1).
+    pub fn answered(&self, answer: Submission) -> Vec<Submission> {
+        if self.has("answers-twice") {
+            vec![answer.clone(), answer]
+        } else {
+            vec![answer]
+        }
+    }
+
     /// The first counterparty of a role.
     pub fn counterparty(&self, role: &str) -> Option<&Counterparty> {
         self.counterparties.iter().find(|c| c.role == role)

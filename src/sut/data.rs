@@ -727,13 +727,9 @@ impl DataService {
             m0: t.pointer("/CommonBlock/M0").cloned().unwrap_or(Value::Null),
             r0: None,
             custom,
-            correlation: correlation(cx, t),
+            correlation: cx.correlation(t),
         };
-        if cx.has("answers-twice") {
-            vec![answer.clone(), answer]
-        } else {
-            vec![answer]
-        }
+        cx.answered(answer)
     }
 
     /// What it learns of an MPAN from a delivery: its appointments, MDR, energisation and the
@@ -902,7 +898,7 @@ impl DataService {
             m0: t.pointer("/CommonBlock/M0").cloned().unwrap_or(Value::Null),
             r0: None,
             custom,
-            correlation: correlation(cx, t),
+            correlation: cx.correlation(t),
         }]
     }
 
@@ -935,7 +931,7 @@ impl DataService {
                 "assignedMDRMPID": mpid,
                 "assignedMDREffectiveToDate": to_date,
             }}),
-            correlation: correlation(cx, t),
+            correlation: cx.correlation(t),
         }]
     }
 
@@ -1249,7 +1245,7 @@ impl DataService {
             m0: t.pointer("/CommonBlock/M0").cloned().unwrap_or(Value::Null),
             r0: Some(r0),
             custom: json!({"B902List": echo}),
-            correlation: correlation(cx, t),
+            correlation: cx.correlation(t),
         }];
         let Some(requests) = requests.filter(|_| accepted) else {
             return out;
@@ -1331,15 +1327,7 @@ impl DataService {
                     site.submitted
                         .extend(day.iter().map(|p| (p.sp.unix_timestamp(), p.clone())));
                 }
-                out.push(self.active_power(
-                    cx,
-                    &site,
-                    start,
-                    false,
-                    &mqid,
-                    day,
-                    correlation(cx, t),
-                ));
+                out.push(self.active_power(cx, &site, start, false, &mqid, day, cx.correlation(t)));
             }
         }
         out
@@ -1487,14 +1475,6 @@ fn drop_last_request(list: &mut Value) {
     } else if let Some(r) = requests.last_mut() {
         r["consumptionAmendmentSupplierReference"] = json!("CA-CHANGED");
     }
-}
-
-/// `S1.senderCorrelationID` of a reaction to `t`: its `D0.initialCorrelationID` (G7).
-fn correlation(cx: &Context<'_>, t: &Value) -> Option<String> {
-    if cx.has("wrong-correlation") {
-        return Some("CI-20260101-00000000deadbeef".to_owned());
-    }
-    text(t, "/CommonBlock/D0/initialCorrelationID")
 }
 
 /// The DIP ID of the first counterparty of a role, empty when there is none.
@@ -1869,8 +1849,9 @@ mod tests {
         assert!(!names("UMSDS").contains(&"no-amendment-answer"));
         assert!(!names("UMSDS").contains(&"amendment-without-arc"));
         assert!(!names("UMSDS").contains(&"ads-quality-code"));
-        // Every fault of the list belongs to a role and is switched somewhere in this file.
-        let source = include_str!("data.rs");
+        // Every fault of the list belongs to a role and is switched somewhere in this file, or
+        // in the behaviours' shared context (answers-twice, wrong-correlation).
+        let source = concat!(include_str!("data.rs"), include_str!("behaviour.rs"));
         for f in FAULTS {
             assert!(
                 ["SDS", "ADS", "UMSDS"]

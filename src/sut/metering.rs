@@ -453,13 +453,9 @@ impl MeteringService {
             m0: t.pointer("/CommonBlock/M0").cloned().unwrap_or(Value::Null),
             r0: None,
             custom,
-            correlation: correlation(cx, t),
+            correlation: cx.correlation(t),
         };
-        if cx.has("answers-twice") {
-            vec![answer.clone(), answer]
-        } else {
-            vec![answer]
-        }
+        cx.answered(answer)
     }
 
     /// What it learns from the Registration Service's notifications.
@@ -542,16 +538,6 @@ impl MeteringService {
             || site.connection_type.as_deref() == Some("U")
             || site.metered == Some(false)
     }
-}
-
-/// `S1.senderCorrelationID` of a reaction to `t`: its `D0.initialCorrelationID` (G7).
-fn correlation(cx: &Context<'_>, t: &Value) -> Option<String> {
-    if cx.has("wrong-correlation") {
-        return Some("CI-20260101-00000000deadbeef".to_owned());
-    }
-    t.pointer("/CommonBlock/D0/initialCorrelationID")
-        .and_then(Value::as_str)
-        .map(str::to_owned)
 }
 
 impl Behaviour for MeteringService {
