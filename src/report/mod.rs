@@ -10,6 +10,7 @@ pub mod cucumber;
 mod folder;
 pub mod html;
 pub mod junit;
+pub mod load;
 pub mod merge;
 pub mod results;
 mod scenario;
