@@ -16,8 +16,9 @@ check() { # $1: what, $2: paths, $3: forbidden module pattern
   fi
 }
 engine="src/stub src/sut src/dip src/schema src/market src/security src/config.rs src/party.rs src/journal.rs src/prompt.rs src/report src/datacheck"
-check "the engine" "$engine" "session|steps|runner|cli"
-check "the session layer" "src/session" "steps|runner|cli"
+check "the engine" "$engine" "session|load|steps|runner|cli"
+check "the session layer" "src/session" "load|steps|runner|cli"
+check "load/" "src/load" "steps|runner|cli"
 check "steps/" "steps" "runner|cli"
 check "runner/" "src/runner" "cli"
 # Gherkin stays in runner/ and steps/: the session layer and the engine know nothing of it.

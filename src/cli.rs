@@ -18,6 +18,7 @@ use clap::{Args, Parser, Subcommand};
 mod author;
 mod certs;
 mod data;
+mod load;
 mod report;
 
 use crate::config::{self, Problem};
@@ -49,6 +50,11 @@ enum Command {
         /// The configuration file (TOML).
         file: PathBuf,
     },
+    /// Put a paced load on a system (or a built-in reference participant): signed deliveries
+    /// at the profile's arrival rate, the stub DIP throttling and interrupting the system's own
+    /// traffic as the profile says, and a verdict on latency, limits and anything lost. Exit 0
+    /// every objective held, 1 one did not (or the run was interrupted), 2 misconfigured.
+    Load(load::LoadArgs),
     /// Run a reference participant on its own, as a system under test to point a harness at.
     Reference(ReferenceArgs),
     /// Prompt a reference participant run with `mhhs-qual reference`: the prompt command of
@@ -234,6 +240,7 @@ pub fn main() -> ExitCode {
             Some(Command::Run(args)) => run(args).await,
             Some(Command::CheckConfig { file }) => check_config(&file).await,
             Some(Command::Reference(args)) => reference(args).await,
+            Some(Command::Load(args)) => load::load(args).await,
             Some(Command::Prompt(args)) => prompt(args).await,
             Some(Command::Packs { folders }) => packs(&folders),
             Some(Command::Steps) => {

@@ -266,15 +266,48 @@ pub fn label_role(label: &str) -> &str {
     label.split(' ').next().unwrap_or(label)
 }
 
+/// What a streaming journal hands each recorded entry to.
+pub type Tap = Arc<dyn Fn(&Entry) + Send + Sync>;
+
+/// Keeps a tap on a journal; dropping it takes the tap off.
+#[must_use = "the tap comes off when the guard is dropped"]
+pub struct TapGuard<'a> {
+    journal: &'a Journal,
+    id: u64,
+}
+
+impl Drop for TapGuard<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut taps) = self.journal.taps.lock() {
+            taps.retain(|(id, _)| *id != self.id);
+        }
+    }
+}
+
 /// The journal of one run.
-#[derive(Debug)]
 pub struct Journal {
     started: Instant,
     entries: Mutex<Vec<Arc<Entry>>>,
+    /// A streaming journal keeps no entries: it numbers each one, hands it to its taps and
+    /// lets it go (a load run records millions of exchanges; its figures are the taps').
+    retain: bool,
+    /// Called with every entry recorded, in order.
+    taps: Mutex<Vec<(u64, Tap)>>,
+    next_tap: std::sync::atomic::AtomicU64,
+    recorded: std::sync::atomic::AtomicU64,
     mpans: Mutex<HashMap<String, String>>,
     notify: Notify,
     /// Calls of [`Journal::wait_for`] that are waiting.
     waiting: AtomicUsize,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal")
+            .field("recorded", &self.recorded.load(Ordering::Relaxed))
+            .field("retain", &self.retain)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Default for Journal {
@@ -288,10 +321,35 @@ impl Journal {
         Self {
             started: Instant::now(),
             entries: Mutex::new(Vec::new()),
+            retain: true,
+            taps: Mutex::new(Vec::new()),
+            next_tap: std::sync::atomic::AtomicU64::new(0),
+            recorded: std::sync::atomic::AtomicU64::new(0),
             mpans: Mutex::new(HashMap::new()),
             notify: Notify::new(),
             waiting: AtomicUsize::new(0),
         }
+    }
+
+    /// A journal that keeps nothing: every recorded entry is numbered, stamped and handed to
+    /// the taps, then dropped. [`Journal::all`] is then always empty.
+    pub fn streaming() -> Self {
+        Self {
+            retain: false,
+            ..Self::new()
+        }
+    }
+
+    /// Hands every entry recorded from now on to `tap` as well, until the guard is dropped.
+    pub fn tap(&self, tap: Tap) -> TapGuard<'_> {
+        let id = self.next_tap.fetch_add(1, Ordering::SeqCst);
+        self.taps.lock().expect("journal lock").push((id, tap));
+        TapGuard { journal: self, id }
+    }
+
+    /// How many entries were recorded.
+    pub fn recorded(&self) -> u64 {
+        self.recorded.load(Ordering::SeqCst)
     }
 
     /// A journal holding recorded entries (read back from `journal.ndjson` files), numbered
@@ -327,6 +385,18 @@ impl Journal {
             entry.scenario = entry.mpan.as_deref().and_then(|m| self.scenario_of(m));
         }
         entry.at_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let taps: Vec<Tap> = {
+            let taps = self.taps.lock().expect("journal lock");
+            taps.iter().map(|(_, t)| t.clone()).collect()
+        };
+        if !self.retain {
+            entry.seq = self.recorded.fetch_add(1, Ordering::SeqCst) + 1;
+            for tap in &taps {
+                tap(&entry);
+            }
+            return Arc::new(entry);
+        }
+        self.recorded.fetch_add(1, Ordering::SeqCst);
         let entry = {
             let mut entries = self.entries.lock().expect("journal lock");
             entry.seq = entries.len() as u64 + 1;
@@ -334,6 +404,9 @@ impl Journal {
             entries.push(entry.clone());
             entry
         };
+        for tap in &taps {
+            tap(&entry);
+        }
         tracing::debug!(target: "journal", "{}", entry.summary());
         self.notify.notify_waiters();
         entry

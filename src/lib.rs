@@ -15,6 +15,7 @@ pub mod dip;
 pub mod embedded;
 pub mod exit;
 pub mod journal;
+pub mod load;
 pub mod market;
 pub mod party;
 pub mod prompt;

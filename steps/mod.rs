@@ -9,6 +9,7 @@ mod data;
 mod delivery;
 mod faults;
 mod glossary;
+mod load;
 mod metering;
 mod params;
 mod signatures;

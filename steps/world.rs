@@ -13,6 +13,8 @@ tokio::task_local! {
 #[derive(Debug, Default, cucumber::World)]
 pub struct QualWorld {
     session: Option<Session>,
+    /// The results of the load the scenario ran, if it ran one.
+    pub load: Option<crate::report::load::LoadReport>,
 }
 
 impl QualWorld {

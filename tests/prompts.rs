@@ -48,6 +48,7 @@ async fn reference_harness() -> Arc<Harness> {
             stubs_dir: None,
             reference_tls: false,
             journal: None,
+            quiet_stubs: false,
         },
     )
     .await

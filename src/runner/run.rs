@@ -473,6 +473,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
                 stubs_dir: options.stubs_dir.clone(),
                 reference_tls: options.reference_tls,
                 journal: Some(journal.clone()),
+                quiet_stubs: false,
             },
         )
         .await?;

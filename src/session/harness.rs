@@ -60,6 +60,9 @@ pub struct HarnessOptions {
     /// The journal to record in: one shared by the harnesses of a run that qualifies several
     /// roles one after another; a new one when None.
     pub journal: Option<Arc<Journal>>,
+    /// The stubbed counterparties take deliveries but do not react (a load run measures the
+    /// system's own traffic).
+    pub quiet_stubs: bool,
 }
 
 /// The keys of a run: the DIP's signer, the verifier of each system's signatures and, for the
@@ -265,7 +268,11 @@ impl Harness {
             Some(dir) => Arc::new(SchemaSet::from_dir(dir)?),
             None => SchemaSet::embedded()?,
         };
-        let reactions = Arc::new(Reactions::load(options.stubs_dir.as_deref(), &schemas)?);
+        let reactions = Arc::new(if options.quiet_stubs {
+            Reactions(Vec::new())
+        } else {
+            Reactions::load(options.stubs_dir.as_deref(), &schemas)?
+        });
         let routing = Arc::new(Routing::load(options.stubs_dir.as_deref())?);
         let port = |addr: String| move |source| HarnessError::Port { addr, source };
         let dip_listeners =
@@ -408,6 +415,11 @@ impl Harness {
             prompter,
             _reference: reference,
         }))
+    }
+
+    /// The in-process reference participant, when the run has one.
+    pub fn reference(&self) -> Option<&Arc<Reference>> {
+        self._reference.as_ref()
     }
 
     /// The system a qualification scenario drives: the first participant.

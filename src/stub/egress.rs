@@ -115,6 +115,16 @@ impl Egress {
         self
     }
 
+    /// The DIP's signer.
+    pub fn signer(&self) -> &Arc<Signer> {
+        &self.signer
+    }
+
+    /// The client that reaches the system with this DIP ID.
+    pub fn client_for(&self, dip_id: &str) -> &reqwest::Client {
+        self.clients.get(dip_id).unwrap_or(&self.client)
+    }
+
     /// A client builder with the egress timeouts.
     pub fn client_builder(config: &Config) -> reqwest::ClientBuilder {
         reqwest::Client::builder()

@@ -260,6 +260,7 @@ pub async fn harness_for(
             stubs_dir: stubs_dir.map(Path::to_path_buf),
             reference_tls: false,
             journal: None,
+            quiet_stubs: false,
         },
     )
     .await
