@@ -73,7 +73,7 @@ fn visible(s: &str) -> String {
 }
 
 /// Escapes text for HTML, showing hidden characters.
-fn esc(s: &str) -> String {
+pub(super) fn esc(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
         match c {

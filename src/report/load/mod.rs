@@ -4,6 +4,7 @@
 //! (its schema is `schemas/report/load.schema.json`), as JUnit with one testcase per objective
 //! ([`junit`]) and as an HTML page with the charts as SVG ([`html`]).
 
+mod figures;
 pub mod html;
 pub mod junit;
 
@@ -13,6 +14,9 @@ use serde::{Deserialize, Serialize};
 
 /// The version of `load.json`'s layout.
 pub const FORMAT: u32 = 1;
+
+/// [`LoadReport::tool`]: `mhhs-qual` and its version, as `load.json`'s schema expects it.
+pub const TOOL: &str = concat!("mhhs-qual ", env!("CARGO_PKG_VERSION"));
 
 /// Everything a load run measured.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
