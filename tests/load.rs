@@ -209,6 +209,40 @@ async fn an_outage_of_two_seconds_mid_run_loses_nothing_against_the_correct_refe
     assert!(!objective(&broken, "lost = 0").ok);
 }
 
+/// load.json as the command writes it validates against its schema.
+fn assert_valid_load_json(json: &serde_json::Value) {
+    let schema: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("schemas/report/load.schema.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    let errors: Vec<String> = validator
+        .iter_errors(json)
+        .map(|e| format!("{}: {e}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+}
+
+#[test]
+fn every_shipped_profile_reads() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("features/migration/profiles");
+    let mut n = 0;
+    for e in std::fs::read_dir(&dir).unwrap() {
+        let p = e.unwrap().path();
+        let profile = Profile::load(&p).unwrap_or_else(|e| panic!("{e}"));
+        assert!(!profile.objectives.is_empty(), "{}", p.display());
+        n += 1;
+    }
+    assert!(n >= 4, "{n} profiles");
+    let full = Profile::load(&dir.join("full-size.toml")).unwrap();
+    assert_eq!(full.mpan_count, 1_000_000);
+    let scheduled = mhhs_qual::load::schedule::Schedule::new(&full.stages, full.duration).len();
+    assert!((1_000_000..1_200_000).contains(&scheduled), "{scheduled}");
+}
+
 // --- the command line -------------------------------------------------------------------------
 
 const CLI_PROFILE: &str = r#"family = "gain"
@@ -239,6 +273,7 @@ fn the_command_writes_load_json_junit_and_html_and_exits_by_the_objectives() {
         serde_json::from_slice(&std::fs::read(dir.path().join("out/load.json")).unwrap()).unwrap();
     assert_eq!(json["complete"], true);
     assert_eq!(json["families"][0]["sent"], 60);
+    assert_valid_load_json(&json);
     for f in ["load.junit.xml", "load.html"] {
         assert!(dir.path().join("out").join(f).is_file(), "{f}");
     }
@@ -432,6 +467,7 @@ fn ctrl_c_mid_run_writes_the_partial_results_and_says_so() {
         serde_json::from_slice(&std::fs::read(dir.path().join("out/load.json")).unwrap()).unwrap();
     assert_eq!(json["complete"], false);
     assert_eq!(json["stopped_by"], "interrupted");
+    assert_valid_load_json(&json);
     let sent = json["families"][0]["sent"].as_u64().unwrap();
     assert!(sent > 60 && sent < 4000, "{sent}");
 }

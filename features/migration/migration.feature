@@ -1,4 +1,4 @@
-@NFT @S4 @S6
+@NFT @S4 @S6 @serial
 Feature: Migration volume
   Migration moves MPANs into the market in bulk: the supplier takes gains at pace and answers
   each with its appointment requests, within the DIP's constraints on its own traffic. A load

@@ -97,21 +97,25 @@ pub(super) async fn load(args: LoadArgs) -> u8 {
                 p.rate, p.acknowledged, p.reactions, p.errors
             ));
         }),
-        None => Arc::new(|p: Progress| {
-            // Plain lines for a log: one every five seconds.
-            if p.elapsed.as_secs() % 5 == 0 {
-                eprintln!(
-                    "load: {:>4}s  sent {}/{}  {}/s  acknowledged {}  reactions {}  errors {}",
-                    p.elapsed.as_secs(),
-                    p.sent,
-                    p.total,
-                    p.rate,
-                    p.acknowledged,
-                    p.reactions,
-                    p.errors
-                );
-            }
-        }),
+        None => {
+            let last = std::sync::atomic::AtomicU64::new(u64::MAX);
+            Arc::new(move |p: Progress| {
+                // Plain lines for a log: one every five seconds.
+                let five = p.elapsed.as_secs() / 5;
+                if last.swap(five, std::sync::atomic::Ordering::Relaxed) != five {
+                    eprintln!(
+                        "load: {:>4}s  sent {}/{}  {}/s  acknowledged {}  reactions {}  errors {}",
+                        p.elapsed.as_secs(),
+                        p.sent,
+                        p.total,
+                        p.rate,
+                        p.acknowledged,
+                        p.reactions,
+                        p.errors
+                    );
+                }
+            })
+        }
     };
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;

@@ -731,7 +731,7 @@ fn judge(j: Judged<'_>) -> LoadReport {
 
     let mut report = LoadReport {
         format: out::FORMAT,
-        tool: format!("mhhs-qual {}", env!("CARGO_PKG_VERSION")),
+        tool: out::TOOL.to_owned(),
         profile: out::ProfileSummary {
             name: profile.name.clone(),
             path: profile.path.display().to_string(),
