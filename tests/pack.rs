@@ -4,7 +4,8 @@
 //! broken behaviour. A fault that breaks only a detail the contract marks *(warn)* fails
 //! nothing: the run passes (exit 0), and exactly the scenarios whose `@warns:` tags name it
 //! carry a warning that shows it, raised at the step the tag names. The expectations are read
-//! from the feature files; the fault list is the reference participant's own.
+//! from the feature files; the fault list is the reference participant's own, less the faults
+//! only a load run shows (`sut::fault::LOAD_ONLY`, caught by the load verdicts).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -17,6 +18,18 @@ type Site = (String, usize, usize);
 
 fn pack(name: &str) -> Pack {
     Pack::find(name).unwrap()
+}
+
+/// The faults of the reference participant of `role` that some scenario of its pack must catch
+/// or warn about: all but those only a load run shows.
+fn pack_faults(role: &str) -> Vec<String> {
+    mhhs_qual::sut::faults_of(role)
+        .unwrap()
+        .iter()
+        .map(|f| f.name)
+        .filter(|f| !mhhs_qual::sut::fault::LOAD_ONLY.contains(f))
+        .map(str::to_owned)
+        .collect()
 }
 
 /// The role a pack qualifies.
@@ -119,11 +132,7 @@ fn assert_no_warnings(scenarios: &[ScenarioResult]) {
 /// warned about, never both.
 fn catches_and_caught(name: &str, generated: &[&str]) {
     let expected = expected(name);
-    let faults: BTreeSet<String> = mhhs_qual::sut::faults_of(&role(name))
-        .unwrap()
-        .iter()
-        .map(|f| f.name.to_owned())
-        .collect();
+    let faults: BTreeSet<String> = pack_faults(&role(name)).into_iter().collect();
     let caught: BTreeSet<String> = expected.keys().cloned().collect();
     let warned: BTreeSet<String> = warned(name).keys().cloned().collect();
     assert!(
@@ -293,11 +302,7 @@ fn compare_warnings(
 /// reported.
 async fn check_every_fault(name: &str) -> Result<(), Mismatch> {
     use futures::StreamExt as _;
-    let faults: Vec<String> = mhhs_qual::sut::faults_of(&role(name))
-        .unwrap()
-        .iter()
-        .map(|f| f.name.to_owned())
-        .collect();
+    let faults = pack_faults(&role(name));
     let failures: Vec<String> = futures::stream::iter(faults)
         .map(|f| async move { check(name, &f).await.err() })
         .buffer_unordered(2)

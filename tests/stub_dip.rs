@@ -394,3 +394,91 @@ async fn scripted_faults_apply_to_their_scenario_only() {
         201
     );
 }
+
+/// The gate answers before any other check: over the rate limit a submission is answered 429
+/// (with `Retry-After` in seconds and `Retry-After-Ms`) even unsigned; during an outage 503;
+/// both journaled as DIP faults, not as level-1 refusals.
+#[tokio::test]
+async fn the_rate_limit_and_the_outage_answer_before_any_check() {
+    let h = harness().await;
+    let gate = h.stub.gate();
+    gate.set_rate_limit(Some(1));
+    let url = format!("{}/dip-channel/IF-031", h.stub.uri());
+    let unsigned = |reference: &str| {
+        reqwest::Client::new()
+            .post(&url)
+            .header("content-type", "application/json")
+            .header("x-api-key", KEY.unwrap())
+            .body(serde_json::to_vec(&json!([ms_app("2000056535971", reference, NOW)])).unwrap())
+            .send()
+    };
+    // Within the limit, the unsigned submission reaches the signature check.
+    let r = unsigned("S-IF-031-2300000001-SUP-20260321-1")
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 401);
+    // Over it, the gate answers first.
+    let r = unsigned("S-IF-031-2300000001-SUP-20260321-2")
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 429);
+    let header = |name: &str| {
+        r.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.parse::<u64>().ok())
+    };
+    assert_eq!(header("retry-after"), Some(1));
+    assert!(
+        header("retry-after-ms").is_some_and(|ms| (1..=1000).contains(&ms)),
+        "{:?}",
+        r.headers()
+    );
+    // An outage answers everyone 503, the limit or not.
+    gate.outage(std::time::Duration::from_secs(60));
+    let r = unsigned("S-IF-031-2300000001-SUP-20260321-3")
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    assert_eq!(
+        r.headers().get("retry-after").and_then(|v| v.to_str().ok()),
+        Some("1")
+    );
+    let t = gate.traffic("2300000001");
+    assert_eq!((t.attempts, t.throttled, t.unavailable), (3, 1, 1));
+    // Lifted: a signed submission is accepted again.
+    gate.reset();
+    let body = serde_json::to_vec(&json!([ms_app(
+        "2000056535971",
+        "S-IF-031-2300000001-SUP-20260321-4",
+        NOW
+    )]))
+    .unwrap();
+    assert_eq!(common::post_signed(&h, "IF-031", body).await.0, 201);
+    h.stub.flush().await;
+    let outcomes: Vec<(Option<u16>, String, bool)> = h
+        .journal
+        .all()
+        .iter()
+        .filter(|e| e.direction == Direction::Ingress)
+        .map(|e| {
+            (
+                e.status,
+                e.outcome.clone(),
+                e.verdicts.iter().any(|v| v.check == "fault" && v.ok),
+            )
+        })
+        .collect();
+    assert_eq!(
+        outcomes[1..3],
+        [
+            (
+                Some(429),
+                "throttled: over 1 submission per second".to_owned(),
+                true
+            ),
+            (Some(503), "DIP outage (simulated)".to_owned(), true),
+        ]
+    );
+    assert_eq!(outcomes[3].0, Some(201));
+}

@@ -1,8 +1,8 @@
 //! Ingress: a system publishing to the DIP (`POST /dip-channel/{interfaceID}`), answered as the
 //! DIP's level-1 checks answer, a batch accepted or rejected whole (CONTRACT.md §2).
 //!
-//! Checks, in order: channel known (404), API key naming the submitting party (401), body size
-//! (413), signature against that party's certificate (401 when absent, 403 when wrong;
+//! Checks, in order: channel known (404), API key naming the submitting party (401), the
+//! [`Gate`]'s rate limit (429) and simulated outage (503), body size (413), signature against that party's certificate (401 when absent, 403 when wrong;
 //! CONTRACT.md §4), content type and JSON (400 `MSG1001`), scripted faults, envelope and
 //! variant schema (`MSG1001`), `S0.interfaceID` against the URL (`MSG1002`), sender DIP ID
 //! (`MSG1009`) and role (`MSG1010`) against the party's, primary recipients known to the
@@ -12,15 +12,17 @@
 //! warnings): they are the harness's checks, not the DIP's, so they do not change the answer. Accepted messages go on to the router ([`super::Router`]).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash as _, Hasher as _};
 use std::net::{SocketAddr, TcpListener};
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use super::limits::{Admission, Gate};
 use super::router::RouterHandle;
 use crate::config::Config;
 use crate::dip::{Header, Ids, ResponseItem, payloads, response_text, standard_response_bytes};
@@ -59,7 +61,11 @@ struct Shared {
     journal: Arc<Journal>,
     ids: Arc<Ids>,
     faults: Mutex<Vec<Fault>>,
-    accepted: Mutex<HashSet<String>>,
+    /// The sender references accepted so far, as 64-bit hashes ([`reference_hash`]): a load
+    /// run accepts millions.
+    accepted: Mutex<HashSet<u64>>,
+    /// The rate limit and outage window on each participant's own traffic.
+    gate: Arc<Gate>,
     recorder: UnboundedSender<Record>,
     parties: Arc<Parties>,
     /// Each system's verifier, by DIP ID; a system without one is not verified.
@@ -208,6 +214,7 @@ impl StubDip {
             ids,
             faults: Mutex::new(Vec::new()),
             accepted: Mutex::new(HashSet::new()),
+            gate: Arc::new(Gate::default()),
             recorder: recorder_tx,
             parties: security.parties,
             verifiers: security.verifiers,
@@ -314,6 +321,19 @@ impl StubDip {
     pub fn script_fault(&self, fault: Fault) {
         self.shared.faults.lock().expect("fault lock").push(fault);
     }
+
+    /// The rate limit and outage window every submission passes first.
+    pub fn gate(&self) -> Arc<Gate> {
+        self.shared.gate.clone()
+    }
+}
+
+/// A sender reference as the set of accepted ones keeps it: SipHash with fixed keys, the same
+/// in every run. Two of a million references share a hash with a chance of about 3 in 10^8.
+fn reference_hash(reference: &str) -> u64 {
+    let mut h = DefaultHasher::new();
+    reference.hash(&mut h);
+    h.finish()
 }
 
 fn reuse_port_listener(addr: SocketAddr) -> std::io::Result<TcpListener> {
@@ -336,6 +356,8 @@ struct Answer {
     code: Option<&'static str>,
     help: Option<String>,
     outcome: String,
+    /// Headers of the answer (`Retry-After` of a 429 or 503).
+    headers: Vec<(&'static str, String)>,
 }
 
 impl Answer {
@@ -345,6 +367,7 @@ impl Answer {
             code: None,
             help: None,
             outcome: outcome.into(),
+            headers: Vec::new(),
         }
     }
     fn reject(code: &'static str, help: impl Into<String>) -> Self {
@@ -353,6 +376,31 @@ impl Answer {
             code: Some(code),
             help: Some(help.into()),
             outcome: format!("rejected {}", response_text(code)),
+            headers: Vec::new(),
+        }
+    }
+    /// `429`: `Retry-After` in whole seconds (rounded up, at least 1), as HTTP has it, and
+    /// `Retry-After-Ms` in milliseconds (at least 1), for a client that can use the finer one.
+    fn throttled(limit: Option<u32>, retry_after: Duration) -> Self {
+        let ms = retry_after.as_millis().max(1);
+        let outcome = match limit {
+            Some(1) => "throttled: over 1 submission per second".to_owned(),
+            Some(n) => format!("throttled: over {n} submissions per second"),
+            None => "throttled".to_owned(),
+        };
+        Self {
+            headers: vec![
+                ("retry-after", ms.div_ceil(1000).to_string()),
+                ("retry-after-ms", ms.to_string()),
+            ],
+            ..Self::bare(429, outcome)
+        }
+    }
+    /// `503` during a simulated outage.
+    fn unavailable() -> Self {
+        Self {
+            headers: vec![("retry-after", "1".to_owned())],
+            ..Self::bare(503, "DIP outage (simulated)")
         }
     }
 }
@@ -419,7 +467,7 @@ impl Respond for Ingress {
                 if answer.status == 201
                     && let Some(r) = &h.reference
                 {
-                    accepted.insert(r.clone());
+                    accepted.insert(reference_hash(r));
                 }
                 items.push(ResponseItem {
                     transaction_id: (answer.status == 201)
@@ -444,6 +492,9 @@ impl Respond for Ingress {
             }
         }
         let mut template = ResponseTemplate::new(answer.status);
+        for (name, value) in &answer.headers {
+            template = template.insert_header(*name, value.as_str());
+        }
         let mut response = None;
         if !items.is_empty() {
             let bytes = standard_response_bytes(&items);
@@ -511,6 +562,29 @@ impl Shared {
         };
         entry.from = Some(party.label());
         *sender = Some(party.clone());
+        // The DIP throttles before it does any work on a submission.
+        match self.gate.admit(&party.dip_id) {
+            Admission::Admit => {}
+            Admission::Throttled { retry_after } => {
+                entry.verdicts.push(Verdict {
+                    check: "fault".into(),
+                    ok: true,
+                    detail: format!(
+                        "rate limit: answered 429, a slot frees in {} ms",
+                        retry_after.as_millis().max(1)
+                    ),
+                });
+                return Answer::throttled(self.gate.rate_limit(), retry_after);
+            }
+            Admission::Unavailable => {
+                entry.verdicts.push(Verdict {
+                    check: "fault".into(),
+                    ok: true,
+                    detail: "simulated DIP outage: answered 503".into(),
+                });
+                return Answer::unavailable();
+            }
+        }
         if request.body.len() > self.config.dip.max_body_bytes {
             return l1(
                 entry,
@@ -697,7 +771,7 @@ impl Shared {
                 .accepted
                 .lock()
                 .expect("accepted lock")
-                .contains(s1("senderUniqueReference"))
+                .contains(&reference_hash(s1("senderUniqueReference")))
                 || !seen.insert(s1("senderUniqueReference"))
             {
                 Some(Answer::reject(

@@ -8,6 +8,7 @@ mod behaviour;
 mod data;
 pub mod fault;
 mod metering;
+mod pacing;
 mod reference;
 mod supplier;
 

@@ -4,8 +4,14 @@
 //!
 //! Its webhook answers each delivery after the level-3 checks in the contract's order, acts on
 //! what it accepts through its role's [`Behaviour`], and submits the behaviour's messages
-//! signed, resubmitting through DIP outages. Each fault switch of [`fault::GENERIC`] (and of
-//! the behaviour) breaks one of these.
+//! signed, resubmitting through DIP faults (S6): a `429` pauses every submission for its
+//! `Retry-After-Ms` (else `Retry-After`) and paces them from then on ([`super::pacing`]); a
+//! `503`, `408`, other `5xx` or a refused connection is retried with exponential backoff and
+//! jitter, until the configuration's `timeouts.retry` has passed since the first such answer.
+//! So is a `429` that does not say when to come back: it tells nothing of the participant's
+//! other submissions. (A scenario's scripted `429` is such an answer; pausing the whole
+//! participant for it would hold back the scenarios running beside it.)
+//! Each fault switch of [`fault::GENERIC`] (and of the behaviour) breaks one of these.
 //!
 //! It also answers prompts (CONTRACT-ROLES.md §6.7), in process ([`Reference::prompt`], a
 //! [`Prompter`]) and over HTTP (`POST /prompt/{action}` beside the webhook, which
@@ -16,8 +22,9 @@
 
 use std::collections::{HashMap, HashSet};
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
@@ -25,6 +32,7 @@ use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::behaviour::{Behaviour, Context, PromptAnswer, Submission, for_role};
+use super::pacing::Pacer;
 use crate::config::{Config, Counterparty};
 use crate::dip::{
     Header, Ids, ResponseItem, now_dt003, payloads, response_text, standard_response,
@@ -34,8 +42,15 @@ use crate::prompt::{PromptError, PromptOutcome, PromptReply, Prompter};
 use crate::schema::SchemaSet;
 use crate::security::signature::{Leniency, Presented, Signer, Verifier};
 
-/// Submissions give up after this many attempts.
-const MAX_ATTEMPTS: u32 = 40;
+/// A submission gives up after this many attempts, whatever the answers.
+const MAX_ATTEMPTS: u32 = 200;
+/// The first wait before resubmitting after a `503`, `408`, other `5xx` or a refused
+/// connection; doubled at each attempt up to [`MAX_BACKOFF`], each wait jittered down by up
+/// to half so that the submissions of an outage do not come back together.
+const FIRST_BACKOFF: Duration = Duration::from_millis(50);
+const MAX_BACKOFF: Duration = Duration::from_secs(1);
+/// Under the fault `drops-reaction`, every this many reactions one is dropped.
+const DROP_EVERY: u64 = 1000;
 
 /// Why a reference participant cannot be set up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -71,6 +86,10 @@ pub struct ReferenceSettings {
     pub dip_verifier: Option<Arc<Verifier>>,
     /// How far a signature date may be from the clock.
     pub clock_skew: Duration,
+    /// How long a submission is retried through a DIP outage (`timeouts.retry`), counted
+    /// from its first `503`, `408`, other `5xx` or refused connection; it also bounds one
+    /// `429` pause.
+    pub retry: Duration,
     /// The client submissions are made with (its TLS set up by the caller).
     pub client: Option<reqwest::Client>,
     /// `http` or `https`: how the DIP reaches the webhook, for the URL it signed.
@@ -135,6 +154,7 @@ impl ReferenceSettings {
             signer: None,
             dip_verifier: None,
             clock_skew: config.dip.clock_skew,
+            retry: config.timeouts.retry,
             client: None,
             webhook_scheme: if participant.webhook_url.starts_with("https:") {
                 "https"
@@ -174,6 +194,12 @@ struct Inner {
     reused: Mutex<HashMap<String, String>>,
     /// What to submit in reaction to one delivery, in order.
     jobs: mpsc::UnboundedSender<Vec<Submission>>,
+    /// The pace of every submission once the DIP throttles.
+    pacer: Pacer,
+    /// The reactions (to deliveries and prompts) that had something to submit.
+    reactions: AtomicU64,
+    /// The trigger MPANs of the reactions dropped (fault `drops-reaction`).
+    dropped: Mutex<Vec<String>>,
 }
 
 impl Reference {
@@ -207,6 +233,9 @@ impl Reference {
             lenient,
             reused: Mutex::new(HashMap::new()),
             jobs: tx,
+            pacer: Pacer::default(),
+            reactions: AtomicU64::new(0),
+            dropped: Mutex::new(Vec::new()),
         });
         tokio::spawn(submitter(inner.clone(), rx));
         let (server_listener, front_listener) = match &tls {
@@ -255,6 +284,12 @@ impl Reference {
     /// The URL prompts are posted to, the action appended (`{prompt_url}/{action}`).
     pub fn prompt_url(&self) -> String {
         format!("{}/prompt", self.base_url())
+    }
+
+    /// The MPANs of the triggers whose reactions were dropped under the fault
+    /// `drops-reaction`, in order.
+    pub fn dropped_mpans(&self) -> Vec<String> {
+        self.inner.dropped.lock().expect("dropped lock").clone()
     }
 
     fn base_url(&self) -> String {
@@ -503,7 +538,8 @@ impl Inner {
                 } else {
                     format!("accepted; submitting {}", what.join(", "))
                 };
-                if !submissions.is_empty() && self.jobs.send(submissions).is_err() {
+                let mpan = input.get("mpan").and_then(Value::as_str).map(str::to_owned);
+                if !submissions.is_empty() && !self.queue(mpan, submissions) {
                     return Err("the reference participant's submitter has stopped".into());
                 }
                 Ok(PromptReply {
@@ -534,8 +570,28 @@ impl Inner {
         }
         let submissions = self.settings.behaviour.react(&self.context(), payload);
         if !submissions.is_empty() {
-            let _ = self.jobs.send(submissions);
+            self.queue(Header::of(payload).mpan, submissions);
         }
+    }
+
+    /// Queues the submissions of one reaction (to a delivery or a prompt about
+    /// `trigger_mpan`) for the submitter; `false` when it has stopped. Under the fault
+    /// `drops-reaction` every 1,000th reaction is dropped silently, its MPAN noted.
+    fn queue(&self, trigger_mpan: Option<String>, submissions: Vec<Submission>) -> bool {
+        let n = self.reactions.fetch_add(1, Ordering::Relaxed) + 1;
+        if self.has("drops-reaction") && n.is_multiple_of(DROP_EVERY) {
+            let mpan = trigger_mpan
+                .or_else(|| {
+                    submissions
+                        .iter()
+                        .find_map(|s| s.m0.get("MPANCore").and_then(Value::as_str))
+                        .map(str::to_owned)
+                })
+                .unwrap_or_default();
+            self.dropped.lock().expect("dropped lock").push(mpan);
+            return true;
+        }
+        self.jobs.send(submissions).is_ok()
     }
 
     fn respond(&self, status: u16, code: &str, items: &[&Value]) -> ResponseTemplate {
@@ -695,13 +751,22 @@ async fn submitter(inner: Arc<Inner>, mut rx: mpsc::UnboundedReceiver<Vec<Submis
     }
 }
 
-/// Submits one message, resubmitting through outages as S6 asks.
+/// Submits one message, resubmitting through DIP faults as S6 asks (see the module's
+/// documentation); bounded by [`MAX_ATTEMPTS`] and, through outages, by `timeouts.retry`.
 async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
     let h = Header::of(&payload);
     let (interface, mpan) = (h.interface.unwrap_or_default(), h.mpan.unwrap_or_default());
     let url = format!("{}/dip-channel/{interface}", inner.settings.dip_base_url);
+    let ignores_429 = inner.has("ignores-429");
+    let no_retry = inner.has("no-retry");
     let mut resubmitted_400 = false;
-    for attempt in 1..=MAX_ATTEMPTS {
+    let mut backoff = FIRST_BACKOFF;
+    // When the first 503, 408, other 5xx or refused connection came.
+    let mut failing_since: Option<Instant> = None;
+    for _ in 0..MAX_ATTEMPTS {
+        if !ignores_429 {
+            inner.pacer.wait_turn().await;
+        }
         let body = serde_json::to_vec(&json!([{ "payload": payload }])).expect("JSON serializes");
         let mut request = client
             .post(&url)
@@ -711,13 +776,29 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
             request = request.header(name, value);
         }
         let sent = request.body(body).send().await;
-        let retry = match sent {
+        let mut outage = || {
+            let since = *failing_since.get_or_insert_with(Instant::now);
+            if since.elapsed() >= inner.settings.retry {
+                tracing::warn!(
+                    "reference participant: {interface} not accepted within {}; given up",
+                    humantime::format_duration(inner.settings.retry)
+                );
+                return None;
+            }
+            let wait = backoff.mul_f64(0.5 + fastrand::f64() / 2.0);
+            backoff = (backoff * 2).min(MAX_BACKOFF);
+            Some(wait)
+        };
+        let wait = match sent {
             Ok(r) => match r.status().as_u16() {
-                201 => return,
+                201 => {
+                    inner.pacer.accepted(Instant::now());
+                    return;
+                }
                 400 => {
                     if inner.has("resubmit-on-400") && !resubmitted_400 {
                         resubmitted_400 = true;
-                        true
+                        FIRST_BACKOFF
                     } else {
                         tracing::warn!(
                             "reference participant: {interface} rejected: {}",
@@ -726,7 +807,24 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
                         return;
                     }
                 }
-                408 | 429 | 500..=599 => !inner.has("no-retry"),
+                408 | 429 | 500..=599 if no_retry => return,
+                429 if ignores_429 => Duration::from_millis(1),
+                429 => match retry_after(r.headers()) {
+                    Some(pause) => {
+                        // A pause lasts at most the retry time, or a second if that is shorter.
+                        let pause = pause.min(inner.settings.retry.max(Duration::from_secs(1)));
+                        inner.pacer.throttled(Instant::now(), pause);
+                        Duration::ZERO
+                    }
+                    None => match outage() {
+                        Some(wait) => wait,
+                        None => return,
+                    },
+                },
+                408 | 500..=599 => match outage() {
+                    Some(wait) => wait,
+                    None => return,
+                },
                 other => {
                     tracing::warn!(
                         "reference participant: {interface} answered {other}; not resubmitted"
@@ -736,13 +834,18 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
             },
             Err(e) => {
                 tracing::debug!("reference participant: {interface} not delivered: {e}");
-                !inner.has("no-retry")
+                if no_retry {
+                    return;
+                }
+                match outage() {
+                    Some(wait) => wait,
+                    None => return,
+                }
             }
         };
-        if !retry {
-            return;
+        if !wait.is_zero() {
+            tokio::time::sleep(wait).await;
         }
-        tokio::time::sleep(Duration::from_millis(40 * u64::from(attempt.min(10)))).await;
         if let Some(s1) = payload
             .pointer_mut("/CommonBlock/S1")
             .and_then(Value::as_object_mut)
@@ -758,6 +861,23 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
             }
         }
     }
+    tracing::warn!(
+        "reference participant: {interface} not accepted after {MAX_ATTEMPTS} attempts; given up"
+    );
+}
+
+/// How long a `429` asks to wait: `Retry-After-Ms` (milliseconds), else `Retry-After` (whole
+/// seconds; an HTTP date is not read); `None` when it does not say.
+fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
+    let number = |name: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+    };
+    number("retry-after-ms")
+        .map(Duration::from_millis)
+        .or_else(|| number("retry-after").map(Duration::from_secs))
 }
 
 #[cfg(test)]
@@ -858,6 +978,215 @@ mpid = "REGA"
             .await
             .unwrap();
         ((dip, reference), verifier)
+    }
+
+    /// What a [`Scripted`] DIP saw: when each submission came, and its reference.
+    type Seen = Arc<Mutex<Vec<(Instant, String)>>>;
+
+    /// A DIP answering the n-th submission with the n-th status of its script (201 after it),
+    /// a 429 with `Retry-After-Ms: 300` unless `bare`.
+    struct Scripted {
+        script: Vec<u16>,
+        seen: Seen,
+        bare: bool,
+    }
+
+    impl Respond for Scripted {
+        fn respond(&self, request: &Request) -> ResponseTemplate {
+            let body: Value = serde_json::from_slice(&request.body).unwrap_or(Value::Null);
+            let reference = body
+                .pointer("/0/payload/CommonBlock/S1/senderUniqueReference")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned();
+            let mut seen = self.seen.lock().unwrap();
+            let status = self.script.get(seen.len()).copied().unwrap_or(201);
+            seen.push((Instant::now(), reference));
+            let answer = ResponseTemplate::new(status);
+            if status == 429 && !self.bare {
+                answer.insert_header("retry-after-ms", "300")
+            } else {
+                answer
+            }
+        }
+    }
+
+    /// A reference participant with the [`Fitter`] behaviour and `faults`, retrying outages
+    /// for `retry`, submitting unsigned to a [`Scripted`] DIP.
+    async fn start_scripted(
+        script: Vec<u16>,
+        faults: &[&str],
+        retry: Duration,
+    ) -> (MockServer, Reference, Seen) {
+        start_scripted_as(script, false, faults, retry).await
+    }
+
+    async fn start_scripted_as(
+        script: Vec<u16>,
+        bare: bool,
+        faults: &[&str],
+        retry: Duration,
+    ) -> (MockServer, Reference, Seen) {
+        let seen = Seen::default();
+        let dip = MockServer::builder()
+            .disable_request_recording()
+            .start()
+            .await;
+        Mock::given(method("POST"))
+            .respond_with(Scripted {
+                script,
+                seen: seen.clone(),
+                bare,
+            })
+            .mount(&dip)
+            .await;
+        let (config, _) = crate::config::load_str(CONFIG, "t.toml", Vec::new()).unwrap();
+        let faults = faults.iter().map(|f| (*f).to_owned()).collect();
+        let mut settings = ReferenceSettings::from_config(&config, dip.uri(), faults).unwrap();
+        settings.behaviour = Arc::new(Fitter);
+        settings.retry = retry;
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let reference = Reference::start(listener, settings, SchemaSet::embedded().unwrap(), None)
+            .await
+            .unwrap();
+        (dip, reference, seen)
+    }
+
+    /// Waits (at most `limit`) until the DIP has seen `n` submissions; what it saw.
+    async fn seen_at_least(seen: &Seen, n: usize, limit: Duration) -> Vec<(Instant, String)> {
+        let deadline = Instant::now() + limit;
+        loop {
+            let got = seen.lock().unwrap().clone();
+            if got.len() >= n {
+                return got;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "{} submissions seen, not {n}",
+                got.len()
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    }
+
+    async fn fit(reference: &Reference, mpan: &str) {
+        reference
+            .prompt("fit-meter", &json!({"mpan": mpan}))
+            .await
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn a_429_pauses_every_submission_and_the_throttled_one_comes_again_unchanged() {
+        let (_dip, reference, seen) = start_scripted(vec![429], &[], Duration::from_secs(5)).await;
+        fit(&reference, "2000056535971").await;
+        let first = seen_at_least(&seen, 1, Duration::from_secs(5)).await[0].clone();
+        // Another submission starts during the pause.
+        fit(&reference, "1900012374324").await;
+        let got = seen_at_least(&seen, 3, Duration::from_secs(5)).await;
+        for (at, reference) in &got[1..] {
+            assert!(
+                at.duration_since(first.0) >= Duration::from_millis(300),
+                "{reference} went {:?} after the 429 that asked for 300 ms",
+                at.duration_since(first.0)
+            );
+        }
+        assert_eq!(
+            got[1..].iter().filter(|(_, r)| *r == first.1).count(),
+            1,
+            "the throttled submission comes again once, with its reference: {got:?}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        assert_eq!(seen.lock().unwrap().len(), 3);
+        assert!(reference.dropped_mpans().is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_429_that_does_not_say_when_holds_back_its_own_submission_only() {
+        let (_dip, reference, seen) =
+            start_scripted_as(vec![429], true, &[], Duration::from_secs(5)).await;
+        fit(&reference, "2000056535971").await;
+        let first = seen_at_least(&seen, 1, Duration::from_secs(5)).await[0].clone();
+        fit(&reference, "1900012374324").await;
+        let got = seen_at_least(&seen, 3, Duration::from_secs(5)).await;
+        // The other submission went at once; the throttled one came back after 50 ms
+        // (jittered down by up to half), well before the second a pause would last.
+        let other = got.iter().find(|(_, r)| *r != first.1).unwrap();
+        assert!(
+            other.0.duration_since(first.0) < Duration::from_millis(200),
+            "{got:?}"
+        );
+        let again: Vec<Instant> = got
+            .iter()
+            .filter(|(_, r)| *r == first.1)
+            .map(|(at, _)| *at)
+            .collect();
+        assert_eq!(again.len(), 2, "{got:?}");
+        let waited = again[1].duration_since(again[0]);
+        assert!(
+            waited >= Duration::from_millis(25) && waited < Duration::from_millis(500),
+            "{waited:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn under_ignores_429_a_throttled_submission_comes_again_at_once() {
+        let (_dip, reference, seen) =
+            start_scripted(vec![429; 5], &["ignores-429"], Duration::from_secs(5)).await;
+        fit(&reference, "2000056535971").await;
+        let got = seen_at_least(&seen, 6, Duration::from_secs(5)).await;
+        let took = got[5].0.duration_since(got[0].0);
+        assert!(
+            took < Duration::from_millis(250),
+            "five resubmissions took {took:?}"
+        );
+        assert!(got.iter().all(|(_, r)| *r == got[0].1), "{got:?}");
+    }
+
+    #[tokio::test]
+    async fn an_outage_is_ridden_out_with_growing_waits_and_given_up_after_the_retry_time() {
+        let (_dip, reference, seen) =
+            start_scripted(vec![503, 503, 503], &[], Duration::from_secs(5)).await;
+        fit(&reference, "2000056535971").await;
+        let got = seen_at_least(&seen, 4, Duration::from_secs(5)).await;
+        assert!(got.iter().all(|(_, r)| *r == got[0].1), "{got:?}");
+        // 50, 100 and 200 ms, each jittered down by up to half.
+        for (i, least) in [25, 50, 100].into_iter().enumerate() {
+            let gap = got[i + 1].0.duration_since(got[i].0);
+            assert!(gap >= Duration::from_millis(least), "wait {i}: {gap:?}");
+        }
+        // An outage longer than the retry time: given up.
+        let (_dip, reference, seen) =
+            start_scripted(vec![503; 1000], &[], Duration::from_millis(400)).await;
+        fit(&reference, "2000056535971").await;
+        tokio::time::sleep(Duration::from_millis(1500)).await;
+        let n = seen.lock().unwrap().len();
+        assert!((3..=8).contains(&n), "{n} attempts in 400 ms of retrying");
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_eq!(seen.lock().unwrap().len(), n, "attempts after giving up");
+    }
+
+    #[tokio::test]
+    async fn under_drops_reaction_every_thousandth_reaction_is_lost_and_noted() {
+        let (_dip, reference, seen) =
+            start_scripted(Vec::new(), &["drops-reaction"], Duration::from_secs(5)).await;
+        let mpan = |i: usize| format!("mpan-{i}");
+        for i in 1..=2000 {
+            let submission = Submission {
+                interface: "IF-031",
+                event: "[MSApp]",
+                to: vec!["2200000001".into()],
+                m0: json!({"MPANCore": mpan(i)}),
+                r0: None,
+                custom: json!({}),
+                correlation: None,
+            };
+            assert!(reference.inner.queue(Some(mpan(i)), vec![submission]));
+        }
+        assert_eq!(reference.dropped_mpans(), vec![mpan(1000), mpan(2000)]);
+        let got = seen_at_least(&seen, 1998, Duration::from_secs(20)).await;
+        let submitted: HashSet<&str> = got.iter().map(|(_, r)| r.as_str()).collect();
+        assert_eq!(submitted.len(), 1998);
     }
 
     #[tokio::test]
