@@ -67,7 +67,7 @@ fn acknowledged(w: &mut QualWorld) -> Result<(), StepFailure> {
             f.sent
         ),
         format!(
-            "{} acknowledged, {} rejected (400), {} with no answer in time or another status; ack p99 {:.1} ms, max {:.1} ms",
+            "{} acknowledged, {} rejected (400), {} with no answer within the ack timeout or another status; ack p99 {:.1} ms, max {:.1} ms",
             f.acknowledged, f.rejected, f.errors, f.ack.p99_ms, f.ack.max_ms
         ),
         &[],
@@ -78,7 +78,17 @@ fn acknowledged(w: &mut QualWorld) -> Result<(), StepFailure> {
 fn not_lost(w: &mut QualWorld) -> Result<(), StepFailure> {
     let r = report(w)?;
     let f = &r.families[0];
-    if r.lost_count == 0 && f.reactions_expected > 0 {
+    if f.reactions_expected == 0 {
+        return Err(StepFailure::unmet(
+            format!("each acknowledged {} answered with {}", f.delivery, f.reactions.join(" and ")),
+            format!(
+                "no delivery had an answer within the ack timeout ({} sent), so no reaction was due: nothing can be said of losses",
+                f.sent
+            ),
+            &[],
+        ));
+    }
+    if r.lost_count == 0 {
         return Ok(());
     }
     let named: Vec<String> = r
@@ -94,7 +104,7 @@ fn not_lost(w: &mut QualWorld) -> Result<(), StepFailure> {
             f.reactions.join(" and ")
         ),
         format!(
-            "{} of {} expected reactions lost: {}{}",
+            "{} of {} expected reactions lost: {}{}{}",
             r.lost_count,
             f.reactions_expected,
             named.join(", "),
@@ -102,7 +112,8 @@ fn not_lost(w: &mut QualWorld) -> Result<(), StepFailure> {
                 format!(" and {} more", r.lost_count - named.len() as u64)
             } else {
                 String::new()
-            }
+            },
+            load::refusals(r)
         ),
         &[],
     ))
@@ -144,7 +155,7 @@ fn kept_limit(w: &mut QualWorld) -> Result<(), StepFailure> {
     }
     if v.ok {
         return Err(StepFailure::setup(format!(
-            "the load never reached the DIP's rate limit of {} per second (nothing answered 429): the profile proves nothing about backing off",
+            "no submission was answered 429: the load never reached the DIP's rate limit of {} per second, so it proves nothing about backing off",
             v.limit
         )));
     }
@@ -156,10 +167,18 @@ fn kept_limit(w: &mut QualWorld) -> Result<(), StepFailure> {
             v.tolerance * 100.0
         ),
         format!(
-            "broke the rate limit: {} submissions in the one-second window from {:.2} s; {} answered 429 in all",
+            "broke the rate limit: {} submissions in the one-second window from {:.2} s; {} answered 429 in all{}",
             v.peak_per_second,
             v.peak_at_ms as f64 / 1000.0,
-            v.throttled
+            v.throttled,
+            if r.lost_count > 0 {
+                format!(
+                    "; {} reactions never accepted (no accepted resubmission)",
+                    r.lost_count
+                )
+            } else {
+                String::new()
+            }
         ),
         &[],
     ))
@@ -189,8 +208,12 @@ fn rode_out(w: &mut QualWorld) -> Result<(), StepFailure> {
             f.reactions_expected
         ),
         format!(
-            "{} answered 503; {} of {} reactions accepted, {} lost",
-            o.unavailable, f.reactions_received, f.reactions_expected, r.lost_count
+            "{} answered 503; {} of {} reactions accepted, {} lost (no accepted resubmission){}",
+            o.unavailable,
+            f.reactions_received,
+            f.reactions_expected,
+            r.lost_count,
+            load::refusals(r)
         ),
         &[],
     ))

@@ -202,6 +202,12 @@ fn example() -> LoadReport {
             },
         ],
         duplicate_count: 2,
+        refused: vec![mhhs_qual::report::load::Refusal {
+            status: 400,
+            outcome: "rejected MSG1007 - Sender Timestamp Invalid".into(),
+            count: 128,
+            example: "/0/payload/CommonBlock/S1/senderTimestamp: \"2026-11-29 20:00:00+00:00\" is not a DT-003 date-time".into(),
+        }],
         objectives: vec![
             Objective {
                 name: "p99 ack < 2s".into(),

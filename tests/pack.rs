@@ -72,7 +72,16 @@ fn sites(
     out
 }
 
+/// The packs' runs share the machine; a load (the `migration` pack) runs alone, since what it
+/// judges is timing.
+static MACHINE: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
 async fn run_with(name: &str, faults: Vec<String>) -> (u8, Vec<ScenarioResult>) {
+    let (_shared, _alone) = if name == "migration" {
+        (None, Some(MACHINE.write().await))
+    } else {
+        (Some(MACHINE.read().await), None)
+    };
     let dir = tempfile::tempdir().unwrap();
     let outcome = run(RunOptions {
         pack: Some(name.into()),
@@ -365,6 +374,64 @@ metering_pack_tests! {
     umsds => "umsds",
 }
 
+/// The `migration` pack: load profiles as scenarios against the reference supplier. It passes
+/// when the supplier is correct; it catches the faults only a load shows; and each fault its
+/// tags name fails exactly the tagged steps, one fault at a time (a load judges timing). The
+/// supplier's other faults are the supplier pack's to catch.
+mod migration {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn passes_against_the_reference() {
+        let (exit, scenarios) = run_with("migration", Vec::new()).await;
+        let failed: Vec<String> = scenarios
+            .iter()
+            .filter(|s| s.status != Status::Passed)
+            .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
+            .collect();
+        assert!(failed.is_empty(), "{failed:#?}");
+        assert_eq!(exit, 0);
+        assert_no_warnings(&scenarios);
+        assert_eq!(scenarios.len(), 3);
+    }
+
+    #[test]
+    fn catches_the_faults_only_a_load_shows_and_every_scenario_catches_one() {
+        let caught = expected("migration");
+        for f in mhhs_qual::sut::fault::LOAD_ONLY {
+            assert!(caught.contains_key(*f), "no scenario catches {f}");
+        }
+        let features = Features::of_packs(&[pack("migration")]).unwrap();
+        for (_, s) in features.scenarios() {
+            assert!(!catches(&s.tags).is_empty(), "{} catches nothing", s.name);
+        }
+    }
+
+    #[test]
+    fn every_then_step_is_the_failing_step_of_some_fault() {
+        then_steps_fail("migration");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_fault_it_names_fails_exactly_its_tagged_steps() -> Result<(), Mismatch> {
+        let faults: BTreeSet<String> = expected("migration")
+            .into_keys()
+            .chain(warned("migration").into_keys())
+            .collect();
+        let mut failures = Vec::new();
+        for f in faults {
+            if let Err(e) = check("migration", &f).await {
+                failures.push(e);
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(Mismatch(failures.join("\n\n")))
+        }
+    }
+}
+
 /// What the pack did under `fault` against what its tags say: exactly the sites of `want`
 /// failed, each as a failure whose reason shows `shows`, and the run failed.
 fn compare(
@@ -621,5 +688,23 @@ async fn the_metering_and_data_packs_pass_twenty_times_in_a_row() {
             assert!(failed.is_empty(), "round {round}, {name}: {failed:#?}");
             assert_eq!(exit, 0, "round {round}, {name}");
         }
+    }
+}
+
+/// The correct reference supplier passes the migration pack's loads 5 times in a row: its
+/// timing verdicts (the rate limit, acknowledgements within the timeout) do not depend on
+/// luck. A soak test, run by `.ci/run`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "a soak test of a minute or two: .ci/run runs it"]
+async fn the_migration_pack_passes_five_times_in_a_row() {
+    for round in 1..=5 {
+        let (exit, scenarios) = run_with("migration", Vec::new()).await;
+        let failed: Vec<String> = scenarios
+            .iter()
+            .filter(|s| s.status != Status::Passed)
+            .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
+            .collect();
+        assert!(failed.is_empty(), "round {round}: {failed:#?}");
+        assert_eq!(exit, 0, "round {round}");
     }
 }

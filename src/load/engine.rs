@@ -95,6 +95,8 @@ struct State {
     scheduled_us: Vec<u64>,
     /// Per MPAN: its acknowledged deliveries.
     acked: Vec<u32>,
+    /// Per MPAN: its deliveries sent, acknowledged in time or not.
+    delivered: Vec<u32>,
     /// Per MPAN and reaction kind: the reactions the stub DIP accepted.
     received: Vec<u32>,
     seconds: Vec<Second>,
@@ -107,7 +109,13 @@ struct State {
     rejected: u64,
     errors: u64,
     reactions_received: u64,
+    /// The system's submissions refused other than by the throttle or the outage, by outcome:
+    /// (status, count, what the first one broke).
+    refused: HashMap<String, (u16, u64, String)>,
 }
+
+/// The most kinds of refusal a run tells apart; beyond, they count as one.
+const REFUSAL_KINDS: usize = 100;
 
 fn histogram() -> Histogram<u64> {
     Histogram::new(SIGNIFICANT).expect("3 significant digits is a valid histogram")
@@ -150,6 +158,7 @@ impl Tracker {
             state: Mutex::new(State {
                 scheduled_us: vec![u64::MAX; n],
                 acked: vec![0; n],
+                delivered: vec![0; n],
                 received: vec![0; n * kinds],
                 seconds: Vec::new(),
                 ack: histogram(),
@@ -161,6 +170,7 @@ impl Tracker {
                 rejected: 0,
                 errors: 0,
                 reactions_received: 0,
+                refused: HashMap::new(),
             }),
             reactions: AtomicU64::new(0),
             reaction_seen: tokio::sync::Notify::new(),
@@ -201,14 +211,33 @@ impl Tracker {
             }
         }
         let mut st = self.lock();
-        let row = st.second(now);
-        row.submissions += 1;
-        match e.status {
-            Some(429) => row.throttled += 1,
-            Some(503) => row.unavailable += 1,
-            _ => {}
+        {
+            let row = st.second(now);
+            row.submissions += 1;
+            row.reactions += matched.len() as u64;
+            match e.status {
+                Some(429) => row.throttled += 1,
+                Some(503) => row.unavailable += 1,
+                _ => {}
+            }
         }
-        row.reactions += matched.len() as u64;
+        if let Some(status) = e.status.filter(|s| !matches!(s, 201 | 429 | 503)) {
+            let key = if st.refused.len() < REFUSAL_KINDS || st.refused.contains_key(&e.outcome) {
+                e.outcome.clone()
+            } else {
+                "other refusals".to_owned()
+            };
+            let entry = st.refused.entry(key).or_insert_with(|| {
+                let example = e
+                    .verdicts
+                    .iter()
+                    .find(|v| !v.ok)
+                    .map(|v| v.detail.chars().take(300).collect())
+                    .unwrap_or_default();
+                (status, 0, example)
+            });
+            entry.1 += 1;
+        }
         for (i, k) in matched {
             st.received[i * kinds.len() + k] = st.received[i * kinds.len() + k].saturating_add(1);
             st.reactions_received += 1;
@@ -299,6 +328,7 @@ impl Sender {
             st.second(sent_at).sent += 1;
             let _ = st.lag.record(micros(sent_at.saturating_sub(due)));
             st.scheduled_us[slot] = micros(due);
+            st.delivered[slot] = st.delivered[slot].saturating_add(1);
         }
         let answer = request.body(body).send().await;
         let status = match answer {
@@ -647,7 +677,10 @@ fn judge(j: Judged<'_>) -> LoadReport {
     let kind_names: Vec<String> = kinds.iter().map(|(i, e)| format!("{i} {e}")).collect();
     let (mut lost, mut lost_count, mut duplicates, mut duplicate_count) =
         (Vec::new(), 0u64, Vec::new(), 0u64);
-    for (i, acked) in st.acked.iter().enumerate() {
+    // Each acknowledged delivery calls for each reaction once: fewer is a loss. More than the
+    // deliveries sent (answered in time or not) is a duplicate. In between (a delivery whose
+    // answer came too late, acted on all the same) is neither.
+    for (i, (acked, delivered)) in st.acked.iter().zip(&st.delivered).enumerate() {
         for (k, name) in kind_names.iter().enumerate() {
             let got = st.received[i * kinds.len() + k];
             let mpan = || format!("{:013}", mpans.cores()[i]);
@@ -660,8 +693,8 @@ fn judge(j: Judged<'_>) -> LoadReport {
                         reaction: name.clone(),
                     });
                 }
-            } else if got > *acked {
-                duplicate_count += u64::from(got - acked);
+            } else if got > *delivered {
+                duplicate_count += u64::from(got - delivered);
                 if duplicates.len() < MAX_LISTED {
                     duplicates.push(out::Duplicate {
                         mpan: mpan(),
@@ -777,6 +810,21 @@ fn judge(j: Judged<'_>) -> LoadReport {
         lost_count,
         duplicates,
         duplicate_count,
+        refused: {
+            let mut r: Vec<out::Refusal> = st
+                .refused
+                .iter()
+                .map(|(outcome, (status, count, example))| out::Refusal {
+                    status: *status,
+                    outcome: outcome.clone(),
+                    count: *count,
+                    example: example.clone(),
+                })
+                .collect();
+            r.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.outcome.cmp(&b.outcome)));
+            r.truncate(out::MAX_REFUSALS);
+            r
+        },
         objectives: Vec::new(),
     };
     report.objectives = profile
@@ -803,6 +851,28 @@ fn listed(names: impl Iterator<Item = String>, total: u64) -> String {
     } else {
         names.join(", ")
     }
+}
+
+/// Why the stub DIP refused the system's submissions, the three most frequent, for a failure
+/// text: `; the stub DIP refused 600 submissions: 600 × rejected MSG1007 ... (what it found)`.
+pub fn refusals(r: &LoadReport) -> String {
+    if r.refused.is_empty() {
+        return String::new();
+    }
+    let total: u64 = r.refused.iter().map(|x| x.count).sum();
+    let top: Vec<String> = r
+        .refused
+        .iter()
+        .take(3)
+        .map(|x| {
+            if x.example.is_empty() {
+                format!("{} × {} {}", x.count, x.status, x.outcome)
+            } else {
+                format!("{} × {} {} ({})", x.count, x.status, x.outcome, x.example)
+            }
+        })
+        .collect();
+    format!("; the stub DIP refused {total} submissions: {}", top.join("; "))
 }
 
 /// One objective, judged against the report.

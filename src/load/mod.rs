@@ -9,6 +9,8 @@ mod mpans;
 pub mod profile;
 pub mod schedule;
 
-pub use engine::{LoadError, LoadOptions, LoadOutcome, Progress, passed, reference_config, run};
+pub use engine::{
+    LoadError, LoadOptions, LoadOutcome, Progress, passed, reference_config, refusals, run,
+};
 pub use mpans::Mpans;
 pub use profile::{Family, Profile, ProfileError};

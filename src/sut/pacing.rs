@@ -34,9 +34,13 @@ pub(super) struct Pacer {
 struct State {
     /// Attempts per window since the DIP throttled; `None`: unpaced.
     pace: Option<u32>,
-    /// Unpaced: when each submission of the last window was accepted. Paced: each attempt's
-    /// slot, future ones included. Oldest first.
+    /// The most the pace goes back up to: nine tenths of the limit learned.
+    ceiling: u32,
+    /// Unpaced: when each submission of the last window was accepted, oldest first (what the
+    /// pace is learned from).
     slots: VecDeque<Instant>,
+    /// Paced: the earliest the next attempt may start.
+    next: Instant,
     /// No attempt starts before this (the latest `429`'s `Retry-After`).
     not_before: Option<Instant>,
     /// When the pace was last learned, cut or raised.
@@ -51,7 +55,9 @@ impl Default for Pacer {
         Self {
             state: Mutex::new(State {
                 pace: None,
+                ceiling: u32::MAX,
                 slots: VecDeque::new(),
+                next: now,
                 not_before: None,
                 changed: now,
                 throttled: now,
@@ -102,8 +108,14 @@ impl Pacer {
         match s.pace {
             None => {
                 s.prune(now);
-                s.pace = Some(u32::try_from(s.slots.len()).unwrap_or(u32::MAX).max(1));
+                let limit = u64::try_from(s.slots.len()).unwrap_or(u64::MAX);
+                s.ceiling = u32::try_from(limit.saturating_mul(9) / 10)
+                    .unwrap_or(u32::MAX)
+                    .max(1);
+                s.pace = Some(s.ceiling);
                 s.changed = now;
+                s.slots.clear();
+                s.next = now;
             }
             Some(p) if now.saturating_duration_since(s.changed) >= WINDOW => {
                 s.pace = Some(p.saturating_sub((p / 10).max(1)).max(1));
@@ -124,22 +136,15 @@ impl Pacer {
         let Some(mut pace) = s.pace else {
             return at;
         };
-        s.prune(now);
-        let full = |s: &State, pace: u32| s.slots.len() >= usize::try_from(pace).unwrap_or(0);
-        if full(&s, pace) && now.saturating_duration_since(s.changed) >= WINDOW {
-            // Held back for a second without a 429: try a little faster.
-            pace = pace.saturating_add((pace / 20).max(1));
+        let spacing = WINDOW / pace.max(1);
+        at = at.max(s.next);
+        if at > now && pace < s.ceiling && now.saturating_duration_since(s.changed) >= WINDOW {
+            // Held back for a second without a 429 since a cut: a little faster again.
+            pace = pace.saturating_add((pace / 20).max(1)).min(s.ceiling);
             s.pace = Some(pace);
             s.changed = now;
         }
-        if full(&s, pace) {
-            let i = s.slots.len() - usize::try_from(pace).unwrap_or(0);
-            at = at.max(s.slots[i] + WINDOW);
-        }
-        if let Some(&last) = s.slots.back() {
-            at = at.max(last);
-        }
-        s.slots.push_back(at);
+        s.next = at + spacing;
         at
     }
 
@@ -195,23 +200,21 @@ mod tests {
             p.accepted(t1 + ms(100 * i));
         }
         p.throttled(t1 + ms(400), ms(600));
-        assert_eq!(p.pace(), Some(5));
+        assert_eq!(p.pace(), Some(4), "nine tenths of the 5 accepted in the last second");
         assert_eq!(p.paused_until(t1 + ms(400)), Some(t1 + ms(1000)));
         assert_eq!(p.paused_until(t1 + ms(1000)), None);
-        // Ten waiting attempts: each gets the slot of an accepted one a window later, in turn.
-        let slots: Vec<Duration> = (0..10).map(|_| p.reserve(t1 + ms(400)) - t1).collect();
+        // Ten waiting attempts: none before the pause ends, each a turn of its own, evenly
+        // spaced.
+        let slots: Vec<Instant> = (0..10).map(|_| p.reserve(t1 + ms(400))).collect();
+        assert!(slots.windows(2).all(|w| w[0] <= w[1]), "{slots:?}");
+        assert!(slots.iter().all(|t| *t >= t1 + ms(1000)), "{slots:?}");
+        // No window of a second (and the margin) holds more than four of them. (The DIP's
+        // window may still hold some it admitted before the 429: the pause it asked for ends
+        // when one of them leaves, and they leave faster than the paced turns come.)
         let window = ms(1000) + MARGIN;
-        let want: Vec<Duration> = (0..10u32)
-            .map(|i| window * (i / 5 + 1) + ms(100) * (i % 5))
-            .collect();
-        assert_eq!(slots, want);
-        // No window of a second (and the margin) holds more than five.
         for s in &slots {
-            let within = slots
-                .iter()
-                .filter(|t| **t >= *s && **t < *s + window)
-                .count();
-            assert!(within <= 5, "{slots:?}");
+            let within = slots.iter().filter(|t| **t >= *s && **t < *s + window).count();
+            assert!(within <= 4, "{slots:?}");
         }
     }
 
@@ -223,22 +226,29 @@ mod tests {
             p.accepted(t0);
         }
         p.throttled(t0, ms(1));
-        assert_eq!(p.pace(), Some(40));
+        assert_eq!(p.pace(), Some(36));
         // More 429s in the same second change nothing: they are the same burst.
         p.throttled(t0 + ms(500), ms(1));
-        assert_eq!(p.pace(), Some(40));
+        assert_eq!(p.pace(), Some(36));
         // A second later, a 429 cuts a tenth.
         p.throttled(t0 + ms(1500), ms(1));
-        assert_eq!(p.pace(), Some(36));
-        // Slots fill the window; a second after the cut, a full window raises the pace by a
-        // twentieth (at least one).
+        assert_eq!(p.pace(), Some(33));
+        // Turns held back a second after the cut raise the pace by a twentieth (at least one),
+        // and never above the 36 first learned.
         let t2 = t0 + ms(1600);
-        for _ in 0..36 {
+        for _ in 0..33 {
             p.reserve(t2);
         }
-        assert_eq!(p.pace(), Some(36));
+        assert_eq!(p.pace(), Some(33));
         p.reserve(t0 + ms(2600));
-        assert_eq!(p.pace(), Some(37));
+        assert_eq!(p.pace(), Some(34));
+        for i in 0..6u64 {
+            let t = t0 + ms(3700 + 1100 * i);
+            for _ in 0..40 {
+                p.reserve(t);
+            }
+        }
+        assert_eq!(p.pace(), Some(36));
         // Ten seconds without a 429: unpaced again.
         let later = t0 + ms(1500) + FORGET_AFTER;
         assert_eq!(p.reserve(later), later);
@@ -246,19 +256,20 @@ mod tests {
     }
 
     #[test]
-    fn a_later_pause_holds_back_slots_already_taken() {
+    fn a_later_pause_holds_back_turns_already_taken() {
         let p = Pacer::default();
         let t0 = Instant::now();
         p.accepted(t0);
         p.throttled(t0 + ms(10), ms(100));
+        // The pace is one a window: the first turn at the end of the pause, the next a window
+        // later.
         let first = p.reserve(t0 + ms(10));
-        // The pause ends at 110 ms, but the one accepted at 0 ms holds the only slot until a
-        // window later.
-        assert_eq!(first, t0 + WINDOW);
-        // Another 429 pauses everyone until 2 s: the attempt that took the first slot waits
-        // for the pause too, and the next slot is a window after the first.
+        assert_eq!(first, t0 + ms(110));
+        // Another 429 pauses everyone until 2 s: the attempt that took the first turn waits
+        // for the pause too, and the next turn is no earlier than its end.
         p.throttled(t0 + ms(20), ms(1980));
         assert_eq!(p.paused_until(first), Some(t0 + ms(2000)));
-        assert_eq!(p.reserve(t0 + ms(20)), first + WINDOW);
+        assert_eq!(p.reserve(t0 + ms(20)), t0 + ms(2000));
+        assert_eq!(p.reserve(t0 + ms(20)), t0 + ms(2000) + WINDOW);
     }
 }

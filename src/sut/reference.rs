@@ -44,6 +44,10 @@ use crate::security::signature::{Leniency, Presented, Signer, Verifier};
 
 /// A submission gives up after this many attempts, whatever the answers.
 const MAX_ATTEMPTS: u32 = 200;
+/// Submissions on their way to the DIP at once. A participant's integration has a bounded pool
+/// of connections; unbounded, every submission already on its way when the DIP first
+/// throttles arrives over the limit (a hundred of them on a slow loopback).
+const IN_FLIGHT: usize = 8;
 /// The first wait before resubmitting after a `503`, `408`, other `5xx` or a refused
 /// connection; doubled at each attempt up to [`MAX_BACKOFF`], each wait jittered down by up
 /// to half so that the submissions of an outage do not come back together.
@@ -196,6 +200,8 @@ struct Inner {
     jobs: mpsc::UnboundedSender<Vec<Submission>>,
     /// The pace of every submission once the DIP throttles.
     pacer: Pacer,
+    /// Permits for the submissions on their way ([`IN_FLIGHT`]).
+    in_flight: tokio::sync::Semaphore,
     /// The reactions (to deliveries and prompts) that had something to submit.
     reactions: AtomicU64,
     /// The trigger MPANs of the reactions dropped (fault `drops-reaction`).
@@ -234,6 +240,7 @@ impl Reference {
             reused: Mutex::new(HashMap::new()),
             jobs: tx,
             pacer: Pacer::default(),
+            in_flight: tokio::sync::Semaphore::new(IN_FLIGHT),
             reactions: AtomicU64::new(0),
             dropped: Mutex::new(Vec::new()),
         });
@@ -764,6 +771,10 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
     // When the first 503, 408, other 5xx or refused connection came.
     let mut failing_since: Option<Instant> = None;
     for _ in 0..MAX_ATTEMPTS {
+        // Held until the answer's status is read (the semaphore is never closed: it lives as
+        // long as the participant). Taken before the turn, so that every attempt that goes
+        // takes its turn of the pace as it stands when it goes.
+        let permit = inner.in_flight.acquire().await.ok();
         if !ignores_429 {
             inner.pacer.wait_turn().await;
         }
@@ -776,6 +787,7 @@ async fn submit(inner: &Inner, client: &reqwest::Client, mut payload: Value) {
             request = request.header(name, value);
         }
         let sent = request.body(body).send().await;
+        drop(permit);
         let mut outage = || {
             let since = *failing_since.get_or_insert_with(Instant::now);
             if since.elapsed() >= inner.settings.retry {

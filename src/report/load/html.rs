@@ -990,6 +990,15 @@ pub fn page(report: &LoadReport) -> String {
         report.duplicate_count,
         |d| format!("{} {}: accepted {} times", d.mpan, d.reaction, d.accepted),
     );
+    let refused: u64 = report.refused.iter().map(|r| r.count).sum();
+    listed(
+        &mut h,
+        "refused",
+        "Submissions the stub DIP refused",
+        &report.refused,
+        refused,
+        |r| format!("{} × {} {}: {}", r.count, r.status, r.outcome, r.example),
+    );
     h.push_str("</body></html>\n");
     h
 }

@@ -51,6 +51,9 @@ pub struct LoadReport {
     /// Reactions the stub DIP accepted more than once (at most [`MAX_LISTED`] listed).
     pub duplicates: Vec<Duplicate>,
     pub duplicate_count: u64,
+    /// The system's submissions the stub DIP refused (other than `429` and `503`), by
+    /// outcome, most frequent first (at most [`MAX_REFUSALS`]): why reactions were lost.
+    pub refused: Vec<Refusal>,
     /// The profile's service-level objectives, each judged.
     pub objectives: Vec<Objective>,
 }
@@ -207,6 +210,20 @@ pub struct Duplicate {
     pub mpan: String,
     pub reaction: String,
     pub accepted: u64,
+}
+
+/// The most kinds of refusal `load.json` lists.
+pub const MAX_REFUSALS: usize = 20;
+
+/// Submissions the stub DIP refused the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Refusal {
+    pub status: u16,
+    /// The stub DIP's answer: `rejected MSG1007 - Sender Timestamp Invalid`.
+    pub outcome: String,
+    pub count: u64,
+    /// What the stub DIP found in the first such submission.
+    pub example: String,
 }
 
 /// A service-level objective of the profile, judged.
