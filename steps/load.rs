@@ -80,9 +80,13 @@ fn not_lost(w: &mut QualWorld) -> Result<(), StepFailure> {
     let f = &r.families[0];
     if f.reactions_expected == 0 {
         return Err(StepFailure::unmet(
-            format!("each acknowledged {} answered with {}", f.delivery, f.reactions.join(" and ")),
             format!(
-                "no delivery had an answer within the ack timeout ({} sent), so no reaction was due: nothing can be said of losses",
+                "each acknowledged {} answered with {}",
+                f.delivery,
+                f.reactions.join(" and ")
+            ),
+            format!(
+                "no answer within the ack timeout to any of the {} deliveries, so no reaction was due: nothing can be said of losses",
                 f.sent
             ),
             &[],
@@ -104,7 +108,7 @@ fn not_lost(w: &mut QualWorld) -> Result<(), StepFailure> {
             f.reactions.join(" and ")
         ),
         format!(
-            "{} of {} expected reactions lost: {}{}{}",
+            "{} of {} expected reactions lost: {}{}{}{}",
             r.lost_count,
             f.reactions_expected,
             named.join(", "),
@@ -113,7 +117,12 @@ fn not_lost(w: &mut QualWorld) -> Result<(), StepFailure> {
             } else {
                 String::new()
             },
-            load::refusals(r)
+            load::refusals(r),
+            if f.reactions_received == 0 && r.refused.is_empty() {
+                "; no submission of them came at all"
+            } else {
+                ""
+            }
         ),
         &[],
     ))
@@ -154,10 +163,17 @@ fn kept_limit(w: &mut QualWorld) -> Result<(), StepFailure> {
         return Ok(());
     }
     if v.ok {
-        return Err(StepFailure::setup(format!(
-            "no submission was answered 429: the load never reached the DIP's rate limit of {} per second, so it proves nothing about backing off",
-            v.limit
-        )));
+        return Err(StepFailure::unmet(
+            format!(
+                "the load reaches the DIP's rate limit of {} per second, and the system backs off on 429 (S6)",
+                v.limit
+            ),
+            format!(
+                "no submission was answered 429 ({} submissions at most in a second): the load proves nothing about backing off",
+                v.peak_per_second
+            ),
+            &[],
+        ));
     }
     Err(StepFailure::unmet(
         format!(
@@ -193,10 +209,14 @@ fn rode_out(w: &mut QualWorld) -> Result<(), StepFailure> {
         ));
     };
     if o.unavailable == 0 {
-        return Err(StepFailure::setup(format!(
-            "no submission met the outage of {} ms at {} ms: the profile proves nothing about riding it out",
-            o.length_ms, o.at_ms
-        )));
+        return Err(StepFailure::unmet(
+            format!(
+                "submissions meet the DIP's outage of {} ms at {} ms, and are resubmitted until accepted (S6)",
+                o.length_ms, o.at_ms
+            ),
+            "no submission met the outage: the load proves nothing about riding it out",
+            &[],
+        ));
     }
     let f = &r.families[0];
     if r.lost_count == 0 && f.reactions_received >= f.reactions_expected {

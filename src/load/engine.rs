@@ -821,7 +821,11 @@ fn judge(j: Judged<'_>) -> LoadReport {
                     example: example.clone(),
                 })
                 .collect();
-            r.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.outcome.cmp(&b.outcome)));
+            r.sort_by(|a, b| {
+                b.count
+                    .cmp(&a.count)
+                    .then_with(|| a.outcome.cmp(&b.outcome))
+            });
             r.truncate(out::MAX_REFUSALS);
             r
         },
@@ -872,7 +876,10 @@ pub fn refusals(r: &LoadReport) -> String {
             }
         })
         .collect();
-    format!("; the stub DIP refused {total} submissions: {}", top.join("; "))
+    format!(
+        "; the stub DIP refused {total} submissions: {}",
+        top.join("; ")
+    )
 }
 
 /// One objective, judged against the report.
@@ -1055,6 +1062,72 @@ mod tests {
                 .all(|w| w[0][0] <= w[1][0] && w[0][1] <= w[1][1])
         );
         assert_eq!(latency(&histogram()), out::Latency::default());
+    }
+
+    #[test]
+    fn a_reaction_beyond_the_deliveries_sent_is_a_duplicate_and_one_short_of_those_acknowledged_is_lost()
+     {
+        let profile = crate::load::Profile::parse(
+            std::path::Path::new("p.toml"),
+            "family = \"gain\"\n[mpans]\nseed = 1\ncount = 3\n[[stage]]\nkind = \"hold\"\nduration = \"1s\"\nrate = 3\n",
+        )
+        .unwrap();
+        let mpans = Mpans::load(&profile.mpans, profile.mpan_count, &profile.path).unwrap();
+        let tracker = Tracker::new(profile.family, &mpans, Instant::now());
+        {
+            let mut st = tracker.lock();
+            // MPAN 0: acknowledged once, both reactions once. MPAN 1: acknowledged once, its
+            // MSApp twice (a duplicate), its DSApp never (lost). MPAN 2: sent, answered too
+            // late, acted on all the same: neither lost nor a duplicate.
+            st.delivered = vec![1, 1, 1];
+            st.acked = vec![1, 1, 0];
+            st.received = vec![1, 1, 2, 0, 1, 1];
+        }
+        let st = tracker.lock();
+        let r = judge(Judged {
+            profile: &profile,
+            mpans: &mpans,
+            st: &st,
+            role: "SUP",
+            dip_id: "2300000001",
+            kind: "reference",
+            faults: Vec::new(),
+            started: time::OffsetDateTime::now_utc(),
+            elapsed: Duration::from_secs(1),
+            complete: true,
+            stopped_by: "finished",
+            last_due: Duration::from_secs(1),
+            traffic: crate::stub::Traffic::default(),
+        });
+        let m1 = format!("{:013}", mpans.cores()[1]);
+        assert_eq!(r.lost_count, 1);
+        assert_eq!(
+            r.lost,
+            [out::Reaction {
+                mpan: m1.clone(),
+                reaction: "IF-031 [DSApp]".into()
+            }]
+        );
+        assert_eq!(r.duplicate_count, 1);
+        assert_eq!(
+            r.duplicates,
+            [out::Duplicate {
+                mpan: m1.clone(),
+                reaction: "IF-031 [MSApp]".into(),
+                accepted: 2
+            }]
+        );
+        let names: Vec<(&str, bool)> = r
+            .objectives
+            .iter()
+            .map(|o| (o.name.as_str(), o.ok))
+            .collect();
+        assert_eq!(names, [("lost = 0", false), ("duplicates = 0", false)]);
+        assert!(
+            r.objectives[1]
+                .detail
+                .contains(&format!("MPAN {m1} IF-031 [MSApp] (2 times)"))
+        );
     }
 
     #[test]

@@ -200,7 +200,11 @@ mod tests {
             p.accepted(t1 + ms(100 * i));
         }
         p.throttled(t1 + ms(400), ms(600));
-        assert_eq!(p.pace(), Some(4), "nine tenths of the 5 accepted in the last second");
+        assert_eq!(
+            p.pace(),
+            Some(4),
+            "nine tenths of the 5 accepted in the last second"
+        );
         assert_eq!(p.paused_until(t1 + ms(400)), Some(t1 + ms(1000)));
         assert_eq!(p.paused_until(t1 + ms(1000)), None);
         // Ten waiting attempts: none before the pause ends, each a turn of its own, evenly
@@ -213,7 +217,10 @@ mod tests {
         // when one of them leaves, and they leave faster than the paced turns come.)
         let window = ms(1000) + MARGIN;
         for s in &slots {
-            let within = slots.iter().filter(|t| **t >= *s && **t < *s + window).count();
+            let within = slots
+                .iter()
+                .filter(|t| **t >= *s && **t < *s + window)
+                .count();
             assert!(within <= 4, "{slots:?}");
         }
     }
