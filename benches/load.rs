@@ -19,7 +19,6 @@
     reason = "message counts are far below 2^52"
 )]
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mhhs_qual::load::{self, LoadOptions, Profile};
@@ -49,6 +48,7 @@ fn profile(dir: &std::path::Path, rate: u64, seconds: u64, messages: u64) -> Pro
     let text = format!(
         r#"name = "pacing {rate}/s"
 family = "gain"
+objectives = ["pacing error < 1%"]
 [mpans]
 seed = 99
 count = {count}
@@ -59,7 +59,6 @@ rate = {rate}
 [cap]
 messages = {messages}
 time = "{time}s"
-objectives = ["pacing error < 1%"]
 "#,
         count = messages.min(rate * seconds).min(1_000_000),
         time = seconds + 30,

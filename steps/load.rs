@@ -185,7 +185,7 @@ fn kept_limit(w: &mut QualWorld) -> Result<(), StepFailure> {
         format!(
             "broke the rate limit: {} submissions in the one-second window from {:.2} s; {} answered 429 in all{}",
             v.peak_per_second,
-            v.peak_at_ms as f64 / 1000.0,
+            std::time::Duration::from_millis(v.peak_at_ms).as_secs_f64(),
             v.throttled,
             if r.lost_count > 0 {
                 format!(

@@ -28,6 +28,7 @@ async fn harness(faults: &[&str]) -> Arc<Harness> {
             stubs_dir: None,
             reference_tls: false,
             journal: None,
+            quiet_stubs: false,
         },
     )
     .await

@@ -352,8 +352,11 @@ fn bad_profiles_are_refused_with_the_file_and_line() {
         ("not TOML", "family = gain\n".to_owned(), "toml.toml:1:"),
     ];
     for (what, text, says) in cases {
-        let name = says.split(':').next().unwrap_or("p.toml");
-        let name = if name.ends_with(".toml") {
+        let name = says.split(':').next().unwrap_or_default();
+        let name = if Path::new(name)
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("toml"))
+        {
             name
         } else {
             "p.toml"

@@ -88,34 +88,33 @@ pub(super) async fn load(args: LoadArgs) -> u8 {
         );
         b
     });
-    let on_progress: Arc<dyn Fn(Progress) + Send + Sync> = match bar.clone() {
-        Some(b) => Arc::new(move |p: Progress| {
+    let on_progress: Arc<dyn Fn(Progress) + Send + Sync> = if let Some(b) = bar.clone() {
+        Arc::new(move |p: Progress| {
             b.set_length(p.total);
             b.set_position(p.sent);
             b.set_message(format!(
                 "{}/s  acknowledged {}  reactions {}  errors {}",
                 p.rate, p.acknowledged, p.reactions, p.errors
             ));
-        }),
-        None => {
-            let last = std::sync::atomic::AtomicU64::new(u64::MAX);
-            Arc::new(move |p: Progress| {
-                // Plain lines for a log: one every five seconds.
-                let five = p.elapsed.as_secs() / 5;
-                if last.swap(five, std::sync::atomic::Ordering::Relaxed) != five {
-                    eprintln!(
-                        "load: {:>4}s  sent {}/{}  {}/s  acknowledged {}  reactions {}  errors {}",
-                        p.elapsed.as_secs(),
-                        p.sent,
-                        p.total,
-                        p.rate,
-                        p.acknowledged,
-                        p.reactions,
-                        p.errors
-                    );
-                }
-            })
-        }
+        })
+    } else {
+        let last = std::sync::atomic::AtomicU64::new(u64::MAX);
+        Arc::new(move |p: Progress| {
+            // Plain lines for a log: one every five seconds.
+            let five = p.elapsed.as_secs() / 5;
+            if last.swap(five, std::sync::atomic::Ordering::Relaxed) != five {
+                eprintln!(
+                    "load: {:>4}s  sent {}/{}  {}/s  acknowledged {}  reactions {}  errors {}",
+                    p.elapsed.as_secs(),
+                    p.sent,
+                    p.total,
+                    p.rate,
+                    p.acknowledged,
+                    p.reactions,
+                    p.errors
+                );
+            }
+        })
     };
     let stop = async {
         let _ = tokio::signal::ctrl_c().await;

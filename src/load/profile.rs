@@ -32,6 +32,7 @@
 //! outage     = { at = "3s", length = "2s" }   # 503 for every submission meanwhile
 //! ```
 
+use std::fmt::Write as _;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -289,11 +290,8 @@ impl Reader<'_> {
             path: self.path.to_path_buf(),
             line: span.map(|s| {
                 let start = s.start.min(self.text.len());
-                self.text.as_bytes()[..start]
-                    .iter()
-                    .filter(|b| **b == b'\n')
-                    .count()
-                    + 1
+                self.text[..start].lines().count()
+                    + usize::from(self.text[..start].ends_with('\n') || start == 0)
             }),
             message: message.into(),
         }
@@ -351,9 +349,10 @@ impl Profile {
             let mut message = e.message().trim_end().to_owned();
             for key in ["objectives", "name", "family", "duration"] {
                 if message.starts_with(&format!("unknown field `{key}`")) {
-                    message.push_str(&format!(
+                    let _ = write!(
+                        message,
                         " (`{key}` is a top-level key: write it above the first [table], or TOML reads it as part of that table)"
-                    ));
+                    );
                 }
             }
             r.error(e.span(), message)
@@ -493,10 +492,9 @@ impl Profile {
                 to,
             });
         }
-        let staged: Duration = stages.iter().map(|s| s.duration).sum();
         let duration = match &raw.duration {
             Some(d) => r.duration(d, "duration")?,
-            None => staged,
+            None => stages.iter().map(|s| s.duration).sum(),
         };
         if stages.iter().all(|s| s.from == 0.0 && s.to == 0.0) {
             return Err(r.error(
@@ -624,8 +622,7 @@ pub fn parse_objective(text: &str) -> Result<ObjectiveSpec, String> {
     let owned = words.join(" ");
     let op = |w: &str| match w {
         "<" => Some(false),
-        "<=" | "≤" => Some(true),
-        "=" => Some(true),
+        "<=" | "≤" | "=" => Some(true),
         _ => None,
     };
     let unknown = || {

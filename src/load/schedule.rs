@@ -2,6 +2,13 @@
 //! is due when the integral of the rate reaches its number, so a ramp's messages come ever
 //! closer together; the schedule never waits for the system.
 
+#![expect(
+    clippy::cast_precision_loss,
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "message counts are far below 2^52; floors of non-negative counts"
+)]
+
 use std::time::Duration;
 
 use super::profile::Stage;

@@ -254,7 +254,7 @@ pub struct Harness {
     /// (CONTRACT-ROLES.md §6.7): the in-process reference participant, or the prompt command
     /// of the configuration's first participant; `None` when there is neither.
     pub prompter: Option<Arc<dyn Prompter>>,
-    _reference: Option<Arc<Reference>>,
+    reference_participant: Option<Arc<Reference>>,
 }
 
 impl Harness {
@@ -413,13 +413,13 @@ impl Harness {
             mpans,
             warnings: Arc::new(super::Warnings::new()),
             prompter,
-            _reference: reference,
+            reference_participant: reference,
         }))
     }
 
     /// The in-process reference participant, when the run has one.
     pub fn reference(&self) -> Option<&Arc<Reference>> {
-        self._reference.as_ref()
+        self.reference_participant.as_ref()
     }
 
     /// The system a qualification scenario drives: the first participant.
