@@ -107,6 +107,59 @@ mpid = "REGA"
         .0
 }
 
+/// A bare HTTP/1.1 sink: answers every request `201` with no body, keeping the connection
+/// open; a few lines of tokio, so that its own memory is not the generator's.
+async fn bare_sink() -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("a loopback port");
+    let addr = listener.local_addr().expect("an address");
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let mut have = 0;
+                loop {
+                    let Ok(n) = socket.read(&mut buf[have..]).await else {
+                        return;
+                    };
+                    if n == 0 {
+                        return;
+                    }
+                    have += n;
+                    // One request: headers, then content-length bytes of body.
+                    while let Some(end) = buf[..have].windows(4).position(|w| w == b"\r\n\r\n") {
+                        let head = String::from_utf8_lossy(&buf[..end]).to_ascii_lowercase();
+                        let length: usize = head
+                            .lines()
+                            .find_map(|l| l.strip_prefix("content-length:"))
+                            .and_then(|v| v.trim().parse().ok())
+                            .unwrap_or(0);
+                        let total = end + 4 + length;
+                        if have < total {
+                            break;
+                        }
+                        if socket
+                            .write_all(b"HTTP/1.1 201 Created\r\ncontent-length: 0\r\n\r\n")
+                            .await
+                            .is_err()
+                        {
+                            return;
+                        }
+                        buf.copy_within(total..have, 0);
+                        have -= total;
+                    }
+                    if have == buf.len() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
 async fn sink() -> MockServer {
     let server = MockServer::builder()
         .disable_request_recording()
@@ -121,14 +174,14 @@ async fn sink() -> MockServer {
 
 async fn against_sink(
     dir: &std::path::Path,
-    server: &MockServer,
+    server: &str,
     rate: u64,
     seconds: u64,
     messages: u64,
 ) -> mhhs_qual::report::load::LoadReport {
     load::run(
         LoadOptions {
-            config: sink_config(dir, &format!("{}/webhook", server.uri())),
+            config: sink_config(dir, &format!("{server}/webhook")),
             systems: SystemUnderTest::External,
             profile: profile(dir, rate, seconds, messages),
             schemas_dir: None,
@@ -169,7 +222,14 @@ async fn main() {
     let seconds: u64 = env_or("MHHS_QUAL_BENCH_LOAD_SECONDS", "10")
         .parse()
         .unwrap_or(10);
-    let server = sink().await;
+    // MHHS_QUAL_BENCH_LOAD_SINK=wiremock answers from a wiremock server instead of the bare one.
+    let wiremock_sink;
+    let server = if std::env::var("MHHS_QUAL_BENCH_LOAD_SINK").as_deref() == Ok("wiremock") {
+        wiremock_sink = sink().await;
+        wiremock_sink.uri()
+    } else {
+        bare_sink().await
+    };
 
     if let Ok(n) = std::env::var("MHHS_QUAL_BENCH_LOAD_MEMORY") {
         let n: u64 = n.parse().expect("a message count");
