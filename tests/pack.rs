@@ -97,6 +97,20 @@ async fn run_with(name: &str, faults: Vec<String>) -> (u8, Vec<ScenarioResult>) 
     (outcome.exit, outcome.scenarios)
 }
 
+/// Runs `name` against the correct reference: every scenario passes and the run exits 0
+/// (`context` names the run in a failure, such as a soak test's round).
+async fn assert_passes(name: &str, context: &str) -> Vec<ScenarioResult> {
+    let (exit, scenarios) = run_with(name, Vec::new()).await;
+    let failed: Vec<String> = scenarios
+        .iter()
+        .filter(|s| s.status != Status::Passed)
+        .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
+        .collect();
+    assert!(failed.is_empty(), "{context}{name}: {failed:#?}");
+    assert_eq!(exit, 0, "{context}{name}");
+    scenarios
+}
+
 /// The `expected:` and `arrived instead:` lines of a failed step's message.
 fn reason(message: &str) -> String {
     message
@@ -335,14 +349,7 @@ macro_rules! metering_pack_tests {
 
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn passes_against_the_reference() {
-                    let (exit, scenarios) = run_with($name, Vec::new()).await;
-                    let failed: Vec<String> = scenarios
-                        .iter()
-                        .filter(|s| s.status != Status::Passed)
-                        .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
-                        .collect();
-                    assert!(failed.is_empty(), "{failed:#?}");
-                    assert_eq!(exit, 0);
+                    let scenarios = assert_passes($name, "").await;
                     assert_no_warnings(&scenarios);
                 }
 
@@ -383,14 +390,7 @@ mod migration {
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn passes_against_the_reference() {
-        let (exit, scenarios) = run_with("migration", Vec::new()).await;
-        let failed: Vec<String> = scenarios
-            .iter()
-            .filter(|s| s.status != Status::Passed)
-            .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
-            .collect();
-        assert!(failed.is_empty(), "{failed:#?}");
-        assert_eq!(exit, 0);
+        let scenarios = assert_passes("migration", "").await;
         assert_no_warnings(&scenarios);
         assert_eq!(scenarios.len(), 3);
     }
@@ -679,14 +679,7 @@ fault_tests! {
 async fn the_metering_and_data_packs_pass_twenty_times_in_a_row() {
     for round in 1..=20 {
         for name in ["mss", "msa", "umso", "sds", "ads", "umsds"] {
-            let (exit, scenarios) = run_with(name, Vec::new()).await;
-            let failed: Vec<String> = scenarios
-                .iter()
-                .filter(|s| s.status != Status::Passed)
-                .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
-                .collect();
-            assert!(failed.is_empty(), "round {round}, {name}: {failed:#?}");
-            assert_eq!(exit, 0, "round {round}, {name}");
+            assert_passes(name, &format!("round {round}, ")).await;
         }
     }
 }
@@ -698,13 +691,6 @@ async fn the_metering_and_data_packs_pass_twenty_times_in_a_row() {
 #[ignore = "a soak test of a minute or two: .ci/run runs it"]
 async fn the_migration_pack_passes_five_times_in_a_row() {
     for round in 1..=5 {
-        let (exit, scenarios) = run_with("migration", Vec::new()).await;
-        let failed: Vec<String> = scenarios
-            .iter()
-            .filter(|s| s.status != Status::Passed)
-            .map(|s| format!("{} line {}: {:?}", s.name, s.line, s.failure))
-            .collect();
-        assert!(failed.is_empty(), "round {round}: {failed:#?}");
-        assert_eq!(exit, 0, "round {round}");
+        assert_passes("migration", &format!("round {round}, ")).await;
     }
 }
