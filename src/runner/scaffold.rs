@@ -69,9 +69,12 @@ pub fn new_pack(name: &str, role: &str, dir: &Path) -> Result<Vec<PathBuf>, Scaf
             with: with.join(", "),
         });
     }
+    // The role's qualification pack, rather than another pack of the role (a load pack's
+    // scenarios are no first scenario to learn from).
     let source = Pack::shipped()?
         .into_iter()
-        .find(|p| p.manifest.role == role)
+        .filter(|p| p.manifest.role == role)
+        .min_by_key(|p| !p.location.starts_with("features/qualification/"))
         .ok_or_else(|| ScaffoldError::NoShippedPack(role.to_owned()))?;
     let first = first_scenario(&source, role)?;
     if dir.exists() && std::fs::read_dir(dir).map_or(true, |mut d| d.next().is_some()) {
