@@ -429,7 +429,7 @@ fn a_dry_run_reports_everything_the_configuration_lacks() {
     );
     assert!(
         out.ends_with(
-            "7 scenarios selected (2 QT ids), but the run could not start: 1 problem(s)\n"
+            "7 scenarios selected (2 QT ids), but the run could not start: 2 problem(s)\n"
         ),
         "{out}"
     );

@@ -406,8 +406,8 @@ async fn a_system_that_stops_answering_mid_run_ends_at_the_cap_with_a_verdict() 
         dir.path(),
         &gains(15, 200, 100, "2s", "").replace("time = \"30s\"", "time = \"5s\""),
     );
-    let started = Instant::now();
     let _one = ONE_AT_A_TIME.lock().await;
+    let started = Instant::now();
     let o = load::run(
         LoadOptions {
             config,
