@@ -55,6 +55,15 @@ fn the_shipped_packs_are_listed_from_their_manifests() {
                 "features/qualification/ads/"
             ],
             vec![
+                "migration",
+                "SUP",
+                "3",
+                "scenarios",
+                "features/migration/",
+                "(alias",
+                "nft)"
+            ],
+            vec![
                 "msa",
                 "MSA",
                 "51",
