@@ -9,7 +9,9 @@
     reason = "the tests report sizes, times and paths"
 )]
 
-use std::path::{Path, PathBuf};
+mod common;
+
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -249,26 +251,9 @@ fn five_hundred_scenarios_stay_under_two_megabytes() {
     assert!(page.contains("journal.ndjson, entry "));
 }
 
-/// The page in headless Chromium, or why it cannot be opened here.
-fn browser() -> Result<(PathBuf, PathBuf), String> {
-    let ci = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci");
-    let chromium =
-        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
-    if !chromium.exists() {
-        return Err(format!("no Chromium at {}", chromium.display()));
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Err("no node".into());
-    }
-    if !ci.join("node_modules/playwright-core").exists() {
-        return Err("playwright-core is not installed in ci/ (run ci/setup.sh)".into());
-    }
-    Ok((ci.join("html_check.mjs"), chromium))
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_in_chromium_lists_failures_first_and_filters_them() {
-    let (script, chromium) = match browser() {
+    let (script, chromium) = match common::browser("html_check.mjs") {
         Ok(found) => found,
         Err(why) if std::env::var("CI").is_ok_and(|v| v == "true") => {
             panic!("CI needs headless Chromium for the HTML report: {why}")

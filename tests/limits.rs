@@ -4,13 +4,15 @@
 //! outage, and in the end has every message accepted exactly once; one that ignores `429`
 //! goes far over the limit.
 
+mod common;
+
 use std::collections::{BTreeMap, HashSet};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use mhhs_qual::journal::{Direction, Entry};
 use mhhs_qual::market::Segment;
-use mhhs_qual::session::{Harness, HarnessOptions, Session, SystemUnderTest};
+use mhhs_qual::session::{Harness, Session};
 use mhhs_qual::stub::Traffic;
 
 /// The reference supplier's DIP ID (config/reference.toml).
@@ -18,21 +20,7 @@ const SUPPLIER: &str = "2300000001";
 
 /// A harness whose system under test is the in-process reference supplier with `faults`.
 async fn harness(faults: &[&str]) -> Arc<Harness> {
-    let text = mhhs_qual::embedded::file("config/reference.toml").unwrap();
-    let (c, _) = mhhs_qual::config::load_str(text, "config/reference.toml", Vec::new()).unwrap();
-    Harness::start(
-        c,
-        HarnessOptions {
-            systems: SystemUnderTest::Reference(faults.iter().map(|f| (*f).to_owned()).collect()),
-            schemas_dir: None,
-            stubs_dir: None,
-            reference_tls: false,
-            journal: None,
-            quiet_stubs: false,
-        },
-    )
-    .await
-    .unwrap()
+    common::reference_harness(faults).await
 }
 
 /// Delivers `n` gains of smart MPANs one after the other, each answered 201.

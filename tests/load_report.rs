@@ -589,26 +589,9 @@ fn the_page_draws_both_charts_whatever_the_run_measured() {
     assert_eq!(svgs[1].matches("<circle").count(), 5, "{}", svgs[1]);
 }
 
-/// Headless Chromium with playwright-core, or why it cannot run here.
-fn browser() -> Result<(PathBuf, PathBuf), String> {
-    let ci = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci");
-    let chromium =
-        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
-    if !chromium.exists() {
-        return Err(format!("no Chromium at {}", chromium.display()));
-    }
-    if Command::new("node").arg("--version").output().is_err() {
-        return Err("no node".into());
-    }
-    if !ci.join("node_modules/playwright-core").exists() {
-        return Err("playwright-core is not installed in ci/ (run ci/setup.sh)".into());
-    }
-    Ok((ci.join("load_html_check.mjs"), chromium))
-}
-
 #[test]
 fn the_page_in_chromium_shows_the_charts_and_asks_for_nothing() {
-    let (script, chromium) = match browser() {
+    let (script, chromium) = match common::browser("load_html_check.mjs") {
         Ok(found) => found,
         Err(why) if common::in_ci() => panic!("CI needs headless Chromium for load.html: {why}"),
         Err(why) => {

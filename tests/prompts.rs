@@ -17,7 +17,7 @@ use common::{config, free_port, keys, mhhs_qual, text};
 use mhhs_qual::journal::{Body, Direction};
 use mhhs_qual::market::Segment;
 use mhhs_qual::prompt::PromptOutcome;
-use mhhs_qual::session::{Harness, HarnessOptions, Session, SystemUnderTest};
+use mhhs_qual::session::{Harness, Session};
 use serde_json::{Value, json};
 
 /// A `#!/bin/sh` script in `dir`, executable.
@@ -34,25 +34,6 @@ async fn harness_with(prompts: &str) -> Arc<Harness> {
     let text = config(0, "http://127.0.0.1:9/webhook", "1s") + prompts;
     let (c, _) = mhhs_qual::config::load_str(&text, "test.toml", Vec::new()).unwrap();
     common::harness_for(c, None).await
-}
-
-/// A harness whose system under test is the in-process reference supplier.
-async fn reference_harness() -> Arc<Harness> {
-    let text = mhhs_qual::embedded::file("config/reference.toml").unwrap();
-    let (c, _) = mhhs_qual::config::load_str(text, "config/reference.toml", Vec::new()).unwrap();
-    Harness::start(
-        c,
-        HarnessOptions {
-            systems: SystemUnderTest::Reference(std::collections::HashSet::new()),
-            schemas_dir: None,
-            stubs_dir: None,
-            reference_tls: false,
-            journal: None,
-            quiet_stubs: false,
-        },
-    )
-    .await
-    .unwrap()
 }
 
 #[tokio::test]
@@ -189,7 +170,7 @@ async fn without_a_prompt_command_a_prompt_fails_naming_the_fix() {
 
 #[tokio::test]
 async fn the_in_process_reference_is_the_prompter_of_a_run_against_it() {
-    let harness = reference_harness().await;
+    let harness = common::reference_harness(&[]).await;
     assert!(harness.prompter.is_some());
     let mut session = Session::new(harness.clone(), "reference-prompt".into());
     let mpan = session.new_subject(Segment::Smart).mpan;

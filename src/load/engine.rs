@@ -90,7 +90,9 @@ struct Tracker {
     /// MPAN core → its index in the run's MPANs.
     index: HashMap<u64, u32>,
     state: Mutex<State>,
-    reactions: AtomicU64,
+    /// Submissions of the system seen so far (whatever their answer): while they keep coming,
+    /// the system is still at work.
+    activity: AtomicU64,
     reaction_seen: tokio::sync::Notify,
 }
 
@@ -176,7 +178,7 @@ impl Tracker {
                 reactions_received: 0,
                 refused: HashMap::new(),
             }),
-            reactions: AtomicU64::new(0),
+            activity: AtomicU64::new(0),
             reaction_seen: tokio::sync::Notify::new(),
         }
     }
@@ -251,7 +253,7 @@ impl Tracker {
             }
         }
         drop(st);
-        self.reactions.fetch_add(1, Ordering::Relaxed);
+        self.activity.fetch_add(1, Ordering::Relaxed);
         self.reaction_seen.notify_waiters();
     }
 
@@ -562,7 +564,7 @@ pub async fn run_on(
     // the last reaction, whichever is later), or a cap.
     let response = harness.config.timeouts.response;
     let mut quiet_from = start + last_due;
-    let mut seen = tracker.reactions.load(Ordering::Relaxed);
+    let mut seen = tracker.activity.load(Ordering::Relaxed);
     while !interrupted {
         let notified = tracker.reaction_seen.notified();
         let (expected, received) = {
@@ -576,7 +578,7 @@ pub async fn run_on(
         if received >= expected {
             break;
         }
-        let now_seen = tracker.reactions.load(Ordering::Relaxed);
+        let now_seen = tracker.activity.load(Ordering::Relaxed);
         if now_seen != seen {
             seen = now_seen;
             quiet_from = quiet_from.max(tokio::time::Instant::now());

@@ -267,6 +267,45 @@ pub async fn harness_for(
     .unwrap()
 }
 
+/// Headless Chromium with playwright-core and the checking script `ci/SCRIPT`, or why they
+/// cannot run here.
+pub fn browser(script: &str) -> Result<(PathBuf, PathBuf), String> {
+    let ci = Path::new(env!("CARGO_MANIFEST_DIR")).join("ci");
+    let chromium =
+        std::env::var_os("CHROMIUM").map_or_else(|| "/usr/bin/chromium".into(), PathBuf::from);
+    if !chromium.exists() {
+        return Err(format!("no Chromium at {}", chromium.display()));
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Err("no node".into());
+    }
+    if !ci.join("node_modules/playwright-core").exists() {
+        return Err("playwright-core is not installed in ci/ (run ci/setup.sh)".into());
+    }
+    Ok((ci.join(script), chromium))
+}
+
+/// A harness with the in-process reference participant of the reference configuration's
+/// first role (the supplier), with `faults` switched on.
+pub async fn reference_harness(faults: &[&str]) -> std::sync::Arc<mhhs_qual::session::Harness> {
+    use mhhs_qual::session::{Harness, HarnessOptions, SystemUnderTest};
+    let text = mhhs_qual::embedded::file("config/reference.toml").unwrap();
+    let (c, _) = mhhs_qual::config::load_str(text, "config/reference.toml", Vec::new()).unwrap();
+    Harness::start(
+        c,
+        HarnessOptions {
+            systems: SystemUnderTest::Reference(faults.iter().map(|f| (*f).to_owned()).collect()),
+            schemas_dir: None,
+            stubs_dir: None,
+            reference_tls: false,
+            journal: None,
+            quiet_stubs: false,
+        },
+    )
+    .await
+    .unwrap()
+}
+
 /// A loopback port that was free a moment ago.
 pub fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
