@@ -8,6 +8,7 @@ mod appointment;
 mod data;
 mod delivery;
 mod faults;
+mod flow;
 mod glossary;
 mod load;
 mod metering;

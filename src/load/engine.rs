@@ -422,6 +422,7 @@ pub async fn run(
             reference_tls: false,
             journal: Some(Arc::new(Journal::streaming())),
             quiet_stubs: true,
+            sandbox: false,
         },
     )
     .await?;

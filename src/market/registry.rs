@@ -55,6 +55,8 @@ pub struct Record {
     pub connection: Option<(String, OffsetDateTime)>,
     /// The assigned meter data retriever (B019): DIP ID and MPID.
     pub mdr: Option<(String, String)>,
+    /// The registration's CSS ID (B013), as the Registration Service last published it.
+    pub css_registration_id: Option<String>,
 }
 
 impl Record {
@@ -214,6 +216,9 @@ impl Registry {
 /// assigned MDR (B019), and the energisation in an appointment's B025.
 fn learn_site(r: &mut Record, payload: &Value) {
     let c = "/CustomBlock";
+    if let Some(css) = text(payload, &format!("{c}/B013/CSSRegistrationID")) {
+        r.css_registration_id = Some(css.to_owned());
+    }
     if let Some(d) =
         text(payload, &format!("{c}/B023/energyDirection")).and_then(|d| d.chars().next())
     {

@@ -39,9 +39,22 @@ pub struct Manifest {
     /// ids and role codes (`mhhs-qual check` reports any other).
     #[serde(default)]
     pub tags: Vec<String>,
+    /// For an end-to-end pack (`role = "E2E"`): the roles of the real systems its flows run
+    /// between (CONTRACT-ROLES.md §7); a role no participant fills is played by its built-in
+    /// reference participant.
+    #[serde(default)]
+    pub systems: Vec<String>,
 }
 
+/// The `role` of an end-to-end pack: it qualifies no one system, but several together.
+pub const E2E: &str = "E2E";
+
 impl Manifest {
+    /// Whether it is an end-to-end pack (several systems together, in the sandbox).
+    pub fn is_e2e(&self) -> bool {
+        self.role == E2E
+    }
+
     /// Reads and checks the text of a `pack.toml` (`path` names it in errors).
     pub fn parse(path: &str, text: &str) -> Result<Self, FeatureError> {
         manifest(path, text)
@@ -171,7 +184,22 @@ fn manifest(path: &str, text: &str) -> Result<Manifest, FeatureError> {
             .map_or(1, |i| i + 1)
     };
     let qualifying: Vec<&str> = crate::market::roles::qualifying().collect();
-    if !qualifying.contains(&m.role.as_str()) {
+    if m.is_e2e() {
+        let bad = m
+            .systems
+            .iter()
+            .find(|r| crate::sut::faults_of(r).is_none());
+        if m.systems.is_empty() || bad.is_some() {
+            return Err(FeatureError::Parse {
+                path: path.to_owned(),
+                line: line_of("systems"),
+                message: format!(
+                    "an end-to-end pack lists in `systems` the roles of its real systems, each a role with a reference participant{}",
+                    bad.map(|b| format!(" ({b:?} has none)")).unwrap_or_default()
+                ),
+            });
+        }
+    } else if !qualifying.contains(&m.role.as_str()) {
         return Err(FeatureError::Parse {
             path: path.to_owned(),
             line: line_of("role"),

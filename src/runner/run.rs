@@ -144,6 +144,25 @@ struct Group {
     role: Option<String>,
 }
 
+impl Group {
+    /// For end-to-end packs: the roles of the real systems their flows run between.
+    fn systems(&self) -> Option<Vec<String>> {
+        let e2e: Vec<&Pack> = self.packs.iter().filter(|p| p.manifest.is_e2e()).collect();
+        if e2e.is_empty() {
+            return None;
+        }
+        let mut roles: Vec<String> = Vec::new();
+        for p in e2e {
+            for r in &p.manifest.systems {
+                if !roles.contains(r) {
+                    roles.push(r.clone());
+                }
+            }
+        }
+        Some(roles)
+    }
+}
+
 /// The packs a run selects, their selected (and sharded) scenarios grouped by role, and how
 /// many scenarios were selected before sharding.
 fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Vec<Group>, usize), RunError> {
@@ -200,7 +219,7 @@ fn selection(options: &RunOptions) -> Result<(Vec<Pack>, Vec<Group>, usize), Run
     }
     if options.config.is_some() && groups.len() > 1 {
         // Against a participant's own system, the shipped packs of its role run.
-        let (config, _, _) = configure(options, None)?;
+        let (config, _, _) = configure(options, None, None)?;
         let role = config.participant().role.clone();
         let roles: Vec<String> = groups.iter().filter_map(|g| g.role.clone()).collect();
         groups.retain(|g| g.role.as_deref() == Some(role.as_str()));
@@ -305,7 +324,7 @@ pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
         problems: Vec::new(),
     };
     for g in &groups {
-        let (config, systems, _) = configure(options, g.role.as_deref())?;
+        let (config, systems, _) = configure(options, g.role.as_deref(), g.systems().as_deref())?;
         config.source.clone_into(&mut plan.config_source);
         plan.problems
             .extend(problems(g, &config, &systems, options)?);
@@ -383,7 +402,8 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
     let (packs, groups, selected) = selection(&options)?;
     let mut configs = Vec::new();
     for g in &groups {
-        let (config, systems, concurrency) = configure(&options, g.role.as_deref())?;
+        let (config, systems, concurrency) =
+            configure(&options, g.role.as_deref(), g.systems().as_deref())?;
         if let Some(first) = problems(g, &config, &systems, &options)?.into_iter().next() {
             return Err(first);
         }
@@ -465,15 +485,20 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         if expected.is_empty() {
             continue;
         }
+        let sandbox = g.systems().is_some();
         let harness = Harness::start(
             config,
             HarnessOptions {
                 systems,
                 schemas_dir: options.schemas_dir.clone(),
                 stubs_dir: options.stubs_dir.clone(),
-                reference_tls: options.reference_tls,
+                // In-process references of a sandbox talk plain HTTP: one CA per run would do,
+                // but the legs between several references add nothing the qualification
+                // packs do not already prove.
+                reference_tls: options.reference_tls && !sandbox,
                 journal: Some(journal.clone()),
                 quiet_stubs: false,
+                sandbox,
             },
         )
         .await?;
@@ -531,10 +556,13 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
 }
 
 /// The configuration, systems and concurrency of a run of `role`'s packs: the participant's
-/// configuration, or the built-in reference participant of the role.
+/// configuration, or the built-in reference participant of the role. For end-to-end packs
+/// (`systems`), every system the flows need: the configuration's participants, or the built-in
+/// reference participants of those roles.
 fn configure(
     options: &RunOptions,
     role: Option<&str>,
+    systems: Option<&[String]>,
 ) -> Result<(config::Config, SystemUnderTest, usize), RunError> {
     if let Some(path) = &options.config {
         if !options.faults.is_empty() {
@@ -553,7 +581,16 @@ fn configure(
     let text =
         crate::embedded::file("config/reference.toml").expect("the reference configuration ships");
     let (mut c, _) = config::load_str(text, "config/reference.toml", Vec::new())?;
-    if let Some(role) = role {
+    if let Some(systems) = systems {
+        // The reference participants of the flows' roles, in the pack's order.
+        let mut kept = Vec::new();
+        for r in systems {
+            if let Some(p) = c.participants.iter().find(|p| &p.role == r) {
+                kept.push(p.clone());
+            }
+        }
+        c.participants = kept;
+    } else if let Some(role) = role {
         // The built-in reference participant of the role goes first; a role without one of
         // its own borrows the first's identity.
         match c.participants.iter().position(|p| p.role == role) {
@@ -648,12 +685,18 @@ fn pack_problems(
         ),
         None => crate::schema::SchemaSet::embedded().map_err(HarnessError::from)?,
     };
-    let reactions =
-        crate::stub::Reactions::load(stubs_dir, &schemas).map_err(HarnessError::from)?;
+    let reactions = if packs.iter().any(|p| p.manifest.is_e2e()) {
+        crate::stub::Reactions::load_sandbox(stubs_dir, &schemas)
+    } else {
+        crate::stub::Reactions::load(stubs_dir, &schemas)
+    }
+    .map_err(HarnessError::from)?;
     let mut out = Vec::new();
     for p in packs {
         let m = &p.manifest;
-        if m.role != participant.role {
+        if m.is_e2e() {
+            // Several systems, none of them the pack's: the flows check whom they need.
+        } else if m.role != participant.role {
             out.push(RunError::WrongRole {
                 pack: m.name.clone(),
                 role: m.role.clone(),

@@ -63,6 +63,24 @@ pub struct HarnessOptions {
     /// The stubbed counterparties take deliveries but do not react (a load run measures the
     /// system's own traffic).
     pub quiet_stubs: bool,
+    /// An E2E sandbox: every participant of the configuration is a system (each a reference
+    /// participant of its role when the systems are references), and the stubs also play the
+    /// market's part between them (`stubs/sandbox.toml`).
+    pub sandbox: bool,
+}
+
+/// The faults of the reference participant of `role`: those named `ROLE:fault`, and the
+/// plain names for the first participant.
+fn faults_for(faults: &HashSet<String>, role: &str, first: bool) -> HashSet<String> {
+    faults
+        .iter()
+        .filter_map(|f| match f.split_once(':') {
+            Some((r, name)) if r == role => Some(name.to_owned()),
+            Some(_) => None,
+            None if first => Some(f.clone()),
+            None => None,
+        })
+        .collect()
 }
 
 /// The keys of a run: the DIP's signer, the verifier of each system's signatures and, for the
@@ -71,7 +89,8 @@ struct Keys {
     signer: Arc<Signer>,
     /// By DIP ID.
     verifiers: HashMap<String, Arc<Verifier>>,
-    reference: Option<Arc<Signer>>,
+    /// The signer of each reference participant, by DIP ID.
+    reference: Option<HashMap<String, Arc<Signer>>>,
     /// Ingress over HTTPS (mutual TLS when client certificates are required).
     ingress_tls: Option<Arc<rustls::ServerConfig>>,
     /// The egress client: trust for an https webhook and the harness's client certificate.
@@ -150,18 +169,22 @@ impl Keys {
             }
             None
         } else {
-            let p = config.participant();
-            let what = format!("reference {}", p.role);
-            let (reference, material) =
-                Signer::generate(&format!("mhhs-qual {what}")).map_err(security)?;
-            verifiers.insert(
-                p.dip_id.clone(),
-                Arc::new(
-                    Verifier::new(material.cert_pem.as_bytes(), &what, config.dip.clock_skew)
-                        .map_err(security)?,
-                ),
-            );
-            Some(Arc::new(reference))
+            // One key pair per reference participant (a sandbox runs several).
+            let mut signers = HashMap::new();
+            for p in &config.participants {
+                let what = format!("reference {}", p.role);
+                let (reference, material) =
+                    Signer::generate(&format!("mhhs-qual {what}")).map_err(security)?;
+                verifiers.insert(
+                    p.dip_id.clone(),
+                    Arc::new(
+                        Verifier::new(material.cert_pem.as_bytes(), &what, config.dip.clock_skew)
+                            .map_err(security)?,
+                    ),
+                );
+                signers.insert(p.dip_id.clone(), Arc::new(reference));
+            }
+            Some(signers)
         };
         let mut keys = Self {
             signer: Arc::new(signer),
@@ -254,7 +277,11 @@ pub struct Harness {
     /// (CONTRACT-ROLES.md §6.7): the in-process reference participant, or the prompt command
     /// of the configuration's first participant; `None` when there is neither.
     pub prompter: Option<Arc<dyn Prompter>>,
+    /// The prompter of each system, by DIP ID (a sandbox prompts the party a flow names).
+    pub prompters: HashMap<String, Arc<dyn Prompter>>,
     reference_participant: Option<Arc<Reference>>,
+    /// Every in-process reference participant, in the configuration's order.
+    references: Vec<Arc<Reference>>,
 }
 
 impl Harness {
@@ -270,6 +297,8 @@ impl Harness {
         };
         let reactions = Arc::new(if options.quiet_stubs {
             Reactions(Vec::new())
+        } else if options.sandbox {
+            Reactions::load_sandbox(options.stubs_dir.as_deref(), &schemas)?
         } else {
             Reactions::load(options.stubs_dir.as_deref(), &schemas)?
         });
@@ -277,6 +306,10 @@ impl Harness {
         let port = |addr: String| move |source| HarnessError::Port { addr, source };
         let dip_listeners =
             StubDip::bind(config.dip.listen).map_err(port(config.dip.listen.to_string()))?;
+        if matches!(options.systems, SystemUnderTest::Reference(_)) && !options.sandbox {
+            // A qualification run plays the reference participant of one role.
+            config.participants.truncate(1);
+        }
         let keys = Keys::new(&config, &options.systems, options.reference_tls)?;
         let dip_uri = format!(
             "{}://{}",
@@ -289,12 +322,11 @@ impl Harness {
                 .local_addr()
                 .map_err(port(config.dip.listen.to_string()))?
         );
-        let reference_listener = match &options.systems {
-            SystemUnderTest::External => None,
-            SystemUnderTest::Reference(_) => {
+        let mut reference_listeners = Vec::new();
+        if matches!(options.systems, SystemUnderTest::Reference(_)) {
+            for p in &mut config.participants {
                 let l = TcpListener::bind("127.0.0.1:0").map_err(port("127.0.0.1:0".into()))?;
-                config.participants.truncate(1);
-                config.participants[0].webhook_url = format!(
+                p.webhook_url = format!(
                     "{}://{}/webhook",
                     if keys.reference_tls.is_some() {
                         "https"
@@ -303,9 +335,9 @@ impl Harness {
                     },
                     l.local_addr().map_err(port("127.0.0.1:0".into()))?
                 );
-                Some(l)
+                reference_listeners.push(l);
             }
-        };
+        }
         let config = Arc::new(config);
         let parties = Arc::new(Parties::from_config(&config));
         let appointments = Arc::new(Appointments::default());
@@ -330,6 +362,11 @@ impl Harness {
             keys.signer.clone(),
         )
         .with_clients(keys.egress_by_system.clone());
+        let egress = if options.sandbox {
+            egress.with_flow_correlation()
+        } else {
+            egress
+        };
         let router = Router {
             parties: parties.clone(),
             egress: egress.clone(),
@@ -339,6 +376,7 @@ impl Harness {
             appointments: appointments.clone(),
             registry: registry.clone(),
             journal: journal.clone(),
+            sandbox: options.sandbox,
         }
         .start();
         let stub = StubDip::start(
@@ -355,11 +393,21 @@ impl Harness {
             },
         )
         .await;
-        let reference = match (reference_listener, &options.systems) {
-            (Some(l), SystemUnderTest::Reference(faults)) => {
-                let mut settings =
-                    ReferenceSettings::from_config(&config, dip_uri, faults.clone())?;
-                settings.signer.clone_from(&keys.reference);
+        let mut references = Vec::new();
+        if let SystemUnderTest::Reference(faults) = &options.systems {
+            let first = config.participant().dip_id.clone();
+            for (p, l) in config.participants.iter().zip(reference_listeners) {
+                let mut settings = ReferenceSettings::for_participant(
+                    &config,
+                    p,
+                    dip_uri.clone(),
+                    faults_for(faults, &p.role, p.dip_id == first),
+                )?;
+                settings.signer = keys
+                    .reference
+                    .as_ref()
+                    .and_then(|r| r.get(&p.dip_id))
+                    .cloned();
                 settings.dip_verifier = Some(Arc::new(
                     Verifier::new(
                         keys.signer.certificate_pem().as_bytes(),
@@ -375,26 +423,30 @@ impl Harness {
                 };
                 settings.client = keys.reference_tls.as_ref().map(|(_, c)| c.clone());
                 let tls = keys.reference_tls.as_ref().map(|(t, _)| t.clone());
-                Some(Arc::new(
+                references.push(Arc::new(
                     Reference::start(l, settings, schemas.clone(), tls)
                         .await
                         .map_err(HarnessError::Webhook)?,
-                ))
+                ));
             }
-            _ => None,
-        };
-        let prompter: Option<Arc<dyn Prompter>> =
-            match &reference {
+        }
+        let reference = references.first().cloned();
+        let mut prompters: HashMap<String, Arc<dyn Prompter>> = HashMap::new();
+        for (i, p) in config.participants.iter().enumerate() {
+            let prompter: Option<Arc<dyn Prompter>> = match references.get(i) {
                 Some(r) => Some(r.clone()),
-                None => config.prompt_command(config.participant()).map(
-                    |command| -> Arc<dyn Prompter> {
-                        Arc::new(CommandPrompter::new(
-                            command.clone(),
-                            config.prompt_timeout(),
-                        ))
-                    },
-                ),
+                None => config.prompt_command(p).map(|command| -> Arc<dyn Prompter> {
+                    Arc::new(CommandPrompter::new(
+                        command.clone(),
+                        config.prompt_timeout(),
+                    ))
+                }),
             };
+            if let Some(prompter) = prompter {
+                prompters.insert(p.dip_id.clone(), prompter);
+            }
+        }
+        let prompter = prompters.get(&config.participant().dip_id).cloned();
         let mpans = match &config.testdata {
             Some(t) => MpanAllocator::from_plan(Plan::new(t.seed, &t.segments), t.count),
             None => MpanAllocator::new(),
@@ -413,8 +465,15 @@ impl Harness {
             mpans,
             warnings: Arc::new(super::Warnings::new()),
             prompter,
+            prompters,
             reference_participant: reference,
+            references,
         }))
+    }
+
+    /// Every in-process reference participant (several in a sandbox).
+    pub fn references(&self) -> &[Arc<Reference>] {
+        &self.references
     }
 
     /// The in-process reference participant, when the run has one.

@@ -8,6 +8,7 @@ mod data;
 mod deliveries;
 mod failure;
 mod faults;
+mod flow;
 mod harness;
 mod metering;
 mod prompts;
@@ -17,6 +18,7 @@ mod warnings;
 
 pub use data::{UNKNOWN_MDR, at_time, day, moment};
 pub use failure::StepFailure;
+pub use flow::Hop;
 pub use harness::{Harness, HarnessError, HarnessOptions, SystemUnderTest, egress_client};
 pub use metering::{Prompted, Requester, Starts, midnight};
 pub use scenario::{Mutation, Session};

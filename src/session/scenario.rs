@@ -62,6 +62,8 @@ pub struct Session {
     pub installed_meter: Value,
     /// A data service's work in the scenario.
     pub data: super::data::DataState,
+    /// The hops of an end-to-end flow so far.
+    pub flow: Vec<super::Hop>,
 }
 
 impl Session {
@@ -80,6 +82,7 @@ impl Session {
             prompt_mark: 0,
             installed_meter: Value::Null,
             data: super::data::DataState::default(),
+            flow: Vec::new(),
         }
     }
 

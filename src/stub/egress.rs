@@ -83,6 +83,9 @@ pub struct Egress {
     signer: Arc<Signer>,
     /// Made on first use: a certificate with the DIP's names and serial that is not the DIP's.
     impostor: Arc<std::sync::OnceLock<Result<Signer, String>>>,
+    /// Carry a flow's correlation (the sandbox): a message whose `S1.senderCorrelationID`
+    /// names the correlation it answers is delivered with that `D0.initialCorrelationID`.
+    flow_correlation: bool,
 }
 
 impl Egress {
@@ -105,7 +108,17 @@ impl Egress {
             clients: Arc::default(),
             signer,
             impostor: Arc::default(),
+            flow_correlation: false,
         }
+    }
+
+    /// Delivers each message with the correlation it answers (`S1.senderCorrelationID`) as
+    /// its `D0.initialCorrelationID`, so that a flow keeps the one its first message was
+    /// given (CONTRACT-ROLES.md §7, correlation).
+    #[must_use]
+    pub fn with_flow_correlation(mut self) -> Self {
+        self.flow_correlation = true;
+        self
     }
 
     /// Delivers to these systems (by DIP ID) with clients of their own.
@@ -188,6 +201,11 @@ impl Egress {
                 .get(&interface)
                 .and_then(|i| i.publication.clone())
                 .unwrap_or_else(|| interface.replacen("IF-", "PUB-", 1));
+            let answered = p
+                .pointer("/CommonBlock/S1/senderCorrelationID")
+                .and_then(Value::as_str)
+                .filter(|c| self.flow_correlation && !c.is_empty())
+                .map(str::to_owned);
             let Some(common) = p.pointer_mut("/CommonBlock").and_then(Value::as_object_mut) else {
                 continue;
             };
@@ -197,7 +215,7 @@ impl Egress {
                     "transactionID": self.ids.transaction_id(&interface, &from.dip_id, &from.role),
                     "transactionTimestamp": now_dt003(),
                     "publicationID": publication,
-                    "initialCorrelationID": self.ids.correlation_id(),
+                    "initialCorrelationID": answered.unwrap_or_else(|| self.ids.correlation_id()),
                     "replayIndicator": false,
                     "serviceTicketURL": null,
                 }),

@@ -180,6 +180,32 @@ impl Reactions {
         Self::parse(&name, &text, schemas)
     }
 
+    /// The reactions of an E2E sandbox: those of [`Reactions::load`], and the market's part
+    /// between real systems from `DIR/sandbox.toml` (or the shipped one): the Registration
+    /// Service asking the proposed services, publishing changes of supplier, and so on.
+    pub fn load_sandbox(dir: Option<&Path>, schemas: &SchemaSet) -> Result<Self, ReactionError> {
+        let mut out = Self::load(dir, schemas)?;
+        let (name, text) = match dir {
+            Some(d) => {
+                let path = d.join("sandbox.toml");
+                let text =
+                    std::fs::read_to_string(&path).map_err(|source| ReactionError::Read {
+                        path: path.display().to_string(),
+                        source,
+                    })?;
+                (path.display().to_string(), text)
+            }
+            None => (
+                "stubs/sandbox.toml".to_owned(),
+                embedded::file("stubs/sandbox.toml")
+                    .unwrap_or_default()
+                    .to_owned(),
+            ),
+        };
+        out.0.extend(Self::parse(&name, &text, schemas)?.0);
+        Ok(out)
+    }
+
     /// From the text of a reactions file named `name`.
     pub fn parse(name: &str, text: &str, schemas: &SchemaSet) -> Result<Self, ReactionError> {
         let line = |offset: usize| text[..offset.min(text.len())].lines().count().max(1);

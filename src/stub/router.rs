@@ -29,6 +29,8 @@ pub struct Router {
     /// Registration Service publishes, and judges what reaches it.
     pub registry: Arc<Registry>,
     pub journal: Arc<Journal>,
+    /// An E2E sandbox: the stubs answer within the flow of what they answer.
+    pub sandbox: bool,
 }
 
 /// Where the stub DIP hands accepted messages to the router.
@@ -332,6 +334,16 @@ impl Router {
             .builder
             .vars(&from, &subject)
             .with_request(trigger.payload.clone());
+        vars = vars
+            .set("requester.dip_id", trigger.sender.dip_id.clone())
+            .set("requester.mpid", trigger.sender.mpid.clone());
+        if let Some(css) = Some(subject.mpan.as_str())
+            .filter(|m| !m.is_empty())
+            .and_then(|m| self.registry.record(m))
+            .and_then(|r| r.css_registration_id)
+        {
+            vars = vars.set("css_registration_id", css);
+        }
         if h.interface.as_deref() == Some("IF-005") {
             let verdict = self.registry.mtd_verdict(
                 (&trigger.sender.dip_id, &trigger.sender.role),
@@ -359,6 +371,20 @@ impl Router {
             Ok(mut payload) => {
                 if let Some(a0) = payload.pointer_mut("/CommonBlock/A0") {
                     a0["primaryRecipients"] = Value::from(to.to_vec());
+                }
+                if self.sandbox {
+                    // The stub answers within the flow of what it answers (G7).
+                    let flow = trigger
+                        .payload
+                        .pointer("/CommonBlock/S1/senderCorrelationID")
+                        .or_else(|| trigger.payload.pointer("/CommonBlock/D0/initialCorrelationID"))
+                        .and_then(Value::as_str)
+                        .map(str::to_owned);
+                    if let (Some(flow), Some(s1)) = (flow, payload.pointer_mut("/CommonBlock/S1"))
+                        && s1.get("senderCorrelationID").is_none_or(Value::is_null)
+                    {
+                        s1["senderCorrelationID"] = Value::from(flow);
+                    }
                 }
                 self.route(Routed {
                     scenario: trigger.scenario.clone(),

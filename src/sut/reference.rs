@@ -152,7 +152,7 @@ impl ReferenceSettings {
             dip_id: participant.dip_id.clone(),
             mpid: participant.mpid.clone(),
             environment: config.environment.clone(),
-            counterparties: config.counterparties.clone(),
+            counterparties: counterparties_of(config, participant),
             slow_ack: config.timeouts.ack + Duration::from_millis(300),
             faults,
             signer: None,
@@ -168,6 +168,26 @@ impl ReferenceSettings {
             behaviour,
         })
     }
+}
+
+/// The parties a reference participant deals with: in a sandbox, the configuration's other
+/// participants (real systems) come first, so that a supplier appoints the real metering and
+/// data services; then the stubbed counterparties.
+fn counterparties_of(
+    config: &Config,
+    participant: &crate::config::Participant,
+) -> Vec<crate::config::Counterparty> {
+    config
+        .participants
+        .iter()
+        .filter(|p| p.dip_id != participant.dip_id)
+        .map(|p| crate::config::Counterparty {
+            role: p.role.clone(),
+            dip_id: p.dip_id.clone(),
+            mpid: p.mpid.clone(),
+        })
+        .chain(config.counterparties.iter().cloned())
+        .collect()
 }
 
 /// A running reference participant.

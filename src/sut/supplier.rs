@@ -147,7 +147,7 @@ impl Behaviour for Supplier {
                 m0: m0.clone(),
                 r0: None,
                 custom,
-                correlation: None,
+                correlation: cx.correlation(payload),
             });
         }
         out

@@ -261,6 +261,7 @@ pub async fn harness_for(
             reference_tls: false,
             journal: None,
             quiet_stubs: false,
+            sandbox: false,
         },
     )
     .await
@@ -300,6 +301,7 @@ pub async fn reference_harness(faults: &[&str]) -> std::sync::Arc<mhhs_qual::ses
             reference_tls: false,
             journal: None,
             quiet_stubs: false,
+            sandbox: false,
         },
     )
     .await

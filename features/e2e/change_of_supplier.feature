@@ -1,0 +1,34 @@
+@E1
+Feature: E1 Change of supplier with smart appointments
+  The new supplier takes a smart MPAN on: it asks the Registration Service to appoint its
+  metering service and its data service, which the Registration Service asks in turn; each
+  accepts, and the Registration Service confirms the appointments to everyone concerned
+  (CONTRACT-ROLES.md §7 E1). Real systems: the supplier, the metering service and the data
+  service. Stubbed: the Registration Service and the central services.
+
+  @QT-E2E-001
+  @catches:SUP:no-appointment:3 @catches:SUP:wrong-recipient:3
+  @catches:MSS:no-appointment-response:9 @catches:MSS:answers-the-supplier:9
+  @catches:SDS:no-appointment-response:10 @catches:MSS:echo-wrong-date:14
+  @catches:MSS:echo-drops-registration:20 @catches:MSS:refuses-appointment-confirmation:17
+  Scenario: A gain appoints the supplier's metering and data services end to end
+    Given a smart MPAN
+    When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN to the SUP
+    Then the SUP submits IF-031 [MSApp] to the Registration Service
+    And the SUP submits IF-031 [DSApp] to the Registration Service
+    And the SUP receives IF-032 [MSAppInitialResp]
+    And the SUP receives IF-032 [DSAppInitialResp]
+    And the MSS receives IF-033 [MSAppSPRequest]
+    And the SDS receives IF-033 [DSAppSPRequest]
+    And the MSS submits IF-034 [MSAppSPResponse] to the Registration Service
+    And the SDS submits IF-034 [DSAppSPResponse] to the Registration Service
+    And the [MSAppSPRequest] carries "B070" as the [MSApp] did
+    And the [DSAppSPRequest] carries "B071" as the [DSApp] did
+    And the [MSAppSPRequest] names the SUP in "B012/serviceProviderAppointmentRequestingSupplierDIPID"
+    And the [MSAppSPResponse] carries "B070" as the [MSAppSPRequest] did
+    And the [DSAppSPResponse] carries "B071" as the [DSAppSPRequest] did
+    And the SUP receives IF-035 [MSAppAccepted]
+    And the MSS receives IF-036 [MSAppActive]
+    And the [MSAppActive] carries "B014/incomingMeteringServiceDIPID" as the [MSAppSPResponse]'s "B070/proposedMeteringServiceDIPID"
+    And the [MSAppSPResponse] came after the [MSAppSPRequest]
+    And every message of the flow keeps its MPAN and CSS registration ID
