@@ -7,6 +7,7 @@
 //! - Then the {event} carries {string} as the {event} did
 //! - Then the {event} carries {string} as the {event}'s {string}
 //! - Then the {event} names the {role} in {string}
+//! - Then the {event} has {string} equal to {string}
 //! - Then the {event} came after the {event}
 //! - Then every message of the flow keeps its MPAN and CSS registration ID
 
@@ -91,6 +92,12 @@ fn carries_as_other(
 fn names(w: &mut QualWorld, event: Event, role: Role, path: String) -> Result<(), StepFailure> {
     let s = w.session()?;
     s.expect_hop_names(&event, &custom(&path), &role)
+}
+
+#[then(expr = "the {event} has {string} equal to {string}")]
+fn has_value(w: &mut QualWorld, event: Event, path: String, want: String) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    s.expect_hop_value(&event, &custom(&path), &want)
 }
 
 #[then(expr = "the {event} came after the {event}")]

@@ -7,15 +7,21 @@ Feature: E1 Change of supplier with smart appointments
   service. Stubbed: the Registration Service and the central services.
 
   @QT-E2E-001
-  @catches:SUP:no-appointment:3 @catches:SUP:wrong-recipient:3
-  @catches:MSS:no-appointment-response:9 @catches:MSS:answers-the-supplier:9
-  @catches:SDS:no-appointment-response:10 @catches:MSS:echo-wrong-date:14
-  @catches:MSS:echo-drops-registration:20 @catches:MSS:refuses-appointment-confirmation:17
+  @catches:SUP:slow-ack:2 @catches:SUP:no-appointment:3 @catches:SUP:wrong-recipient:3
+  @catches:SUP:wrong-scenario:5 @catches:SUP:refuse-appointment-response:6
+  @catches:MSS:slow-ack:8 @catches:SDS:slow-ack:9
+  @catches:MSS:no-appointment-response:10 @catches:MSS:answers-the-supplier:10
+  @catches:SDS:no-appointment-response:11 @catches:SDS:answers-the-supplier:11
+  @catches:MSS:echo-wrong-date:15 @catches:SDS:echo-wrong-date:16
+  @catches:MSS:echo-drops-registration:17 @catches:SDS:echo-drops-registration:18
+  @catches:MSS:refuses-appointment-confirmation:20 @catches:SDS:refuses-appointment-confirmation:21
+  @warns:MSS:wrong-correlation:24 @warns:SDS:wrong-correlation:24
   Scenario: A gain appoints the supplier's metering and data services end to end
     Given a smart MPAN
     When the Registration Service delivers PUB-002 [GainMPANInfo] for the MPAN to the SUP
     Then the SUP submits IF-031 [MSApp] to the Registration Service
     And the SUP submits IF-031 [DSApp] to the Registration Service
+    And the [MSApp] has "B070/appointmentScenario" equal to "COS"
     And the SUP receives IF-032 [MSAppInitialResp]
     And the SUP receives IF-032 [DSAppInitialResp]
     And the MSS receives IF-033 [MSAppSPRequest]
@@ -27,8 +33,11 @@ Feature: E1 Change of supplier with smart appointments
     And the [MSAppSPRequest] names the SUP in "B012/serviceProviderAppointmentRequestingSupplierDIPID"
     And the [MSAppSPResponse] carries "B070" as the [MSAppSPRequest] did
     And the [DSAppSPResponse] carries "B071" as the [DSAppSPRequest] did
+    And the [MSAppSPResponse] carries "B013" as the [MSAppSPRequest] did
+    And the [DSAppSPResponse] carries "B013" as the [DSAppSPRequest] did
     And the SUP receives IF-035 [MSAppAccepted]
     And the MSS receives IF-036 [MSAppActive]
+    And the SDS receives IF-036 [DSAppActive]
     And the [MSAppActive] carries "B014/incomingMeteringServiceDIPID" as the [MSAppSPResponse]'s "B070/proposedMeteringServiceDIPID"
     And the [MSAppSPResponse] came after the [MSAppSPRequest]
     And every message of the flow keeps its MPAN and CSS registration ID

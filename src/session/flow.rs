@@ -347,6 +347,20 @@ impl Session {
         }
     }
 
+    /// Content: the text at `pointer` of the `event` hop is `want`.
+    pub fn expect_hop_value(&self, event: &str, pointer: &str, want: &str) -> Result<(), StepFailure> {
+        let hop = self.hop(event)?;
+        let got = hop.payload.pointer(pointer).cloned().unwrap_or(Value::Null);
+        if got.as_str() == Some(want) {
+            Ok(())
+        } else {
+            Err(self.hop_failed(
+                &format!("{event} {pointer} is {want:?}"),
+                format!("{event} {pointer} is {got}"),
+            ))
+        }
+    }
+
     /// Ordering: the `later` hop came after the `earlier` one, by the DIP's clock
     /// (`D0.transactionTimestamp` of deliveries; the time of receipt of submissions).
     pub fn expect_hop_after(&self, later: &str, earlier: &str) -> Result<(), StepFailure> {
