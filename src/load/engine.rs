@@ -423,6 +423,7 @@ pub async fn run(
             journal: Some(Arc::new(Journal::streaming())),
             quiet_stubs: true,
             sandbox: false,
+            hold: None,
         },
     )
     .await?;

@@ -499,6 +499,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
                 journal: Some(journal.clone()),
                 quiet_stubs: false,
                 sandbox,
+                hold: None,
             },
         )
         .await?;

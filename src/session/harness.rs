@@ -67,6 +67,8 @@ pub struct HarnessOptions {
     /// participant of its role when the systems are references), and the stubs also play the
     /// market's part between them (`stubs/sandbox.toml`).
     pub sandbox: bool,
+    /// Where deliveries the systems did not take go (the sandbox holds them for re-delivery).
+    pub hold: Option<crate::stub::HoldFn>,
 }
 
 /// The faults of the reference participant of `role`: those named `ROLE:fault`, and the
@@ -366,6 +368,10 @@ impl Harness {
             egress.with_flow_correlation()
         } else {
             egress
+        };
+        let egress = match options.hold.clone() {
+            Some(hold) => egress.with_hold(hold),
+            None => egress,
         };
         let router = Router {
             parties: parties.clone(),

@@ -86,6 +86,35 @@ pub struct Egress {
     /// Carry a flow's correlation (the sandbox): a message whose `S1.senderCorrelationID`
     /// names the correlation it answers is delivered with that `D0.initialCorrelationID`.
     flow_correlation: bool,
+    /// Where a delivery the system did not take goes (the sandbox holds it for re-delivery).
+    hold: Option<HoldFn>,
+}
+
+/// A delivery the system did not take, after every attempt: 408, 429 or 5xx, no answer
+/// within `ack`, or a webhook that cannot be reached.
+#[derive(Debug, Clone)]
+pub struct Untaken {
+    pub scenario: Option<String>,
+    /// The sender's label.
+    pub from: String,
+    /// The system's DIP ID.
+    pub to: String,
+    /// The body as it was sent (the DIP's array form), `D0` stamped.
+    pub body: Value,
+    /// What the last attempt got.
+    pub reason: String,
+    /// The journal entry of the last attempt.
+    pub seq: u64,
+}
+
+/// Takes a delivery the system did not take; returns what the journal should say became of it.
+#[derive(Clone)]
+pub struct HoldFn(pub Arc<dyn Fn(Untaken) -> String + Send + Sync>);
+
+impl std::fmt::Debug for HoldFn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("HoldFn")
+    }
 }
 
 impl Egress {
@@ -109,7 +138,15 @@ impl Egress {
             signer,
             impostor: Arc::default(),
             flow_correlation: false,
+            hold: None,
         }
+    }
+
+    /// Hands every delivery the system did not take, after every attempt, to `hold`.
+    #[must_use]
+    pub fn with_hold(mut self, hold: HoldFn) -> Self {
+        self.hold = Some(hold);
+        self
     }
 
     /// Delivers each message with the correlation it answers (`S1.senderCorrelationID`) as
@@ -277,6 +314,17 @@ impl Egress {
                 return entry;
             }
             if attempt >= ATTEMPTS {
+                let held = match (&self.hold, serde_json::from_slice::<Value>(&bytes)) {
+                    (Some(hold), Ok(body)) if body.is_array() => Some((hold.0)(Untaken {
+                        scenario: entry.scenario.clone(),
+                        from: entry.from.clone().unwrap_or_default(),
+                        to: delivery.to.dip_id.clone(),
+                        body,
+                        reason: entry.outcome.clone(),
+                        seq: entry.seq,
+                    })),
+                    _ => None,
+                };
                 let mut note = Entry::new(Direction::Note, "");
                 note.scenario.clone_from(&entry.scenario);
                 note.from.clone_from(&entry.from);
@@ -286,9 +334,10 @@ impl Egress {
                 note.mpan.clone_from(&entry.mpan);
                 note.transaction.clone_from(&entry.transaction);
                 note.outcome = format!(
-                    "undelivered to {} after {attempt} attempts: {}",
+                    "undelivered to {} after {attempt} attempts: {}{}",
                     entry.to.join(", "),
-                    entry.outcome
+                    entry.outcome,
+                    held.map(|h| format!("; {h}")).unwrap_or_default()
                 );
                 note.verdicts.push(crate::journal::Verdict {
                     check: "delivery".into(),

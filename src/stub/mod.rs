@@ -11,7 +11,7 @@ mod reactions;
 mod router;
 mod routing;
 
-pub use egress::{Delivery, DeliveryBody, Egress, Signing};
+pub use egress::{Delivery, DeliveryBody, Egress, HoldFn, Signing, Untaken};
 pub use ingress::{Accepted, Fault, IngressSecurity, StubDip};
 pub use limits::{Admission, Gate, MAX_TRAFFIC_SPAN, Traffic};
 pub use reactions::{Condition, FollowOn, Reaction, ReactionError, Reactions, Reply, Trigger};

@@ -72,6 +72,19 @@ impl RouterHandle {
         crate::schema::rules::settlement_findings(payload, prefix, &facts)
     }
 
+    /// Routes a message as `sender` sent it, outside the stub DIP's ingress: what a sandbox
+    /// user injects by hand as a stubbed party (`mhhs-qual send --as REGS`).
+    pub fn inject(&self, sender: Arc<Party>, payload: Value) {
+        let scenario = Header::of(&payload)
+            .mpan
+            .and_then(|m| self.router.journal.scenario_of(&m));
+        let _ = self.tx.send(Accepted {
+            scenario,
+            sender,
+            payload,
+        });
+    }
+
     /// Whether routing `payload` from `sender` does anything.
     pub fn wants(&self, sender: &str, payload: &Value) -> bool {
         self.router.wants(sender, payload)

@@ -262,6 +262,7 @@ pub async fn harness_for(
             journal: None,
             quiet_stubs: false,
             sandbox: false,
+            hold: None,
         },
     )
     .await
@@ -302,6 +303,7 @@ pub async fn reference_harness(faults: &[&str]) -> std::sync::Arc<mhhs_qual::ses
             journal: None,
             quiet_stubs: false,
             sandbox: false,
+            hold: None,
         },
     )
     .await
