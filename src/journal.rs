@@ -266,6 +266,11 @@ pub fn label_role(label: &str) -> &str {
     label.split(' ').next().unwrap_or(label)
 }
 
+/// The role and the DIP ID of a [`party_label`].
+pub fn label_parts(label: &str) -> (&str, &str) {
+    label.split_once(' ').unwrap_or((label, ""))
+}
+
 /// What a streaming journal hands each recorded entry to.
 pub type Tap = Arc<dyn Fn(&Entry) + Send + Sync>;
 
@@ -345,6 +350,21 @@ impl Journal {
         let id = self.next_tap.fetch_add(1, Ordering::SeqCst);
         self.taps.lock().expect("journal lock").push((id, tap));
         TapGuard { journal: self, id }
+    }
+
+    /// Hands every entry recorded from now on to `tap` as well, until [`Journal::untap`] is
+    /// called with the number returned (for a holder that owns the journal through an `Arc`).
+    pub fn tap_forever(&self, tap: Tap) -> u64 {
+        let id = self.next_tap.fetch_add(1, Ordering::SeqCst);
+        self.taps.lock().expect("journal lock").push((id, tap));
+        id
+    }
+
+    /// Takes off the tap of [`Journal::tap_forever`].
+    pub fn untap(&self, id: u64) {
+        if let Ok(mut taps) = self.taps.lock() {
+            taps.retain(|(i, _)| *i != id);
+        }
     }
 
     /// How many entries were recorded.

@@ -21,6 +21,7 @@ pub mod party;
 pub mod prompt;
 pub mod report;
 pub mod runner;
+// pub mod sandbox;
 pub mod schema;
 pub mod security;
 pub mod session;

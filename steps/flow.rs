@@ -1,5 +1,6 @@
 //! End-to-end flows between several real systems (CONTRACT-ROLES.md §7): each hop checked as
 //! it passes, then the flow's equalities, order and correlation.
+//! - Given "the system" below is the {role}
 //! - When the Registration Service delivers {publication} {event} for the MPAN to the {role}
 //! - Then the {role} submits {interface} {event} to the Registration Service
 //! - Then the {role} submits {interface} {event} to the {role}
@@ -11,7 +12,7 @@
 //! - Then the {event} came after the {event}
 //! - Then every message of the flow keeps its MPAN and CSS registration ID
 
-use cucumber::{then, when};
+use cucumber::{given, then, when};
 
 use super::QualWorld;
 use super::params::{Event, Interface, Publication, Role};
@@ -20,6 +21,13 @@ use crate::session::StepFailure;
 /// A JSON pointer into a message's custom block: `B070` or `B012/serviceProviderAppointmentRequestingSupplierDIPID`.
 fn custom(path: &str) -> String {
     format!("/CustomBlock/{}", path.trim_start_matches('/'))
+}
+
+#[given(expr = "\"the system\" below is the {role}")]
+fn the_system_is(w: &mut QualWorld, role: Role) -> Result<(), StepFailure> {
+    let s = w.session()?;
+    s.target = Some(s.system_of(&role)?);
+    Ok(())
 }
 
 #[when(expr = "the Registration Service delivers {publication} {event} for the MPAN to the {role}")]

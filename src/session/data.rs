@@ -70,7 +70,7 @@ impl Session {
             return Ok(());
         };
         let entries = std::slice::from_ref(e);
-        let role = self.harness.system().role.clone();
+        let role = self.system().role.clone();
         if role != "SDS" {
             return Err(fail(
                 format!(
@@ -180,7 +180,7 @@ impl Session {
     /// The Registration Service de-appoints the system from the latest MPAN from `to`
     /// (`PUB-037 [DSDeApp]`).
     pub async fn de_appoint_data_service(&mut self, to: OffsetDateTime) -> Result<(), StepFailure> {
-        let me = self.harness.system().clone();
+        let me = self.system();
         let from = self
             .delivered_to_system("IF-036", "[DSAppActive]")
             .map(|(_, t)| at(&t, "/CustomBlock/B015/incomingDataServiceEffectiveFromDate"))
@@ -348,7 +348,7 @@ impl Session {
 
     /// What the harness knows of the latest MPAN, for the settlement rules.
     fn facts(&self) -> Result<Facts, StepFailure> {
-        let me = self.harness.system().clone();
+        let me = self.system();
         let mpan = self.subject()?.mpan.clone();
         Ok(self.harness.registry.facts(&mpan, (&me.dip_id, &me.role)))
     }

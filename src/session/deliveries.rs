@@ -68,7 +68,7 @@ impl Session {
             .deliver(Delivery {
                 scenario: Some(self.key.clone()),
                 from,
-                to: self.harness.system().clone(),
+                to: self.system(),
                 body,
                 signing,
             })
@@ -217,7 +217,7 @@ impl Session {
                 &all,
             ));
         }
-        let sut = &self.harness.config.participant().dip_id;
+        let sut = &self.system().dip_id;
         for (i, (p, item)) in sent.iter().zip(&items).enumerate() {
             let s =
                 |v: &Value, ptr: &str| v.pointer(ptr).and_then(Value::as_str).map(str::to_owned);

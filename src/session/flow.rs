@@ -104,6 +104,9 @@ impl Session {
             })
             .await;
         self.delivery = Some(entry.clone());
+        if self.flow.is_empty() {
+            self.flow_started = true;
+        }
         let what = format!(
             "{} delivers {interface} {event} to {}, answered 201 with RCP0000",
             from_role,
@@ -400,6 +403,14 @@ impl Session {
         let mut transactions: std::collections::HashMap<String, u64> =
             std::collections::HashMap::new();
         let mut correlations = std::collections::BTreeSet::new();
+        // The DIP's correlation of a flow starts at the flow's first delivery: what the
+        // harness set up before it (a back-dated appointment, the retriever's data) are
+        // messages of their own.
+        let start = self
+            .flow
+            .first()
+            .filter(|h| h.entry.direction == Direction::Egress && self.flow_started)
+            .map(|h| h.entry.seq);
         for e in self.flow_so_far() {
             if e.direction == Direction::Note || e.status != Some(201) {
                 continue;
@@ -449,6 +460,7 @@ impl Session {
                     if let Some(c) = p
                         .pointer("/CommonBlock/D0/initialCorrelationID")
                         .and_then(Value::as_str)
+                        .filter(|_| start.is_some_and(|s| e.seq >= s))
                     {
                         correlations.insert(c.to_owned());
                     }

@@ -112,7 +112,7 @@ pub(super) fn at(v: &Value, pointer: &str) -> Value {
 impl Session {
     /// The appointment messages of the system's service.
     pub fn service(&self) -> Service {
-        if crate::market::roles::family(&self.harness.system().role) == "DS" {
+        if crate::market::roles::family(&self.system().role) == "DS" {
             DATA
         } else {
             METERING
@@ -140,10 +140,19 @@ impl Session {
         more: &[(&str, Value)],
     ) -> Result<(), StepFailure> {
         let supplier = match requester {
-            Requester::Contracted => {
-                let c = self.counterparty("SUP")?;
-                (c.dip_id, c.mpid)
-            }
+            Requester::Contracted => match self
+                .harness
+                .parties
+                .systems()
+                .find(|p| p.role == "SUP" && self.target.is_some())
+            {
+                // In a flow, the real supplier when a system plays it.
+                Some(p) => (p.dip_id.clone(), p.mpid.clone()),
+                None => {
+                    let c = self.counterparty("SUP")?;
+                    (c.dip_id, c.mpid)
+                }
+            },
             Requester::Uncontracted => (UNCONTRACTED.0.to_owned(), UNCONTRACTED.1.to_owned()),
         };
         let from = match starts {
@@ -472,7 +481,7 @@ impl Session {
     /// The Registration Service de-appoints the system from the latest MPAN, effective a
     /// five minutes ago (`PUB-037 [MSDeApp]`): before the work the scenario then prompts.
     pub async fn de_appoint_system(&mut self) -> Result<(), StepFailure> {
-        let me = self.harness.system().clone();
+        let me = self.system();
         let to = (OffsetDateTime::now_utc() - Duration::minutes(5))
             .max(midnight() + Duration::seconds(1));
         if self.service().block == DATA.block {

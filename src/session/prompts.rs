@@ -21,9 +21,16 @@ impl Session {
         action: &str,
         input: Value,
     ) -> Result<PromptOutcome, StepFailure> {
-        let Some(prompter) = self.harness.prompter.clone() else {
+        let me = self.system();
+        let prompter = if self.target.is_some() {
+            self.harness.prompters.get(&me.dip_id).cloned()
+        } else {
+            self.harness.prompter.clone()
+        };
+        let Some(prompter) = prompter else {
             return Err(StepFailure::setup(format!(
-                "this scenario prompts the system ({action}), and {} has no prompt command: add `[prompts] command = [...]` to the configuration (CONTRACT-ROLES.md §6.7), or deselect the scenarios tagged @prompted with --tags \"not @prompted\"",
+                "this scenario prompts {} ({action}), and {} has no prompt command for it: add `[prompts] command = [...]` to the configuration (CONTRACT-ROLES.md §6.7), or deselect the scenarios tagged @prompted with --tags \"not @prompted\"",
+                me.label(),
                 self.harness.config.source
             )));
         };
@@ -32,10 +39,7 @@ impl Session {
         let mut note = Entry::new(Direction::Note, format!("prompt {action}"));
         note.scenario = Some(self.key.clone());
         note.mpan = input.get("mpan").and_then(Value::as_str).map(str::to_owned);
-        note.to = vec![crate::journal::party_label(
-            &self.harness.config.participant().role,
-            &self.harness.config.participant().dip_id,
-        )];
+        note.to = vec![me.label()];
         note.body = Body::Json(input);
         let result = match answer {
             Ok(reply) => {

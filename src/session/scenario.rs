@@ -64,6 +64,11 @@ pub struct Session {
     pub data: super::data::DataState,
     /// The hops of an end-to-end flow so far.
     pub flow: Vec<super::Hop>,
+    /// In an end-to-end flow, the system the steps about "the system" speak of (the run's
+    /// first system when None).
+    pub target: Option<Arc<crate::party::Party>>,
+    /// Whether the flow began with a delivery of the harness's ([`Session::deliver_hop`]).
+    pub flow_started: bool,
 }
 
 impl Session {
@@ -83,7 +88,16 @@ impl Session {
             installed_meter: Value::Null,
             data: super::data::DataState::default(),
             flow: Vec::new(),
+            target: None,
+            flow_started: false,
         }
+    }
+
+    /// The system the steps about "the system" speak of.
+    pub fn system(&self) -> Arc<crate::party::Party> {
+        self.target
+            .clone()
+            .unwrap_or_else(|| self.harness.system().clone())
     }
 
     /// A fresh MPAN of a segment, filed under this scenario.
@@ -143,12 +157,27 @@ impl Session {
         let subject = self.subject()?.clone();
         let b = &self.harness.builder;
         let mut filled = b.vars(&from, &subject);
+        if let Some(t) = &self.target {
+            filled = filled
+                .set("sut.dip_id", t.dip_id.clone())
+                .set("sut.mpid", t.mpid.clone())
+                .set("sut.role", t.role.clone());
+            // In a flow, the supplier is the real one when a system plays it.
+            if let Some(sup) = self.harness.parties.systems().find(|p| p.role == "SUP") {
+                filled = filled
+                    .set("supplier.dip_id", sup.dip_id.clone())
+                    .set("supplier.mpid", sup.mpid.clone());
+            }
+        }
         for (name, value) in vars {
             filled = filled.set(name, value.clone());
         }
         let mut payload = b
             .payload(&from, interface, event, &subject, filled)
             .map_err(|e| StepFailure::setup(e.to_string()))?;
+        if let (Some(t), Some(a0)) = (&self.target, payload.pointer_mut("/CommonBlock/A0")) {
+            a0["primaryRecipients"] = Value::from(vec![t.dip_id.clone()]);
+        }
         for m in mutations {
             apply(&mut payload, m)?;
         }
