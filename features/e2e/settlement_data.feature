@@ -10,7 +10,6 @@ Feature: E3 Daily settlement data
   @QT-E2E-010
   @catches:SDS:no-consumption:5 @catches:SDS:consumption-to-supplier:5 @catches:SUP:slow-ack:6
   @catches:SDS:local-days:7 @catches:SDS:period-starts:7 @catches:SDS:alters-actuals:8
-  @catches:SDS:local-days:7 @catches:SUP:slow-ack:6
   Scenario Outline: A day of settlement data reaches the central services and the supplier, on <day> (<what>)
     Given "the system" below is the SDS
     And a smart MPAN the system has served since "2026-03-01"
