@@ -432,6 +432,57 @@ mod migration {
     }
 }
 
+/// The `e2e` pack: flows across three in-process reference participants (SUP, MSS, SDS)
+/// through the sandbox's router. It passes when all three are correct; each fault its tags
+/// name (`ROLE:fault`) fails exactly the tagged steps, at the hop of that role, with a reason
+/// that shows the broken behaviour.
+mod e2e {
+    use super::*;
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn passes_against_the_references() {
+        let scenarios = assert_passes("e2e", "").await;
+        assert_no_warnings(&scenarios);
+        // E1, and E3 on three days.
+        assert_eq!(scenarios.len(), 4);
+    }
+
+    #[test]
+    fn every_scenario_catches_a_fault_of_each_role_it_runs() {
+        let features = Features::of_packs(&[pack("e2e")]).unwrap();
+        for (_, s) in features.scenarios() {
+            assert!(!catches(&s.tags).is_empty(), "{} catches nothing", s.name);
+        }
+        let roles: BTreeSet<String> = expected("e2e")
+            .keys()
+            .filter_map(|f| f.split_once(':').map(|(r, _)| r.to_owned()))
+            .collect();
+        assert_eq!(
+            roles,
+            ["MSS", "SDS", "SUP"].map(str::to_owned).into_iter().collect()
+        );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn every_fault_it_names_fails_exactly_its_tagged_steps() -> Result<(), Mismatch> {
+        let faults: BTreeSet<String> = expected("e2e")
+            .into_keys()
+            .chain(warned("e2e").into_keys())
+            .collect();
+        let mut failures = Vec::new();
+        for f in faults {
+            if let Err(e) = check("e2e", &f).await {
+                failures.push(e);
+            }
+        }
+        if failures.is_empty() {
+            Ok(())
+        } else {
+            Err(Mismatch(failures.join("\n\n")))
+        }
+    }
+}
+
 /// What the pack did under `fault` against what its tags say: exactly the sites of `want`
 /// failed, each as a failure whose reason shows `shows`, and the run failed.
 fn compare(

@@ -14,7 +14,7 @@ Feature: E1 Change of supplier with smart appointments
   @catches:SDS:no-appointment-response:11 @catches:SDS:answers-the-supplier:11
   @catches:MSS:echo-wrong-date:15 @catches:SDS:echo-wrong-date:16
   @catches:MSS:echo-drops-registration:17 @catches:SDS:echo-drops-registration:18
-  @catches:MSS:refuses-appointment-confirmation:20 @catches:SDS:refuses-appointment-confirmation:21
+  @catches:MSS:refuses-appointment-confirmation:20
   @warns:MSS:wrong-correlation:24 @warns:SDS:wrong-correlation:24
   Scenario: A gain appoints the supplier's metering and data services end to end
     Given a smart MPAN

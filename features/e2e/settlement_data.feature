@@ -9,7 +9,9 @@ Feature: E3 Daily settlement data
 
   @QT-E2E-010
   @catches:SDS:no-consumption:5 @catches:SDS:consumption-to-supplier:5 @catches:SUP:slow-ack:6
-  @catches:SDS:local-days:7 @catches:SDS:period-starts:7 @catches:SDS:alters-actuals:8
+  @catches:SDS:period-starts:7 @catches:SDS:alters-actuals:8
+  @catches:SDS:no-appointment-response:2 @catches:SDS:answers-the-supplier:2
+  @catches:SDS:echo-wrong-date:2 @catches:SDS:echo-drops-registration:2 @catches:SDS:slow-ack:3
   Scenario Outline: A day of settlement data reaches the central services and the supplier, on <day> (<what>)
     Given "the system" below is the SDS
     And a smart MPAN the system has served since "2026-03-01"
@@ -21,8 +23,14 @@ Feature: E3 Daily settlement data
     And the consumption passes the meter data retriever's actual periods on unchanged
     And every message of the flow keeps its MPAN and CSS registration ID
 
+    @catches:SDS:local-days:7
     Examples:
       | day        | what                      |
       | 2026-07-01 | a summer (BST) day        |
       | 2026-03-29 | the spring clock change   |
+
+    # 50 local periods: the schema refuses the day before the settlement rules are read.
+    @catches:SDS:local-days:5
+    Examples:
+      | day        | what                      |
       | 2026-10-25 | the autumn clock change   |

@@ -374,9 +374,17 @@ impl Session {
                 .and_then(Value::as_str)
                 .and_then(|t| super::data::moment(t).ok())
         };
+        // When the DIP sent or took the message: an entry is recorded when its exchange
+        // ends, so a delivery's start is its record time less its latency (a system may
+        // submit its reaction before it answers the delivery).
+        let began = |h: &Hop| {
+            h.entry
+                .at_ms
+                .saturating_sub(h.entry.latency_ms.unwrap_or_default())
+        };
         let before = match (stamp(l), stamp(e)) {
-            (Some(a), Some(b)) => a < b,
-            _ => l.entry.seq < e.entry.seq,
+            (Some(a), Some(b)) if a != b => a < b,
+            _ => began(l) < began(e),
         };
         if before {
             Err(self.hop_failed(
@@ -471,7 +479,7 @@ impl Session {
             self.warn(
                 "G7",
                 format!(
-                    "the flow's messages carry {} different D0.initialCorrelationIDs (advisory: a flow shares the one the DIP gave its first message)",
+                    "the flow's messages carry {} different D0.initialCorrelationIDs: a system's S1.senderCorrelationID is not the D0.initialCorrelationID of what it answers (advisory: a flow shares the one the DIP gave its first message)",
                     correlations.len()
                 ),
             );
