@@ -117,7 +117,7 @@ enum Command {
 }
 
 #[derive(Debug, Args)]
-struct RunArgs {
+pub(crate) struct RunArgs {
     /// The participant's configuration (TOML). Without it, the built-in reference participants run.
     #[arg(long, short)]
     config: Option<PathBuf>,
@@ -312,6 +312,16 @@ fn packs(folders: &[PathBuf]) -> u8 {
 }
 
 async fn run(args: RunArgs) -> u8 {
+    run_through(args, None, None).await
+}
+
+/// A run; end-to-end packs go through a sandbox on `database` when one is given (`mhhs-qual
+/// sandbox --pack`), with its live endpoint at `listen`.
+async fn run_through(
+    args: RunArgs,
+    database: Option<PathBuf>,
+    listen: Option<std::net::SocketAddr>,
+) -> u8 {
     let dry_run = args.dry_run;
     let faults = args.faults;
     let options = RunOptions {
@@ -328,6 +338,8 @@ async fn run(args: RunArgs) -> u8 {
         progress: std::io::stderr().is_terminal(),
         reference_tls: true,
         stop: None,
+        sandbox_database: database,
+        sandbox_listen: listen,
     };
     if dry_run {
         return plan(&options);

@@ -51,9 +51,32 @@ pub struct SandboxArgs {
     /// A stubs folder of one's own (counterparties.toml, sandbox.toml, templates/).
     #[arg(long)]
     stubs: Option<PathBuf>,
+    /// Run an end-to-end pack (`e2e`) through the sandbox, write its report (JUnit, results,
+    /// HTML) to --report-dir and stop, with the run's exit status.
+    #[arg(long)]
+    pack: Option<String>,
+    /// With --pack: a tag expression selecting scenarios.
+    #[arg(long, requires = "pack")]
+    tags: Option<String>,
 }
 
 pub async fn sandbox(args: SandboxArgs) -> u8 {
+    if let Some(pack) = &args.pack {
+        let run = super::RunArgs {
+            config: (!args.references).then(|| args.config.clone()),
+            pack: Some(pack.clone()),
+            features: Vec::new(),
+            tags: args.tags.clone(),
+            shard: None,
+            report_dir: args.report_dir.clone(),
+            concurrency: None,
+            schemas: args.schemas.clone(),
+            stubs: args.stubs.clone(),
+            faults: args.faults.clone(),
+            dry_run: false,
+        };
+        return super::run_through(run, Some(args.database.clone()), Some(args.listen)).await;
+    }
     let (config, warnings) = match config::load(&args.config) {
         Ok(c) => c,
         Err(e) => {
@@ -78,6 +101,7 @@ pub async fn sandbox(args: SandboxArgs) -> u8 {
             schemas_dir: args.schemas.clone(),
             stubs_dir: args.stubs.clone(),
             retain: false,
+            journal: None,
         },
     )
     .await

@@ -44,6 +44,10 @@ pub struct RunOptions {
     pub reference_tls: bool,
     /// When this completes, the run stops and reports what it has (Ctrl-C by default).
     pub stop: Option<Pin<Box<dyn Future<Output = ()>>>>,
+    /// End-to-end packs run through a sandbox that keeps its journal in this database (and
+    /// holds what a system does not take), with its live endpoint at `sandbox_listen`.
+    pub sandbox_database: Option<PathBuf>,
+    pub sandbox_listen: Option<std::net::SocketAddr>,
 }
 
 impl Default for RunOptions {
@@ -62,6 +66,8 @@ impl Default for RunOptions {
             progress: false,
             reference_tls: true,
             stop: None,
+            sandbox_database: None,
+            sandbox_listen: None,
         }
     }
 }
@@ -75,6 +81,8 @@ pub enum RunError {
     Features(#[from] FeatureError),
     #[error(transparent)]
     Harness(#[from] HarnessError),
+    #[error(transparent)]
+    Sandbox(#[from] crate::sandbox::SandboxError),
     #[error(
         "the pack {pack} qualifies a {role} system, but the configuration's participant {dip_id} is a {participant}"
     )]
@@ -441,7 +449,14 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
         exit_code: exit::PASSED,
         interrupted: false,
     };
-    let journal = std::sync::Arc::new(Journal::new());
+    // A sandbox's database continues its journal: this run's entries are numbered after it.
+    let after = match &options.sandbox_database {
+        Some(db) => crate::store::SqliteStore::open(db)
+            .and_then(|s| crate::store::Store::last_seq(&s))
+            .map_err(crate::sandbox::SandboxError::from)?,
+        None => 0,
+    };
+    let journal = std::sync::Arc::new(Journal::new().starting_after(after));
     let expected_total: usize = groups.iter().map(|g| g.features.scenarios().count()).sum();
     if expected_total == 0 {
         // A shard that the hash gave no scenario: nothing to run, and nothing wrong (see
@@ -486,23 +501,47 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             continue;
         }
         let sandbox = g.systems().is_some();
-        let harness = Harness::start(
-            config,
-            HarnessOptions {
-                systems,
-                schemas_dir: options.schemas_dir.clone(),
-                stubs_dir: options.stubs_dir.clone(),
-                // In-process references of a sandbox talk plain HTTP: one CA per run would do,
-                // but the legs between several references add nothing the qualification
-                // packs do not already prove.
-                reference_tls: options.reference_tls && !sandbox,
-                journal: Some(journal.clone()),
-                quiet_stubs: false,
-                sandbox,
-                hold: None,
-            },
-        )
-        .await?;
+        let mut kept = None;
+        let harness = match (&options.sandbox_database, sandbox) {
+            (Some(db), true) => {
+                let sb = crate::sandbox::Sandbox::start(
+                    config,
+                    crate::sandbox::SandboxOptions {
+                        database: db.clone(),
+                        listen: options
+                            .sandbox_listen
+                            .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 0))),
+                        systems,
+                        schemas_dir: options.schemas_dir.clone(),
+                        stubs_dir: options.stubs_dir.clone(),
+                        retain: true,
+                        journal: Some(journal.clone()),
+                    },
+                )
+                .await?;
+                let h = sb.harness.clone();
+                kept = Some(sb);
+                h
+            }
+            _ => {
+                Harness::start(
+                    config,
+                    HarnessOptions {
+                        systems,
+                        schemas_dir: options.schemas_dir.clone(),
+                        stubs_dir: options.stubs_dir.clone(),
+                        // In-process references of a sandbox talk plain HTTP: the legs between
+                        // several references add nothing the qualification packs do not prove.
+                        reference_tls: options.reference_tls && !sandbox,
+                        journal: Some(journal.clone()),
+                        quiet_stubs: false,
+                        sandbox,
+                        hold: None,
+                    },
+                )
+                .await?
+            }
+        };
         let collector =
             Collector::new(expected, options.progress).with_warnings(harness.warnings.clone());
         let cucumber = QualWorld::cucumber::<PathBuf>()
@@ -523,6 +562,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
             })
             .await;
         harness.stub.flush().await;
+        drop(kept);
         if interrupted {
             collector.interrupt();
         } else {

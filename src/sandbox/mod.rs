@@ -43,6 +43,9 @@ pub struct SandboxOptions {
     /// Keep every entry in memory too (a pack runs in the sandbox and its steps read the
     /// journal); otherwise the journal streams to the store and keeps nothing.
     pub retain: bool,
+    /// The journal to record in (a run's, numbered after the database's last entry); a new
+    /// one when None.
+    pub journal: Option<Arc<Journal>>,
 }
 
 /// Why a sandbox could not start.
@@ -90,14 +93,17 @@ impl Sandbox {
     pub async fn start(config: Config, options: SandboxOptions) -> Result<Self, SandboxError> {
         let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&options.database)?);
         let last = store.last_seq()?;
-        let journal = Arc::new(
-            if options.retain {
-                Journal::new()
-            } else {
-                Journal::streaming()
-            }
-            .starting_after(last),
-        );
+        let journal = match &options.journal {
+            Some(j) => j.clone(),
+            None => Arc::new(
+                if options.retain {
+                    Journal::new()
+                } else {
+                    Journal::streaming()
+                }
+                .starting_after(last),
+            ),
+        };
         let broken: Arc<Mutex<Option<String>>> = Arc::default();
         // The stub DIP's gate: set once the harness runs, so that a store failure stops it.
         let gate: Arc<std::sync::OnceLock<Arc<crate::stub::Gate>>> = Arc::default();
