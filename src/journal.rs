@@ -10,7 +10,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
@@ -80,7 +80,7 @@ pub struct Verdict {
 }
 
 /// One exchange.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Entry {
     pub seq: u64,
     /// Milliseconds since the run started.
@@ -298,6 +298,13 @@ pub struct Journal {
     retain: bool,
     /// Called with every entry recorded, in order.
     taps: Mutex<Vec<(u64, Tap)>>,
+    /// Held from numbering an entry until every tap has had it, so that taps see entries in
+    /// the order of their numbers even when several tasks record at once (a store read with
+    /// "entries after #N" never skips one that was numbered earlier but written later).
+    order: Mutex<()>,
+    /// The number of the entry before this journal's first: a journal continuing one kept in
+    /// a store numbers its entries after the store's last.
+    offset: u64,
     next_tap: std::sync::atomic::AtomicU64,
     recorded: std::sync::atomic::AtomicU64,
     mpans: Mutex<HashMap<String, String>>,
@@ -311,6 +318,7 @@ impl std::fmt::Debug for Journal {
         f.debug_struct("Journal")
             .field("recorded", &self.recorded.load(Ordering::Relaxed))
             .field("retain", &self.retain)
+            .field("offset", &self.offset)
             .finish_non_exhaustive()
     }
 }
@@ -328,6 +336,8 @@ impl Journal {
             entries: Mutex::new(Vec::new()),
             retain: true,
             taps: Mutex::new(Vec::new()),
+            order: Mutex::new(()),
+            offset: 0,
             next_tap: std::sync::atomic::AtomicU64::new(0),
             recorded: std::sync::atomic::AtomicU64::new(0),
             mpans: Mutex::new(HashMap::new()),
@@ -343,6 +353,16 @@ impl Journal {
             retain: false,
             ..Self::new()
         }
+    }
+
+    /// Numbers the entries recorded from now on from `seq + 1`, in both modes, and counts
+    /// `seq` in [`Journal::last_seq`]: a journal that continues one kept in a store (after a
+    /// restart on the same database) goes on from the store's last entry. Entries the journal
+    /// already holds keep their numbers.
+    #[must_use]
+    pub fn starting_after(mut self, seq: u64) -> Self {
+        self.offset = seq;
+        self
     }
 
     /// Hands every entry recorded from now on to `tap` as well, until the guard is dropped.
@@ -404,13 +424,16 @@ impl Journal {
         if entry.scenario.is_none() {
             entry.scenario = entry.mpan.as_deref().and_then(|m| self.scenario_of(m));
         }
+        // Held until the taps have the entry (see `order`). A tap that panicked leaves nothing
+        // half-done under this lock, so a poisoned one is taken as it is.
+        let order = self.order.lock().unwrap_or_else(PoisonError::into_inner);
         entry.at_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let taps: Vec<Tap> = {
             let taps = self.taps.lock().expect("journal lock");
             taps.iter().map(|(_, t)| t.clone()).collect()
         };
         if !self.retain {
-            entry.seq = self.recorded.fetch_add(1, Ordering::SeqCst) + 1;
+            entry.seq = self.offset + self.recorded.fetch_add(1, Ordering::SeqCst) + 1;
             for tap in &taps {
                 tap(&entry);
             }
@@ -419,7 +442,7 @@ impl Journal {
         self.recorded.fetch_add(1, Ordering::SeqCst);
         let entry = {
             let mut entries = self.entries.lock().expect("journal lock");
-            entry.seq = entries.len() as u64 + 1;
+            entry.seq = self.offset + entries.len() as u64 + 1;
             let entry = Arc::new(entry);
             entries.push(entry.clone());
             entry
@@ -427,6 +450,7 @@ impl Journal {
         for tap in &taps {
             tap(&entry);
         }
+        drop(order);
         tracing::debug!(target: "journal", "{}", entry.summary());
         self.notify.notify_waiters();
         entry
@@ -481,9 +505,16 @@ impl Journal {
         self.waiting.load(Ordering::SeqCst)
     }
 
-    /// The sequence number of the latest entry.
+    /// The sequence number of the latest entry (counting the entries before a journal's
+    /// first, [`Journal::starting_after`]; a streaming journal's latest too, though it keeps
+    /// none).
     pub fn last_seq(&self) -> u64 {
-        self.entries.lock().expect("journal lock").len() as u64
+        let held = if self.retain {
+            self.entries.lock().expect("journal lock").len() as u64
+        } else {
+            self.recorded()
+        };
+        self.offset + held
     }
 
     /// Writes every entry as one JSON object per line.
@@ -561,6 +592,47 @@ mod tests {
             .wait_for("s1", got.seq, Duration::from_millis(30), |_| true)
             .await;
         assert_eq!(none.unwrap_err().len(), 1);
+    }
+
+    #[test]
+    fn a_journal_starting_after_a_number_goes_on_from_it_in_both_modes() {
+        for journal in [Journal::new(), Journal::streaming()] {
+            let j = journal.starting_after(41);
+            assert_eq!(j.last_seq(), 41);
+            let first = j.record(Entry::new(Direction::Note, ""));
+            let second = j.record(Entry::new(Direction::Note, ""));
+            assert_eq!((first.seq, second.seq), (42, 43));
+            assert_eq!(j.last_seq(), 43);
+            assert_eq!(j.recorded(), 2);
+        }
+        let fresh = Journal::new();
+        fresh.record(Entry::new(Direction::Note, ""));
+        assert_eq!(fresh.last_seq(), 1);
+    }
+
+    #[test]
+    fn taps_see_entries_in_the_order_of_their_numbers() {
+        let j = Arc::new(Journal::streaming());
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let _tap = j.tap({
+            let seen = seen.clone();
+            Arc::new(move |e: &Entry| {
+                // Widens the window between numbering and tapping.
+                std::thread::yield_now();
+                seen.lock().unwrap().push(e.seq);
+            })
+        });
+        std::thread::scope(|s| {
+            for _ in 0..4 {
+                s.spawn(|| {
+                    for _ in 0..200 {
+                        j.record(Entry::new(Direction::Note, ""));
+                    }
+                });
+            }
+        });
+        let seen = seen.lock().unwrap().clone();
+        assert_eq!(seen, (1..=800).collect::<Vec<u64>>());
     }
 
     #[test]

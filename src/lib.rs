@@ -25,6 +25,7 @@ pub mod runner;
 pub mod schema;
 pub mod security;
 pub mod session;
+pub mod store;
 pub mod stub;
 pub mod sut;
 
