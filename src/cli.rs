@@ -20,7 +20,7 @@ mod certs;
 mod data;
 mod load;
 mod report;
-// mod sandbox;
+mod sandbox;
 
 use crate::config::{self, Problem};
 use crate::exit;
@@ -62,11 +62,11 @@ enum Command {
     /// configuration's [[participant]] systems. Shows each routed message as it passes, serves
     /// the live journal (GET /journal?since=SEQ) and writes it to a database as it goes; Ctrl-C
     /// stops it and writes the report.
-    // Sandbox(sandbox::SandboxArgs),
+    Sandbox(sandbox::SandboxArgs),
     /// Send a message into a running sandbox by hand, as a participant (signed, with its API
     /// key) or as a stubbed party (REGS, MDR ...), and follow where it goes. Exit 0 accepted, 1
     /// refused or unreachable, 2 a file or configuration that is not right.
-    // Send(sandbox::SendArgs),
+    Send(sandbox::SendArgs),
     /// Prompt a reference participant run with `mhhs-qual reference`: the prompt command of
     /// a configuration (CONTRACT-ROLES.md §6.7). Reads the prompt's JSON on stdin and posts it
     /// to URL/ACTION. Exit 0 accepted, 3 declined, 1 anything else (the reason on stderr).
@@ -250,8 +250,8 @@ pub fn main() -> ExitCode {
             Some(Command::Run(args)) => run(args).await,
             Some(Command::CheckConfig { file }) => check_config(&file).await,
             Some(Command::Reference(args)) => reference(args).await,
-//            Some(Command::Sandbox(args)) => sandbox::sandbox(args).await,
-//            Some(Command::Send(args)) => sandbox::send(args).await,
+            Some(Command::Sandbox(args)) => sandbox::sandbox(args).await,
+            Some(Command::Send(args)) => sandbox::send(args).await,
             Some(Command::Load(args)) => load::load(args).await,
             Some(Command::Prompt(args)) => prompt(args).await,
             Some(Command::Packs { folders }) => packs(&folders),

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 use std::net::TcpListener;
 use std::sync::{Arc, Mutex};
 
-use http::Method;
+use crate::serve::Method;
 use serde_json::{Value, json};
 
 use crate::serve::{Handler, Options, Request, Response, Server};
