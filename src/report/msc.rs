@@ -26,7 +26,7 @@
 //! - **Bounded**: at most [`MAX_ROWS`] rows; a chart of more says how many messages it leaves
 //!   out.
 //!
-//! Every text is escaped through [`super::xml`] and labels are shown on one line; the output
+//! Every text is escaped through `report::xml` and labels are shown on one line; the output
 //! depends only on the entries (no clock, no map iterated), so the same journal draws the same
 //! bytes. Colours are
 //! presentation attributes, not a stylesheet, and there are no ids: the same string is a
