@@ -21,7 +21,8 @@ if ! python3 -c 'import jsonschema, yaml, referencing, junitparser, junit2htmlre
   python3 -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
 fi
 # Headless Chromium and its driver for the HTML report test (tests/html.rs): Debian's chromium,
-# driven by playwright-core (pinned in ci/package.json) through ci/html_check.mjs.
+# driven by playwright-core (pinned in ci/package.json) through ci/html_check.mjs and
+# ci/msc_check.mjs.
 [ -d "$here/node_modules/playwright-core" ] || (cd "$here" && npm ci --no-audit --no-fund --silent)
 if [ ! -d "$here/cucumber-reader/node_modules/multiple-cucumber-html-reporter" ]; then
   npm ci --prefix "$here/cucumber-reader" --no-audit --no-fund --silent

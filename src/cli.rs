@@ -134,7 +134,8 @@ pub(crate) struct RunArgs {
     /// the shards' reports with `mhhs-qual report merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<runner::Shard>,
-    /// Where junit.xml, results.json, journal.ndjson and index.html are written.
+    /// Where junit.xml, results.json, journal.ndjson, cucumber.json, index.html and the
+    /// message sequence charts (msc/) are written.
     #[arg(long, default_value = "report")]
     report_dir: PathBuf,
     /// Scenarios run at once (default 1 against an external system, 8 against the reference).

@@ -165,6 +165,7 @@ fn a_bundle_verifies_and_holds_the_report_features_schemas_and_manifest() {
         "report/journal.ndjson",
         "report/index.html",
         "report/cucumber.json",
+        "report/msc/QT-SUP-001.svg",
         "features/qualification/supplier/pack.toml",
         "features/qualification/supplier/acknowledge.feature",
         "schemas/catalogue.json",
@@ -198,6 +199,10 @@ fn a_bundle_verifies_and_holds_the_report_features_schemas_and_manifest() {
     assert_eq!(
         report_file("junit.xml"),
         std::fs::read(f.dir.join("r/junit.xml")).unwrap()
+    );
+    assert_eq!(
+        report_file("msc/QT-SUP-001.svg"),
+        std::fs::read(f.dir.join("r/msc/QT-SUP-001.svg")).unwrap()
     );
 }
 
@@ -549,4 +554,14 @@ fn a_report_of_another_version_needs_the_features_and_schemas_that_ran() {
     assert_eq!(o.status.code(), Some(0), "{}", text(&o));
     let (code, out) = verify(&dir.path().join("old.zip"), trusted());
     assert_eq!(code, Some(0), "{out}");
+    // A report written before the charts existed has none, and its bundle none either.
+    let names: Vec<String> = entries(&dir.path().join("old.zip"))
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(names.contains(&"report/index.html".to_owned()), "{names:?}");
+    assert!(
+        !names.iter().any(|n| n.starts_with("report/msc/")),
+        "{names:?}"
+    );
 }

@@ -503,11 +503,21 @@ fn an_external_supplier_over_mutual_tls_passes_the_pack_and_no_secret_reaches_an
         ("stdout".to_owned(), o.stdout.clone()),
         ("stderr".to_owned(), o.stderr.clone()),
     ];
-    for entry in std::fs::read_dir(dir.path().join("report")).unwrap() {
-        let p = entry.unwrap().path();
+    let report = dir.path().join("report");
+    let charts = std::fs::read_dir(report.join("msc"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect::<Vec<_>>();
+    assert_eq!(charts.len(), 37, "a chart per scenario");
+    for p in std::fs::read_dir(&report)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_file())
+        .chain(charts)
+    {
         outputs.push((p.display().to_string(), std::fs::read(&p).unwrap()));
     }
-    let mut files: Vec<String> = std::fs::read_dir(dir.path().join("report"))
+    let mut files: Vec<String> = std::fs::read_dir(&report)
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
@@ -519,6 +529,7 @@ fn an_external_supplier_over_mutual_tls_passes_the_pack_and_no_secret_reaches_an
             "index.html",
             "journal.ndjson",
             "junit.xml",
+            "msc",
             "results.json"
         ]
     );

@@ -2,7 +2,10 @@
 //! under test escaped, and, in headless Chromium (`ci/html_check.mjs`), free of console errors,
 //! its failures first with their reasons, its "failed" filter showing exactly those, and its
 //! "warnings" filter showing the scenarios that passed with warnings, as passed, with their
-//! warnings listed.
+//! warnings listed; and its message sequence charts: one well-formed SVG per scenario in
+//! `msc/` (xmllint), shown in the page (inline, or as a picture of the file once the page's
+//! share for them is spent) and drawn by Chromium (`ci/msc_check.mjs`) with an arrow per
+//! message.
 
 #![expect(
     clippy::print_stdout,
@@ -17,7 +20,7 @@ use std::time::{Duration, Instant};
 
 use mhhs_qual::journal::{Body, Direction, Entry, Journal, Verdict};
 use mhhs_qual::report::results::{Participant, RunInfo, Selection};
-use mhhs_qual::report::{ScenarioResult, Status, StepResult, TITLE, Warning, html};
+use mhhs_qual::report::{ScenarioResult, Status, StepResult, TITLE, Warning, html, write_folder};
 use mhhs_qual::runner::{RunOptions, run};
 use serde_json::{Value, json};
 
@@ -251,6 +254,246 @@ fn five_hundred_scenarios_stay_under_two_megabytes() {
     assert!(page.contains("journal.ndjson, entry "));
 }
 
+/// A scenario whose parties, answers and interface are hostile text.
+fn hostile(journal: &Journal) -> ScenarioResult {
+    let key = "features/own/hostile.feature:3".to_owned();
+    let evil = "<script>alert(1)</script> ]]> & \u{1b}[31m \u{202e}";
+    for (seq, direction) in [(1, Direction::Egress), (2, Direction::Ingress)] {
+        let mut e = Entry::new(direction, "/dip-channel/IF-<031>");
+        e.scenario = Some(key.clone());
+        e.from = Some(format!("SUP {evil}"));
+        e.to = vec![format!("REGS ]]>{evil}")];
+        e.interface = Some(format!("IF-{evil}"));
+        e.status = Some(if seq == 1 { 201 } else { 400 });
+        e.outcome = format!("rejected {evil}");
+        e.verdicts.push(Verdict {
+            check: format!("rule:{evil}"),
+            ok: false,
+            detail: format!("</title></svg>{evil}"),
+        });
+        journal.record(e);
+    }
+    ScenarioResult {
+        key: key.clone(),
+        feature_path: "features/own/hostile.feature".into(),
+        feature: "Hostile".into(),
+        name: "hostile text".into(),
+        tags: vec!["@QT-SUP-999".into()],
+        line: 3,
+        status: Status::Failed,
+        steps: vec![step("Then ", "it fails", Status::Failed, Some("x".into()))],
+        duration: Duration::from_millis(5),
+        failure: Some("x".into()),
+        retries: 0,
+        warnings: Vec::new(),
+        source: mhhs_qual::report::Source::default(),
+        step_started: None,
+        started: None,
+    }
+}
+
+/// The synthetic run and a hostile scenario written as a report folder.
+fn synthetic_folder(dir: &std::path::Path) -> Vec<ScenarioResult> {
+    let journal = Journal::new();
+    let mut scenarios = synthetic(&journal);
+    scenarios.push(hostile(&journal));
+    write_folder(dir, &scenarios, &journal, &info()).unwrap();
+    scenarios
+}
+
+#[test]
+fn every_scenario_has_its_chart_as_a_well_formed_file_linked_from_the_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let charts = dir.path().join("msc");
+    // What an earlier run left: its charts go, anything else stays.
+    std::fs::create_dir(&charts).unwrap();
+    std::fs::write(charts.join("QT-OLD-001.svg"), "<svg/>").unwrap();
+    std::fs::write(charts.join("notes.txt"), "mine").unwrap();
+    let start = Instant::now();
+    let scenarios = synthetic_folder(dir.path());
+    println!(
+        "report folder of 501 scenarios written in {} ms",
+        start.elapsed().as_millis()
+    );
+    assert!(!charts.join("QT-OLD-001.svg").exists());
+    assert!(charts.join("notes.txt").exists());
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&charts)
+        .unwrap()
+        .map(|f| f.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "svg"))
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), scenarios.len(), "one chart per scenario");
+    let sizes: u64 = files
+        .iter()
+        .map(|f| std::fs::metadata(f).unwrap().len())
+        .sum();
+    println!("{} charts, {sizes} bytes", files.len());
+
+    // libxml2 reads every one as XML.
+    let out = Command::new("xmllint")
+        .arg("--noout")
+        .args(&files)
+        .output()
+        .expect("xmllint (Debian libxml2-utils) is installed: bash ci/setup.sh");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // A failed synthetic scenario: two arrows, the delivery back refused (dashed red), and
+    // the note.
+    let failed = std::fs::read_to_string(charts.join("QT-SUP-003-3.svg")).unwrap();
+    for path in [
+        "count(//*[local-name()='g'][@class='msg ok'])",
+        "count(//*[local-name()='g'][@class='msg refused'])",
+        "count(//*[local-name()='g'][starts-with(@class,'note')])",
+    ] {
+        let out = Command::new("xmllint")
+            .args(["--xpath", path])
+            .arg(charts.join("QT-SUP-003-3.svg"))
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout).trim(),
+            "1",
+            "{path} in {failed}"
+        );
+    }
+    let lanes = Command::new("xmllint")
+        .args([
+            "--xpath",
+            "//*[local-name()='g'][@class='lane']/*[local-name()='text']/text()",
+        ])
+        .arg(charts.join("QT-SUP-003-3.svg"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&lanes.stdout).trim(),
+        "SUP 2300000001\nREGS 2200000001"
+    );
+    let evil = std::fs::read_to_string(charts.join("QT-SUP-999.svg")).unwrap();
+    assert!(!evil.contains("<script") && !evil.contains("]]>") && !evil.contains('\u{1b}'));
+    assert!(
+        evil.contains("&lt;/title&gt;&lt;/svg&gt;&lt;script&gt;"),
+        "{evil}"
+    );
+
+    // The page shows every chart and links its file; the failed ones are inline.
+    let page = std::fs::read_to_string(dir.path().join("index.html")).unwrap();
+    println!("index.html: {} bytes", page.len());
+    assert!(page.len() < 2 * 1024 * 1024, "{} bytes", page.len());
+    assert_eq!(page.matches("<figure class=\"msc\">").count(), 501);
+    for f in &files {
+        let name = format!("msc/{}", f.file_name().unwrap().to_str().unwrap());
+        assert!(
+            page.contains(&format!("<a href=\"{name}\">{name}</a>")),
+            "{name}"
+        );
+    }
+    let section = |id: &str| {
+        let at = page.find(&format!("id=\"{id}\"")).unwrap();
+        &page[at..at + page[at..].find("</section>").unwrap()]
+    };
+    // Inline: the charts of the failed scenarios and of those with warnings (or verdicts not
+    // ok); the others are pictures of their files.
+    for i in 0..501 {
+        let inline = i == 500 || [3, 5, 7].contains(&(i % 10));
+        let s = section(&format!("s{i}"));
+        assert_eq!(s.contains("<figure class=\"msc\"><svg "), inline, "s{i}");
+        assert_eq!(
+            s.contains("<figure class=\"msc\"><img src=\"msc/"),
+            !inline,
+            "s{i}"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn charts_in_chromium_draw_an_arrow_per_message() {
+    let (script, chromium) = match common::browser("msc_check.mjs") {
+        Ok(found) => found,
+        Err(why) if common::in_ci() => {
+            panic!("CI needs headless Chromium for the HTML report: {why}")
+        }
+        Err(why) => {
+            println!("skipped: the charts' browser test: {why} (ci/setup.sh installs it)");
+            return;
+        }
+    };
+    let dir = tempfile::tempdir().unwrap();
+    synthetic_folder(dir.path());
+    let seen = msc_check(&script, &chromium, &dir.path().join("index.html"));
+    assert_eq!(seen["errors"], json!([]), "{seen}");
+    let charts = seen["charts"].as_array().unwrap();
+    assert_eq!(charts.len(), 501);
+    let mut pictures = 0;
+    for (i, c) in charts.iter().enumerate() {
+        assert_eq!(c["figure"], true, "{c}");
+        if let Some(img) = c.get("img") {
+            pictures += 1;
+            assert_eq!(img["loaded"], true, "{c}");
+            assert!(img["width"].as_u64().unwrap() >= 400, "{c}");
+            assert_eq!(img["src"], c["link"], "{c}");
+            continue;
+        }
+        assert!(i == 500 || [3, 5, 7].contains(&(i % 10)), "{c}");
+        let arrows = c["arrows"].as_array().unwrap();
+        assert_eq!(arrows.len(), 2, "{c}");
+        if i == 500 {
+            continue;
+        }
+        assert_eq!(
+            c["lanes"],
+            json!(["SUP 2300000001", "REGS 2200000001"]),
+            "{c}"
+        );
+        assert_eq!(arrows.len(), 2, "{c}");
+        assert_eq!(c["notes"], 1, "{c}");
+        if i % 10 == 3 {
+            assert_eq!(c["status"], "failed");
+            // The delivery back was answered 400: red and dashed.
+            assert_eq!(arrows[1]["class"], "msg refused", "{c}");
+            assert_eq!(arrows[1]["stroke"], "rgb(160, 16, 16)", "{c}");
+            assert_eq!(arrows[1]["dashed"], true, "{c}");
+        } else {
+            assert_eq!(arrows[1]["stroke"], "rgb(23, 99, 23)", "{c}");
+            assert_eq!(arrows[1]["dashed"], false, "{c}");
+        }
+        if i % 10 == 5 {
+            // A verdict not ok on the submission shows on the delivery that carried it.
+            assert_eq!(arrows[0]["class"], "msg bad", "{c}");
+            assert!(arrows[0]["label"].as_str().unwrap().ends_with(" ✗"), "{c}");
+        }
+    }
+    assert_eq!(
+        pictures, 350,
+        "the charts of scenarios that passed are pictures"
+    );
+    assert!(charts[500].get("img").is_none(), "a failed chart is inline");
+}
+
+/// Runs `ci/msc_check.mjs` on a page and returns what it saw.
+fn msc_check(
+    script: &std::path::Path,
+    chromium: &std::path::Path,
+    page: &std::path::Path,
+) -> Value {
+    let out = Command::new("node")
+        .arg(script)
+        .arg(page)
+        .env("CHROMIUM", chromium)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_page_in_chromium_lists_failures_first_and_filters_them() {
     let (script, chromium) = match common::browser("html_check.mjs") {
@@ -363,4 +606,28 @@ async fn the_page_in_chromium_lists_failures_first_and_filters_them() {
             assert_eq!(w["color"], "rgb(138, 90, 0)", "amber, not a failure's red");
         }
     }
+
+    // The charts: those of the failed scenarios and of those with warnings inline, with an
+    // arrow drawn for each one their files have; the others pictures of their files.
+    let seen = msc_check(&script.with_file_name("msc_check.mjs"), &chromium, &page);
+    assert_eq!(seen["errors"], json!([]), "{seen}");
+    let charts = seen["charts"].as_array().unwrap();
+    assert_eq!(charts.len(), 37);
+    let mut inline = 0;
+    for c in charts {
+        assert_eq!(c["figure"], true, "{c}");
+        let file = std::fs::read_to_string(dir.join(c["link"].as_str().unwrap())).unwrap();
+        let drawn = file.matches("<g class=\"msg ").count();
+        assert!(drawn > 0, "{c}");
+        if let Some(img) = c.get("img") {
+            assert_eq!(c["status"], "passed", "{c}");
+            assert_eq!(img["loaded"], true, "{c}");
+        } else {
+            inline += 1;
+            assert_eq!(c["arrows"].as_array().unwrap().len(), drawn, "{c}");
+            let lanes = c["lanes"].as_array().unwrap();
+            assert!(lanes.contains(&json!("SUP 2300000001")), "{c}");
+        }
+    }
+    assert_eq!(inline, 6, "4 failed and 2 with warnings");
 }

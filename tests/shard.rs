@@ -52,11 +52,16 @@ fn edit_results(dir: &Path, edit: impl FnOnce(&mut Value)) {
     std::fs::write(dir.join("results.json"), serde_json::to_vec(&r).unwrap()).unwrap();
 }
 
+/// Copies a report folder, its charts (`msc/`) and all.
 fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();
     for e in std::fs::read_dir(from).unwrap() {
         let e = e.unwrap();
-        std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        if e.file_type().unwrap().is_dir() {
+            copy_dir(&e.path(), &to.join(e.file_name()));
+        } else {
+            std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+        }
     }
 }
 
@@ -199,6 +204,20 @@ fn shards_run_the_whole_selection_once_and_merge_into_the_whole_run() {
             .unwrap()
             .contains("37 scenarios: 37 passed")
     );
+    // The merge draws each scenario's chart again, from the merged journal: the files of the
+    // whole run, each with its arrows.
+    let charts = |dir: &str| -> BTreeSet<String> {
+        std::fs::read_dir(d.join(dir).join("msc"))
+            .unwrap()
+            .map(|f| f.unwrap().file_name().into_string().unwrap())
+            .collect()
+    };
+    assert_eq!(charts("merged").len(), 37);
+    assert_eq!(charts("merged"), charts("whole"));
+    for name in charts("merged") {
+        let svg = std::fs::read_to_string(d.join("merged/msc").join(&name)).unwrap();
+        assert!(svg.contains("<g class=\"msg "), "{name}: {svg}");
+    }
 
     // The merge writes the Cucumber JSON the whole run wrote, but for durations and the
     // journal entries' numbering.

@@ -36,8 +36,8 @@ pub(super) struct MergeArgs {
     /// The report folders (each with results.json and journal.ndjson).
     #[arg(required = true)]
     dirs: Vec<PathBuf>,
-    /// Where the merged junit.xml, results.json, journal.ndjson, cucumber.json and index.html
-    /// are written.
+    /// Where the merged junit.xml, results.json, journal.ndjson, cucumber.json, index.html and
+    /// message sequence charts (msc/) are written.
     #[arg(long)]
     out: PathBuf,
 }

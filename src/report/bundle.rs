@@ -6,7 +6,8 @@
 //! manifest.sig    RSA PKCS#1 v1.5 SHA-256 signature of manifest.json's bytes (raw, as
 //!                 `openssl dgst -sha256 -sign` writes it)
 //! manifest.crt    the PEM certificate of the signing key
-//! report/...      junit.xml, results.json, journal.ndjson, index.html
+//! report/...      junit.xml, results.json, journal.ndjson, index.html, cucumber.json and
+//!                 the message sequence charts msc/*.svg (when the report has them)
 //! features/...    the feature files that ran (the shipped ones, or a folder of one's own)
 //! schemas/...     the schemas that ran (likewise)
 //! ```
@@ -149,6 +150,7 @@ pub fn bundle(sources: Sources<'_>, signer: &Signer, out: &Path) -> Result<Manif
             }
         }
     }
+    add_charts(&mut files, sources.report_dir)?;
     let results_path = sources.report_dir.join("results.json");
     let run = RunFacts::read(&files["report/results.json"], &results_path)?;
     let tool_version = env!("CARGO_PKG_VERSION");
@@ -296,6 +298,34 @@ impl RunFacts {
                 .ok_or_else(|| bad("no \"totals\"".to_owned()))?,
         })
     }
+}
+
+/// Adds the report's message sequence charts (`msc/*.svg`) as `report/msc/...`, when it has
+/// them (folders written before they existed do not).
+fn add_charts(files: &mut BTreeMap<String, Vec<u8>>, report_dir: &Path) -> Result<(), BundleError> {
+    let dir = report_dir.join(super::msc::DIR);
+    let read_err = |path: &Path| {
+        let path = path.display().to_string();
+        move |source| BundleError::Read { path, source }
+    };
+    let listing = match std::fs::read_dir(&dir) {
+        Ok(listing) => listing,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(source) => return Err(read_err(&dir)(source)),
+    };
+    for file in listing {
+        let path = file.map_err(read_err(&dir))?.path();
+        if !(path.extension().is_some_and(|x| x == "svg") && path.is_file()) {
+            continue;
+        }
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .ok_or_else(|| BundleError::NotUtf8Name(path.display().to_string()))?;
+        let bytes = std::fs::read(&path).map_err(read_err(&path))?;
+        files.insert(format!("report/{}/{name}", super::msc::DIR), bytes);
+    }
+    Ok(())
 }
 
 /// Adds every file under `dir` as `prefix` + its path below `dir` (with `/`).

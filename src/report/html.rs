@@ -1,5 +1,5 @@
-//! `index.html`: the page an assessor reads. One self-contained file (no network, no
-//! framework, a few lines of plain JavaScript), in this order:
+//! `index.html`: the page an assessor reads. One file (no network, no framework, a few lines
+//! of plain JavaScript), in this order:
 //!
 //! - the run: date, tool version, pack, participant, environment, exit code; the totals with
 //!   the number of warnings;
@@ -8,9 +8,9 @@
 //!   a scenario that passed), tag;
 //! - every scenario: its steps (status as words, not colour only), its warnings (the contract's
 //!   details marked *(warn)*, each with its rule, marked `⚠ warning` in amber: a scenario that
-//!   passed with warnings still reads as passed), its message sequence chart (inline SVG: a
-//!   lane per party, an arrow per message with its verdicts and latency) and its messages with
-//!   every verdict.
+//!   passed with warnings still reads as passed), its message sequence chart
+//!   ([`super::msc`]) with a link to the chart's file in `msc/`, and its messages with every
+//!   verdict.
 //!
 //! Headers, bodies and answers are the bulk of a report, so they are not markup: each
 //! message's are a JSON block (`<script type="application/json">`) that the page turns into
@@ -18,7 +18,14 @@
 //! while what the overview leaves of [`PAGE_BUDGET`] lasts; a message left out says where it
 //! is in `journal.ndjson`. So the page stays under 2 MB at 500 scenarios while a small run
 //! shows everything. (Files beside the page fetched on click would not open from a disk:
-//! browsers refuse `fetch` of `file:` addresses, and `report bundle` takes four files.)
+//! browsers refuse `fetch` of `file:` addresses.)
+//!
+//! Charts are inline SVG for the scenarios that failed, then for those with warnings, while
+//! [`CHART_BUDGET`] lasts: those stand on their own in the page, tooltips and all. Every other
+//! chart is a picture of its file (`<img>`, which browsers do load from `file:` addresses,
+//! lazily, as it is scrolled to): a run of 360 passing scenarios has about 1 MB of charts,
+//! which inline would take half the page's budget from the message details, while a picture
+//! costs the page a line. A page taken away from its folder still shows every failure's chart.
 //!
 //! Everything from the system under test is escaped: markup by [`esc`], and characters that a
 //! page would hide (ESC, NUL, bell) are shown as `\u001b`, here and in the JSON blocks.
@@ -29,6 +36,7 @@ use std::path::Path;
 use std::sync::Arc;
 
 use super::results::{RunInfo, Totals};
+use super::xml::{hidden, visible};
 use super::{ScenarioResult, Status};
 use crate::journal::{Body, Direction, Entry, Journal};
 
@@ -37,40 +45,11 @@ pub const PAGE_BUDGET: usize = 1800 * 1024;
 /// The markup an embedded message's details add beside their JSON (a button, a box, the
 /// script element), less the note that replaces them when they are left out.
 const EMBED_OVERHEAD: usize = 120;
+/// The most bytes of message sequence charts the page inlines (those of failed scenarios,
+/// then of scenarios with warnings); the others are pictures of their files in `msc/`.
+pub const CHART_BUDGET: usize = 512 * 1024;
 /// The most bytes of one body or answer the page embeds.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
-
-const LANE_GAP: usize = 190;
-const ROW: usize = 24;
-
-/// Whether a page would hide `c` or act on it.
-fn hidden(c: char) -> bool {
-    matches!(c,
-        '\u{0}'..='\u{8}'
-        | '\u{b}'
-        | '\u{c}'
-        | '\u{e}'..='\u{1f}'
-        | '\u{7f}'..='\u{9f}'
-        | '\u{200b}'..='\u{200f}'
-        | '\u{202a}'..='\u{202e}'
-        | '\u{2066}'..='\u{2069}'
-        | '\u{feff}'
-        | '\u{fffe}'
-        | '\u{ffff}')
-}
-
-/// `s` with hidden characters written as `\u001b`.
-fn visible(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        if hidden(c) {
-            let _ = write!(out, "\\u{:04x}", u32::from(c));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
 
 /// Escapes text for HTML, showing hidden characters.
 pub(super) fn esc(s: &str) -> String {
@@ -173,110 +152,6 @@ fn tone_mark(tone: &str) -> &'static str {
         "warn" => "!",
         _ => "✓",
     }
-}
-
-/// The lanes of a chart: the parties that submitted, the DIP, then the parties it delivered to.
-fn lanes(entries: &[Arc<Entry>]) -> Vec<String> {
-    let mut left: Vec<String> = Vec::new();
-    let mut right: Vec<String> = Vec::new();
-    for e in entries {
-        match e.direction {
-            Direction::Ingress => {
-                let from = e.from.clone().unwrap_or_else(|| "?".to_owned());
-                if !left.contains(&from) {
-                    left.push(from);
-                }
-            }
-            Direction::Egress => {
-                for to in &e.to {
-                    if !left.contains(to) && !right.contains(to) {
-                        right.push(to.clone());
-                    }
-                }
-            }
-            Direction::Note => {}
-        }
-    }
-    right.retain(|r| !left.contains(r));
-    left.push("DIP".to_owned());
-    left.extend(right);
-    left
-}
-
-/// The arrow of one message: its label, and the lanes it goes from and to.
-fn arrow(e: &Entry, lanes: &[String]) -> (String, usize, usize) {
-    let dip = lanes.iter().position(|l| l == "DIP").unwrap_or(0);
-    let lane = |label: &str| lanes.iter().position(|l| l == label).unwrap_or(dip);
-    let (from, to) = match e.direction {
-        Direction::Ingress => (lane(e.from.as_deref().unwrap_or("?")), dip),
-        Direction::Egress => (dip, e.to.first().map_or(dip, |t| lane(t))),
-        Direction::Note => (dip, dip),
-    };
-    let mut label = format!("#{} ", e.seq);
-    if e.direction == Direction::Note {
-        label.push_str("note ");
-    }
-    if let Some(i) = &e.interface {
-        let _ = write!(label, "{i} ");
-    }
-    if let Some(ev) = &e.event {
-        let _ = write!(label, "{ev} ");
-    }
-    if let Some(st) = e.status {
-        let _ = write!(label, "→{st} ");
-    } else if !e.outcome.is_empty() {
-        let _ = write!(label, "{} ", e.outcome);
-    }
-    if let Some(l) = e.latency_ms {
-        let _ = write!(label, "{l}ms ");
-    }
-    label.push_str(tone_mark(tone(e)));
-    (label, from, to)
-}
-
-/// The message sequence chart: inline SVG, lanes by party, one arrow per message.
-fn chart(h: &mut String, entries: &[Arc<Entry>]) {
-    let lanes = lanes(entries);
-    let width = LANE_GAP * lanes.len();
-    let height = ROW * (entries.len() + 1) + 8;
-    let x = |lane: usize| LANE_GAP / 2 + lane * LANE_GAP;
-    let _ = write!(
-        h,
-        "<svg class=\"msc\" role=\"img\" width=\"{width}\" height=\"{height}\" viewBox=\"0 0 {width} {height}\"><title>Message sequence: {}</title>",
-        esc(&lanes.join(", "))
-    );
-    for (i, l) in lanes.iter().enumerate() {
-        let _ = write!(
-            h,
-            "<text class=\"lane\" x=\"{}\" y=\"14\">{}</text><line class=\"lane\" x1=\"{0}\" y1=\"20\" x2=\"{0}\" y2=\"{height}\"/>",
-            x(i),
-            esc(l)
-        );
-    }
-    for (row, e) in entries.iter().enumerate() {
-        let (label, from, to) = arrow(e, &lanes);
-        let y = ROW * (row + 1) + 16;
-        let class = tone(e);
-        let (x1, x2) = (x(from), x(to));
-        if x1 == x2 {
-            let _ = write!(
-                h,
-                "<g class=\"{class}\"><circle cx=\"{x1}\" cy=\"{y}\" r=\"4\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
-                x1 + 8,
-                y + 4,
-                esc(&label)
-            );
-        } else {
-            let _ = write!(
-                h,
-                "<g class=\"{class}\"><line x1=\"{x1}\" y1=\"{y}\" x2=\"{x2}\" y2=\"{y}\" marker-end=\"url(#ah)\"/><text x=\"{}\" y=\"{}\">{}</text></g>",
-                x1.midpoint(x2),
-                y - 4,
-                esc(&label)
-            );
-        }
-    }
-    h.push_str("</svg>\n");
 }
 
 /// One message's headers, body, answer and verdicts, as the JSON block the page reads.
@@ -388,12 +263,8 @@ dl#run{display:grid;grid-template-columns:max-content auto;gap:.2em 1em}dt{font-
 nav#filter{position:sticky;top:0;background:#fff;padding:.5em 0;border-bottom:1px solid #ccc}\
 section.scenario{border-top:1px solid #ddd;margin-top:1em}\
 pre{background:#f6f6f6;padding:.5em;overflow-x:auto;white-space:pre-wrap;word-break:break-all}\
-svg.msc{display:block;margin:.5em 0;font-size:11px}svg.msc text{text-anchor:middle;fill:currentColor}\
-svg.msc text.lane{font-weight:bold}svg.msc line.lane{stroke:#999;stroke-dasharray:3 3}\
-svg.msc g line{stroke:currentColor;stroke-width:1.5}svg.msc g circle{fill:currentColor}\
-svg.msc g.ok text,svg.msc g.ok circle{fill:#176317}svg.msc g.bad text,svg.msc g.bad circle{fill:#a01010}\
-svg.msc g.warn text,svg.msc g.warn circle{fill:#8a5a00}\
-svg.msc g.ok{color:#176317}svg.msc g.bad{color:#a01010}svg.msc g.warn{color:#8a5a00}\
+figure.msc{margin:.5em 0;overflow-x:auto}figure.msc svg,figure.msc img{display:block}\
+figure.msc figcaption{font-size:90%}\
 .msgs li{margin:.3em 0}.v{font-size:90%;margin-right:.6em}\
 ul.warnings{list-style:none;padding:.4em .8em;border-left:4px solid #8a5a00;background:#fff8e6}\
 ul.warnings li{margin:.2em 0}";
@@ -448,10 +319,31 @@ pub fn page(
         .map(|(s, e)| s.warnings.len() + flagged(s, e))
         .collect();
 
+    // Which charts the page inlines: those of the scenarios an assessor reads first (failed,
+    // then passed with warnings) while CHART_BUDGET lasts. The others are pictures of their
+    // files in `msc/`, which cost the page a line each: a run of 360 passing scenarios has
+    // about 1 MB of charts, which would crowd the message details out of PAGE_BUDGET.
+    let mut order: Vec<usize> = (0..scenarios.len())
+        .filter(|&i| priority(&scenarios[i], warns[i]) < 2 && !entries[i].is_empty())
+        .collect();
+    order.sort_by_key(|&i| priority(&scenarios[i], warns[i]));
+    let mut charts: Vec<(String, Option<String>)> = super::msc::chart_paths(scenarios)
+        .into_iter()
+        .map(|p| (p, None))
+        .collect();
+    let mut budget = CHART_BUDGET;
+    for i in order {
+        let svg = super::msc::sequence_svg(&entries[i]);
+        if svg.len() <= budget {
+            budget -= svg.len();
+            charts[i].1 = Some(svg);
+        }
+    }
     let parts = Parts {
         scenarios,
         entries: &entries,
         warns: &warns,
+        charts: &charts,
         title,
         info,
     };
@@ -462,11 +354,7 @@ pub fn page(
     // Which scenarios' message details are embedded: failed first, then warnings, then the
     // rest, while the budget lasts.
     let mut order: Vec<usize> = (0..scenarios.len()).collect();
-    order.sort_by_key(|&i| match scenarios[i].status {
-        Status::Passed if warns[i] > 0 => 1,
-        Status::Passed => 2,
-        _ => 0,
-    });
+    order.sort_by_key(|&i| priority(&scenarios[i], warns[i]));
     let mut embedded: Vec<Option<Vec<String>>> = vec![None; scenarios.len()];
     for i in order {
         let blocks: Vec<String> = entries[i].iter().map(|e| details(e)).collect();
@@ -480,11 +368,44 @@ pub fn page(
     render(&parts, &embedded)
 }
 
+/// Which scenarios come first for what the page can hold: failed ones, then those with
+/// warnings, then the rest.
+fn priority(s: &ScenarioResult, warns: usize) -> u8 {
+    match s.status {
+        Status::Passed if warns > 0 => 1,
+        Status::Passed => 2,
+        _ => 0,
+    }
+}
+
+/// A scenario's message sequence chart: inline, or the picture of its file, with a link to
+/// the file.
+fn figure(h: &mut String, (path, svg): &(String, Option<String>)) {
+    h.push_str("<figure class=\"msc\">");
+    match svg {
+        Some(svg) => h.push_str(svg),
+        None => {
+            let _ = write!(
+                h,
+                "<img src=\"{}\" loading=\"lazy\" alt=\"the chart {0}, beside this page\">",
+                esc(path)
+            );
+        }
+    }
+    let _ = writeln!(
+        h,
+        "<figcaption>Message sequence chart: <a href=\"{}\">{0}</a></figcaption></figure>",
+        esc(path)
+    );
+}
+
 /// What a page is written from.
 struct Parts<'a> {
     scenarios: &'a [ScenarioResult],
     entries: &'a [Vec<Arc<Entry>>],
     warns: &'a [usize],
+    /// Each scenario's chart: its path in the folder, and the SVG when the page inlines it.
+    charts: &'a [(String, Option<String>)],
     title: &'a str,
     info: &'a RunInfo,
 }
@@ -495,6 +416,7 @@ fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
         scenarios,
         entries,
         warns,
+        charts,
         title,
         info,
     } = *parts;
@@ -504,7 +426,6 @@ fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
         h,
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width\"><title>{}</title>\n<style>{STYLE}</style></head><body>\n\
-         <svg width=\"0\" height=\"0\" style=\"position:absolute\" aria-hidden=\"true\"><defs><marker id=\"ah\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"7\" markerHeight=\"7\" orient=\"auto-start-reverse\"><path d=\"M0 0L10 5L0 10z\" fill=\"context-stroke\"/></marker></defs></svg>\n\
          <h1>{}</h1>\n",
         esc(title),
         esc(title)
@@ -645,7 +566,7 @@ fn render(parts: &Parts<'_>, embedded: &[Option<Vec<String>>]) -> String {
         if es.is_empty() {
             h.push_str("<p>Nothing was exchanged.</p>\n");
         } else {
-            chart(&mut h, es);
+            figure(&mut h, &charts[i]);
             h.push_str("<ol class=\"msgs\">");
             for (n, e) in es.iter().enumerate() {
                 let t = tone(e);

@@ -37,6 +37,36 @@ fn push_escaped(out: &mut String, c: char, attribute: bool) {
     }
 }
 
+/// Whether a page would hide `c` or act on it: the characters XML forbids, the C1 controls,
+/// and the invisible ones that reorder or hide text (bidirectional overrides, zero widths).
+pub(super) fn hidden(c: char) -> bool {
+    matches!(c,
+        '\u{0}'..='\u{8}'
+        | '\u{b}'
+        | '\u{c}'
+        | '\u{e}'..='\u{1f}'
+        | '\u{7f}'..='\u{9f}'
+        | '\u{200b}'..='\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{feff}'
+        | '\u{fffe}'
+        | '\u{ffff}')
+}
+
+/// `s` with the characters a page would hide written as `\u001b`.
+pub fn visible(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if hidden(c) {
+            let _ = write!(out, "\\u{:04x}", u32::from(c));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// `s` as element text.
 pub fn text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());

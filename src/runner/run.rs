@@ -1,6 +1,6 @@
 //! One run: load and select the features, start the harness, run the scenarios through
 //! cucumber with our collector, and write the report folder (`junit.xml`, `results.json`,
-//! `journal.ndjson`, `index.html`). An interrupted run still writes its report, with unfinished scenarios
+//! `journal.ndjson`, `cucumber.json`, `index.html`, `msc/`). An interrupted run still writes its report, with unfinished scenarios
 //! as errors.
 
 use std::future::Future;
@@ -659,7 +659,8 @@ fn check_report_dir(dir: &std::path::Path) -> Result<(), RunError> {
     std::fs::remove_file(&probe).map_err(err)
 }
 
-/// Writes the report folder: `junit.xml`, `results.json`, `journal.ndjson`, `index.html`.
+/// Writes the report folder: `junit.xml`, `results.json`, `journal.ndjson`, `cucumber.json`,
+/// `index.html` and the charts in `msc/`.
 pub fn write_report(
     dir: &std::path::Path,
     scenarios: &[ScenarioResult],
