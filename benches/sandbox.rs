@@ -76,6 +76,7 @@ fn main() {
                 stubs_dir: None,
                 retain: false,
                 journal: None,
+            max_pages: None,
             },
         )
         .await

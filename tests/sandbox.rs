@@ -25,7 +25,6 @@ const SYSTEMS: [(&str, &str, &str, &str); 3] = [
 struct Setup {
     dir: tempfile::TempDir,
     config: PathBuf,
-    dip: u16,
     live: u16,
     webhooks: [u16; 3],
 }
@@ -83,7 +82,7 @@ prompts = ["{exe}", "prompt", "--url", "http://127.0.0.1:{port}/prompt"]
         Self {
             dir,
             config,
-            dip,
+
             live,
             webhooks,
         }
@@ -377,7 +376,7 @@ fn a_metering_service_down_mid_flow_gets_every_message_once_after_its_restart() 
     let _sup = s.reference(0, &[]);
     let mut mss = s.reference(1, &[]);
     let _sds = s.reference(2, &[]);
-    let _sandbox = s.sandbox("down.db", &[]);
+    let mut sandbox = s.sandbox("down.db", &[]);
     let mpans = mpans(4);
     // The first flow runs whole; then the metering service goes down mid-way through the rest.
     let out = s.send_gain(&mpans[0]);
@@ -408,6 +407,15 @@ fn a_metering_service_down_mid_flow_gets_every_message_once_after_its_restart() 
         assert_eq!(active.get(m), Some(&1), "{m}: {active:?}");
     }
     assert_eq!(status(s.live).unwrap()["held"], 0);
+    // Ctrl-C stops it cleanly, with the report of what passed.
+    assert_eq!(sandbox.interrupt(), Some(0), "{}", s.log("sandbox.log"));
+    let exported = std::fs::read_to_string(s.path("report/journal.ndjson")).unwrap();
+    assert_eq!(exported.lines().count(), journal.len());
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(s.path("report/summary.json")).unwrap()).unwrap();
+    assert_eq!(summary["held"], 0, "{summary}");
+    let log = s.log("sandbox.log");
+    assert!(log.contains("-> MSS 1200000009 IF-033 [MSAppSPRequest]"), "one line per routed message: {log}");
 }
 
 #[test]
@@ -446,4 +454,254 @@ fn a_sandbox_killed_mid_flow_delivers_what_it_held_on_the_same_database() {
     assert!(before.len() < journal.len());
     assert_eq!(&journal[..before.len()], &before[..]);
     assert_eq!(status(s.live).unwrap()["held"], 0);
+}
+
+/// An IF-031 [MSApp] from the sandbox's supplier about `mpan`, to `recipient`.
+fn appointment_request(mpan: &str, recipient: &str) -> Value {
+    let now = mhhs_qual::dip::now_dt003();
+    let reference = format!(
+        "S-IF-031-2300000001-SUP-{}-{:016x}",
+        mhhs_qual::dip::today_yyyymmdd(),
+        fastrand::u64(..)
+    );
+    serde_json::json!({
+        "CommonBlock": {
+            "A0": {"primaryRecipients": [recipient], "secondaryRecipients": [], "always": []},
+            "M0": {"GSPGroupID": "_A", "MPANCore": mpan, "distributorDIPID": "2500000010"},
+            "S0": {"eventCode": "[MSApp]", "interfaceID": "IF-031", "schemaVersion": "011"},
+            "S1": {
+                "DIPConnectionProviderID": null, "environmentTag": "UIT",
+                "senderCorrelationID": null, "senderDIPID": "2300000001", "senderRoleID": "SUP",
+                "senderTimestamp": now, "senderUniqueReference": reference, "subText": null
+            }
+        },
+        "CustomBlock": {"B070": {
+            "appointmentScenario": "COS", "contractReferenceMeteringService": null,
+            "proposedMeteringServiceDIPEffectiveFromDate": now,
+            "proposedMeteringServiceDIPID": "1200000009", "proposedMeteringServiceMPID": "MSSR"
+        }}
+    })
+}
+
+/// `mhhs-qual send` of `body` as `role`, signed with the test system key.
+fn send(s: &Setup, role: &str, body: &[u8]) -> std::process::Output {
+    let file = s.path(&format!("send-{}.json", fastrand::u32(..)));
+    std::fs::write(&file, body).unwrap();
+    Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
+        .args([
+            "send",
+            "--config",
+            &s.config.display().to_string(),
+            "--as",
+            role,
+            "--signing-key",
+            &keys().sut_signing.1.display().to_string(),
+            "--sandbox",
+            &format!("http://127.0.0.1:{}", s.live),
+            "--follow",
+            "0s",
+            &file.display().to_string(),
+        ])
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn a_message_to_a_recipient_not_in_the_sandbox_is_refused_msg1031() {
+    let s = Setup::new();
+    let _sandbox = s.sandbox("bad.db", &[]);
+    let body = appointment_request(&mpans(1)[0], "2399999999");
+    let out = send(&s, "SUP", &serde_json::to_vec(&body).unwrap());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("MSG1031"), "{}", text(&out));
+    // The refusal is in the journal, with nothing routed.
+    let journal = s.journal();
+    assert!(
+        journal.iter().any(|e| e["status"] == 400 && e["interface"] == "IF-031"),
+        "{journal:?}"
+    );
+    assert!(!journal.iter().any(|e| e["direction"] == "egress"));
+}
+
+#[test]
+fn a_message_sent_with_another_participants_api_key_is_refused_msg1009() {
+    let s = Setup::new();
+    let _sandbox = s.sandbox("bad.db", &[]);
+    // The supplier's message, submitted with the metering service's key.
+    let body = appointment_request(&mpans(1)[0], "2200000001");
+    let out = send(&s, "MSS", &serde_json::to_vec(&body).unwrap());
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out));
+    assert!(text(&out).contains("MSG1009"), "{}", text(&out));
+    // With its own key it goes through.
+    let out = send(&s, "SUP", &serde_json::to_vec(&body).unwrap());
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out));
+}
+
+#[test]
+fn a_send_file_that_is_not_a_dip_body_is_refused_naming_the_file() {
+    let s = Setup::new();
+    for (body, says) in [
+        (&b"{not json"[..], "not JSON"),
+        (&b"[1, 2]"[..], "payload"),
+        (&b"{\"hello\": 1}"[..], "/CommonBlock/S0/interfaceID"),
+        (&b"[]"[..], "no message"),
+        (&b"42"[..], "not a DIP message"),
+    ] {
+        let out = send(&s, "SUP", body);
+        assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+        let t = text(&out);
+        assert!(t.contains("send-") && t.contains(says), "{says}: {t}");
+    }
+}
+
+#[test]
+fn two_participants_with_one_dip_id_are_refused() {
+    let s = Setup::new();
+    let text_ = std::fs::read_to_string(&s.config)
+        .unwrap()
+        .replace("dip_id = \"1200000009\"", "dip_id = \"2300000001\"");
+    std::fs::write(&s.config, text_).unwrap();
+    let out = common::mhhs_qual(
+        s.dir.path(),
+        &["sandbox", "--config", &s.config.display().to_string()],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(text(&out).contains("2300000001"), "{}", text(&out));
+}
+
+#[test]
+fn an_unwritable_journal_database_stops_the_sandbox_before_it_routes() {
+    let s = Setup::new();
+    let out = common::mhhs_qual(
+        s.dir.path(),
+        &[
+            "sandbox",
+            "--config",
+            &s.config.display().to_string(),
+            "--database",
+            "/nonexistent-folder/sandbox.db",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out));
+    assert!(
+        text(&out).contains("/nonexistent-folder/sandbox.db"),
+        "{}",
+        text(&out)
+    );
+}
+
+#[test]
+fn a_participant_answering_500_has_its_messages_held_and_taken_when_it_recovers() {
+    let s = Setup::new();
+    let _sup = s.reference(0, &[]);
+    let _mss = s.reference(1, &[]);
+    // The data service answers every delivery 500, then recovers.
+    let sds = block(async {
+        wiremock::MockServer::builder()
+            .listener(std::net::TcpListener::bind(("127.0.0.1", s.webhooks[2])).unwrap())
+            .start()
+            .await
+    });
+    let failing = wiremock::Mock::given(wiremock::matchers::method("POST"))
+        .respond_with(wiremock::ResponseTemplate::new(500));
+    block(failing.mount(&sds));
+    let _sandbox = s.sandbox("500.db", &[]);
+    let mpans = mpans(2);
+    for m in &mpans {
+        assert!(s.send_gain(m).status.success());
+    }
+    // The metering service's side of each flow goes on; the data service's is held.
+    let journal = wait_journal(&s, Duration::from_secs(20), |j| {
+        taken(j, "MSS 1200000009", "IF-036", "[MSAppActive]").len() == 2
+            && status(s.live).unwrap()["held"].as_u64() == Some(2)
+    });
+    assert_eq!(status(s.live).unwrap()["held"], 2, "{journal:?}");
+    let held = get(s.live, "/held").unwrap();
+    assert!(held.contains("500"), "{held}");
+    drop(sds);
+    let _sds = s.reference(2, &[]);
+    assert_eq!(post(s.live, "/redeliver"), 202);
+    let journal = wait_journal(&s, Duration::from_secs(20), |j| {
+        taken(j, "SDS 1400000009", "IF-036", "[DSAppActive]").len() == 2
+    });
+    let requests = taken(&journal, "SDS 1400000009", "IF-033", "[DSAppSPRequest]");
+    for m in &mpans {
+        assert_eq!(requests.get(m), Some(&1), "{m}: {requests:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_journal_database_stops_the_sandbox_accepting() {
+    use mhhs_qual::sandbox::{Sandbox, SandboxOptions};
+    let dir = tempfile::tempdir().unwrap();
+    let text_ = mhhs_qual::embedded::file("config/reference.toml").unwrap();
+    let (mut config, _) =
+        mhhs_qual::config::load_str(text_, "config/reference.toml", Vec::new()).unwrap();
+    config
+        .participants
+        .retain(|p| ["SUP", "MSS", "SDS"].contains(&p.role.as_str()));
+    let sandbox = Sandbox::start(
+        config,
+        SandboxOptions {
+            database: dir.path().join("full.db"),
+            listen: "127.0.0.1:0".parse().unwrap(),
+            systems: mhhs_qual::session::SystemUnderTest::Reference(Default::default()),
+            schemas_dir: None,
+            stubs_dir: None,
+            retain: false,
+            journal: None,
+            max_pages: Some(60),
+        },
+    )
+    .await
+    .unwrap();
+    let h = sandbox.harness.clone();
+    let regs = h.config.counterparty("REGS").unwrap().clone();
+    let sup = h.parties.systems().find(|p| p.role == "SUP").unwrap().clone();
+    let alloc = mhhs_qual::market::MpanAllocator::new();
+    for _ in 0..200 {
+        if sandbox.broken.lock().unwrap().is_some() {
+            break;
+        }
+        let subject = mhhs_qual::dip::Subject {
+            mpan: alloc.next_for(mhhs_qual::market::Segment::Smart).to_string(),
+            segment: mhhs_qual::market::Segment::Smart,
+        };
+        let vars = h.builder.vars(&regs, &subject);
+        let p = h
+            .builder
+            .payload(&regs, "IF-002", "[GainMPANInfo]", &subject, vars)
+            .unwrap();
+        h.egress
+            .deliver(mhhs_qual::stub::Delivery {
+                scenario: None,
+                from: regs.clone(),
+                to: sup.clone(),
+                body: mhhs_qual::stub::DeliveryBody::Batch(vec![p]),
+                signing: mhhs_qual::stub::Signing::Correct,
+            })
+            .await;
+    }
+    let problem = sandbox.broken.lock().unwrap().clone();
+    let problem = problem.expect("the database fills up");
+    assert!(problem.contains("full"), "{problem}");
+    // The stub DIP accepts nothing more: every submission is answered 503.
+    let sup_key = "reference-key";
+    let r = reqwest::Client::new()
+        .post(format!("{}/dip-channel/IF-031", h.stub.uri()))
+        .header("x-api-key", sup_key)
+        .header("content-type", "application/json")
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status().as_u16(), 503);
+    // The live endpoint says so.
+    let status: Value = reqwest::get(format!("{}/status", sandbox.live_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(status["accepting"], false, "{status}");
 }

@@ -102,6 +102,7 @@ pub async fn sandbox(args: SandboxArgs) -> u8 {
             stubs_dir: args.stubs.clone(),
             retain: false,
             journal: None,
+            max_pages: None,
         },
     )
     .await

@@ -516,6 +516,7 @@ pub async fn run(mut options: RunOptions) -> Result<RunOutcome, RunError> {
                         stubs_dir: options.stubs_dir.clone(),
                         retain: true,
                         journal: Some(journal.clone()),
+                        max_pages: None,
                     },
                 )
                 .await?;

@@ -46,6 +46,8 @@ pub struct SandboxOptions {
     /// The journal to record in (a run's, numbered after the database's last entry); a new
     /// one when None.
     pub journal: Option<Arc<Journal>>,
+    /// Caps the database at this many 4 KiB pages: past it, writes fail as on a full disk.
+    pub max_pages: Option<u64>,
 }
 
 /// Why a sandbox could not start.
@@ -91,7 +93,13 @@ impl Sandbox {
     /// Opens the store, starts the harness (stub DIP, router, stubs, any reference
     /// participants) with the journal writing through to the store, and the live endpoint.
     pub async fn start(config: Config, options: SandboxOptions) -> Result<Self, SandboxError> {
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&options.database)?);
+        let store: Arc<dyn Store> = Arc::new(SqliteStore::open_with(
+            &options.database,
+            &crate::store::Options {
+                max_page_count: options.max_pages,
+                ..crate::store::Options::default()
+            },
+        )?);
         let last = store.last_seq()?;
         let journal = match &options.journal {
             Some(j) => j.clone(),

@@ -320,7 +320,10 @@ impl Egress {
                         from: entry.from.clone().unwrap_or_default(),
                         to: delivery.to.dip_id.clone(),
                         body,
-                        reason: entry.outcome.clone(),
+                        reason: match entry.status {
+                            Some(status) => format!("{status}: {}", entry.outcome),
+                            None => entry.outcome.clone(),
+                        },
                         seq: entry.seq,
                     })),
                     _ => None,
