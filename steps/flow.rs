@@ -3,7 +3,6 @@
 //! - Given "the system" below is the {role}
 //! - When the Registration Service delivers {publication} {event} for the MPAN to the {role}
 //! - Then the {role} submits {interface} {event} to the Registration Service
-//! - Then the {role} submits {interface} {event} to the {role}
 //! - Then the {role} receives {interface} {event}
 //! - Then the {event} carries {string} as the {event} did
 //! - Then the {event} carries {string} as the {event}'s {string}
@@ -51,19 +50,6 @@ async fn submits_to_regs(
 ) -> Result<(), StepFailure> {
     let s = w.session()?;
     s.await_hop_submission(&role, &interface, &event, "REGS")
-        .await
-}
-
-#[then(expr = "the {role} submits {interface} {event} to the {role}")]
-async fn submits_to(
-    w: &mut QualWorld,
-    role: Role,
-    interface: Interface,
-    event: Event,
-    recipient: Role,
-) -> Result<(), StepFailure> {
-    let s = w.session()?;
-    s.await_hop_submission(&role, &interface, &event, &recipient)
         .await
 }
 
