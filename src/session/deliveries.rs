@@ -10,7 +10,7 @@ use crate::journal::Entry;
 use crate::stub::{Delivery, DeliveryBody, Signing};
 
 /// The `message` of each item of a delivery's StandardResponse answer.
-fn answer_messages(d: &Entry) -> Vec<&str> {
+pub(super) fn answer_messages(d: &Entry) -> Vec<&str> {
     d.response
         .json()
         .and_then(|r| r.get("messageArray"))

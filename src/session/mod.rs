@@ -6,6 +6,7 @@
 
 mod data;
 mod deliveries;
+mod distributor;
 mod failure;
 mod faults;
 mod harness;
@@ -16,6 +17,7 @@ mod submissions;
 mod warnings;
 
 pub use data::{UNKNOWN_MDR, at_time, day, moment};
+pub use distributor::NotOwn;
 pub use failure::StepFailure;
 pub use harness::{Harness, HarnessError, HarnessOptions, SystemUnderTest, egress_client};
 pub use metering::{Prompted, Requester, Starts, midnight};

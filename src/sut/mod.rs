@@ -7,21 +7,25 @@
 mod behaviour;
 mod data;
 pub mod fault;
+mod ldso;
 mod metering;
 mod pacing;
 mod reference;
 mod supplier;
 
-pub use behaviour::{Behaviour, Context, PromptAnswer, Submission, for_role};
+pub use behaviour::{Behaviour, Context, Loaded, PromptAnswer, Submission, for_role};
 pub use fault::Fault;
 pub use reference::{Reference, ReferenceError, ReferenceSettings};
 
-/// Every fault switch of the reference participant of `role`: the shell's, then the role's.
+/// Every fault switch of the reference participant of `role`: the shell's (but those of
+/// [`fault::SUBMITTING`] for a role that submits nothing), then the role's.
 pub fn faults_of(role: &str) -> Option<Vec<Fault>> {
     let behaviour = for_role(role)?;
+    let submits = behaviour.submits();
     Some(
         fault::GENERIC
             .iter()
+            .filter(|f| submits || !fault::SUBMITTING.contains(&f.name))
             .chain(behaviour.faults())
             .copied()
             .collect(),
