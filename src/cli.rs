@@ -466,6 +466,11 @@ fn plan(options: &RunOptions) -> u8 {
         for r in &p.reactions {
             println!("  reaction: {r}");
         }
+        match &p.testdata {
+            Some(Some(t)) => println!("  test data: {t}"),
+            Some(None) => println!("  test data: MISSING"),
+            None => {}
+        }
         if plan.scenarios.iter().any(|s| s.prompted) {
             match (&p.prompt_command, plan.reference) {
                 (Some(c), _) => println!("  prompt command: {c}"),

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 
 /// The step modules whose `//!` lists make the glossary, in the order it prints them.
-const MODULES: [(&str, &str, &str); 10] = [
+const MODULES: [(&str, &str, &str); 11] = [
     ("delivery", "steps/delivery.rs", include_str!("delivery.rs")),
     (
         "submission",
@@ -25,6 +25,11 @@ const MODULES: [(&str, &str, &str); 10] = [
     ),
     ("metering", "steps/metering.rs", include_str!("metering.rs")),
     ("data", "steps/data.rs", include_str!("data.rs")),
+    (
+        "distributor",
+        "steps/distributor.rs",
+        include_str!("distributor.rs"),
+    ),
     ("load", "steps/load.rs", include_str!("load.rs")),
     ("flow", "steps/flow.rs", include_str!("flow.rs")),
     ("parameters", "steps/params.rs", include_str!("params.rs")),

@@ -7,6 +7,7 @@
 mod appointment;
 mod data;
 mod delivery;
+mod distributor;
 mod faults;
 mod flow;
 mod glossary;

@@ -508,6 +508,81 @@ fn a_dry_run_reports_everything_the_configuration_lacks() {
     assert!(!text(&o).contains("@prompted ("), "{}", text(&o));
 }
 
+#[test]
+fn a_pack_that_works_on_the_test_data_needs_it_in_the_configuration() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cfg_text = "environment = \"UIT\"\n[dip]\nlisten = \"127.0.0.1:0\"\napi_key = \"k\"\n[participant]\nrole = \"LDSO\"\ndip_id = \"2500000001\"\nmpid = \"LDSA\"\nwebhook_url = \"http://127.0.0.1:9/webhook\"\n".to_owned();
+    for (role, id, mpid) in [
+        ("REGS", "2200000001", "REGA"),
+        ("MDS", "2600000001", "MDSA"),
+        ("SDS", "1400000001", "SDSA"),
+        ("MSS", "1200000001", "MSSA"),
+        ("SUP", "2300000002", "SUPB"),
+    ] {
+        let _ = write!(
+            cfg_text,
+            "[[counterparty]]\nrole = \"{role}\"\ndip_id = \"{id}\"\nmpid = \"{mpid}\"\n"
+        );
+    }
+    let without = dir.path().join("without.toml");
+    std::fs::write(&without, &cfg_text).unwrap();
+    let dry = |cfg: &Path| {
+        mhhs_qual(
+            dir.path(),
+            &[
+                "run",
+                "--dry-run",
+                "--config",
+                cfg.to_str().unwrap(),
+                "--pack",
+                "ldso",
+            ],
+        )
+    };
+    let o = dry(&without);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("  test data: MISSING\n"),
+        "{}",
+        text(&o)
+    );
+    assert!(
+        text(&o).contains("error: ")
+            && text(&o).contains(
+                "the pack ldso works on the MPANs of the test data the system loaded, and the configuration has no [testdata]"
+            ),
+        "{}",
+        text(&o)
+    );
+    // A real run stops before it starts anything, for the same reason.
+    let o = mhhs_qual(
+        dir.path(),
+        &[
+            "run",
+            "--config",
+            without.to_str().unwrap(),
+            "--pack",
+            "ldso",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("has no [testdata]"), "{}", text(&o));
+    // With the section `testdata generate` writes, nothing is missing.
+    let with = dir.path().join("with.toml");
+    std::fs::write(
+        &with,
+        format!("{cfg_text}[testdata]\nseed = 42\ncount = 1000\nsegments = [\"S\"]\n"),
+    )
+    .unwrap();
+    let o = dry(&with);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(
+        String::from_utf8_lossy(&o.stdout).contains("  test data: seed 42, 1000 records\n"),
+        "{}",
+        text(&o)
+    );
+}
+
 // docs --out
 
 #[test]
@@ -621,21 +696,13 @@ fn a_new_pack_passes_check_and_runs_green_against_the_reference() {
 }
 
 #[test]
-fn a_new_pack_for_a_role_without_a_reference_participant_is_refused() {
+fn a_new_pack_for_a_role_no_system_qualifies_in_is_refused() {
     let dir = tempfile::tempdir().unwrap();
-    let without = mhhs_qual::market::roles::qualifying()
-        .find(|r| mhhs_qual::sut::for_role(r).is_none())
-        .expect("a role without a reference participant");
-    let o = mhhs_qual(dir.path(), &["new", "pack", "later", "--role", without]);
-    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
-    assert!(
-        text(&o).contains(&format!(
-            "error: no reference participant plays {without} yet (roles with one: SUP"
-        )),
-        "{}",
-        text(&o)
-    );
-    assert!(!dir.path().join("later").exists());
+    // Every role a system qualifies in has a reference participant to run a new pack against.
+    let without: Vec<&str> = mhhs_qual::market::roles::qualifying()
+        .filter(|r| mhhs_qual::sut::for_role(r).is_none())
+        .collect();
+    assert_eq!(without, Vec::<&str>::new());
     let o = mhhs_qual(dir.path(), &["new", "pack", "x", "--role", "REGS"]);
     assert_eq!(o.status.code(), Some(2), "{}", text(&o));
     assert!(

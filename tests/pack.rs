@@ -339,9 +339,9 @@ async fn check_every_fault(name: &str) -> Result<(), Mismatch> {
     }
 }
 
-/// The metering- and data-service packs: correct passes, every fault caught where its tags
-/// say.
-macro_rules! metering_pack_tests {
+/// The metering-service, data-service and distributor packs: correct passes, every fault
+/// caught where its tags say.
+macro_rules! role_pack_tests {
     ($($module:ident => $name:literal),* $(,)?) => {
         $(
             mod $module {
@@ -372,13 +372,14 @@ macro_rules! metering_pack_tests {
     };
 }
 
-metering_pack_tests! {
+role_pack_tests! {
     mss => "mss",
     msa => "msa",
     umso => "umso",
     sds => "sds",
     ads => "ads",
     umsds => "umsds",
+    ldso => "ldso",
 }
 
 /// The `migration` pack: load profiles as scenarios against the reference supplier. It passes
@@ -722,14 +723,15 @@ fault_tests! {
     fault_gain_by_content => "gain-by-content",
 }
 
-/// The correct reference metering services pass every scenario of their packs 20 times in a
-/// row at concurrency 8: the packs do not depend on luck. A soak test, run by `.ci/run`
-/// (`cargo test --test pack -- --ignored`), not by the default suite.
+/// The correct reference metering services, data services and distributor pass every
+/// scenario of their packs 20 times in a row at concurrency 8: the packs do not depend on
+/// luck. A soak test, run by `.ci/run` (`cargo test --test pack -- --ignored`), not by the
+/// default suite.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "a soak test of a few minutes: .ci/run runs it"]
-async fn the_metering_and_data_packs_pass_twenty_times_in_a_row() {
+async fn the_metering_data_and_distributor_packs_pass_twenty_times_in_a_row() {
     for round in 1..=20 {
-        for name in ["mss", "msa", "umso", "sds", "ads", "umsds"] {
+        for name in ["mss", "msa", "umso", "sds", "ads", "umsds", "ldso"] {
             assert_passes(name, &format!("round {round}, ")).await;
         }
     }

@@ -55,6 +55,13 @@ fn the_shipped_packs_are_listed_from_their_manifests() {
                 "features/qualification/ads/"
             ],
             vec![
+                "ldso",
+                "LDSO",
+                "68",
+                "scenarios",
+                "features/qualification/ldso/"
+            ],
+            vec![
                 "migration",
                 "SUP",
                 "3",

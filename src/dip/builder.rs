@@ -37,7 +37,7 @@ impl Builder {
             .unwrap_or(10);
         let mut vars = Vars::new()
             .set("mpan", subject.mpan.clone())
-            .set("distributor_dip_id", distributor_dip_id(distributor))
+            .set("distributor_dip_id", self.distributor_dip_id(distributor))
             .set("gsp_group", gsp_group_for(distributor).unwrap_or("_A"))
             .set("segment", subject.segment.indicator())
             .set("connection_type", subject.segment.connection_type())
@@ -99,6 +99,18 @@ impl Builder {
                 .set(&format!("counterparty.{}.mpid", c.role), c.mpid.clone());
         }
         vars
+    }
+
+    /// The DIP ID of the distributor with this id, as messages name it: the configuration's
+    /// distributor participant (an `LDSO`) when it has one, which is then the distributor of
+    /// every MPAN the harness works on (its own, CONTRACT-ROLES.md §6.4 L2), else the harness's
+    /// own for that id.
+    pub fn distributor_dip_id(&self, distributor: u8) -> String {
+        self.config
+            .participants
+            .iter()
+            .find(|p| p.role == "LDSO")
+            .map_or_else(|| distributor_dip_id(distributor), |p| p.dip_id.clone())
     }
 
     /// A payload of `interface`/`event` sent by `from` to the SUT about `subject`.
@@ -169,16 +181,25 @@ impl Builder {
                 "DIPConnectionProviderID": null,
             }),
         );
-        // A message about no one MPAN (IF-022, IF-023 load shapes) has no M0.
+        // A message about no one MPAN (IF-022, IF-023 load shapes) has no M0; one about a
+        // relationship of MPANs (IF-020) names the subject as its principal MPAN in M1.
         let has_m0 = self.schemas.defines(interface, event, "/CommonBlock/M0")
             || !self.schemas.covers(interface, event);
-        if !common.contains_key("M1") && has_m0 {
+        let gsp_group = gsp_group_for(distributor).unwrap_or("_A");
+        if let Some(m1) = common.get_mut("M1").and_then(Value::as_object_mut) {
+            m1.insert("principalMPAN".into(), json!(subject.mpan));
+            m1.insert(
+                "distributorDIPID".into(),
+                json!(self.distributor_dip_id(distributor)),
+            );
+            m1.insert("GSPGroupID".into(), json!(gsp_group));
+        } else if has_m0 {
             common.insert(
                 "M0".into(),
                 json!({
                     "MPANCore": subject.mpan,
-                    "distributorDIPID": distributor_dip_id(distributor),
-                    "GSPGroupID": gsp_group_for(distributor).unwrap_or("_A"),
+                    "distributorDIPID": self.distributor_dip_id(distributor),
+                    "GSPGroupID": gsp_group,
                 }),
             );
         }

@@ -40,6 +40,9 @@ pub const COLUMNS: [&str; 11] = [
 /// the plan's base, so they never meet a planned record.
 const OUTSIDE_PLAN: u64 = 5_000_000_000;
 
+/// How many meter-point numbers (the ten digits between distributor and check digit) there are.
+const NUMBERS: u64 = 10_000_000_000;
+
 /// Post towns and postcode areas of each GSP group (in `DISTRIBUTORS` order).
 const PLACES: [[(&str, &str); 2]; 14] = [
     [("NORWICH", "NR"), ("IPSWICH", "IP")],
@@ -80,7 +83,7 @@ fn mix(mut z: u64) -> u64 {
 /// The MPAN of record `index` of a plan whose meter-point numbers start at `base`.
 pub fn mpan_at(base: u64, index: u64) -> Mpan {
     let (distributor, _) = DISTRIBUTORS[usize::try_from(index % 14).expect("small")];
-    let number = (base + index) % 10_000_000_000;
+    let number = (base + index) % NUMBERS;
     let mut core = String::with_capacity(13);
     let _ = write!(core, "{distributor:02}{number:010}");
     let digit = check_digit(&core).expect("twelve digits");
@@ -185,6 +188,20 @@ impl Plan {
     /// An MPAN outside the plan (for a segment the plan does not draw).
     pub fn mpan_outside(&self, n: u64) -> Mpan {
         mpan_at(self.base() + OUTSIDE_PLAN, n)
+    }
+
+    /// Whether records `0..count` of the plan hold the MPAN core `core`: the data a
+    /// participant loaded with `[testdata]` of this plan and count. A core with a wrong check
+    /// digit is held by no plan.
+    pub fn holds(&self, core: &str, count: u64) -> bool {
+        let Ok(mpan) = Mpan::parse(core) else {
+            return false;
+        };
+        let Ok(number) = core[2..12].parse::<u64>() else {
+            return false;
+        };
+        let index = (number + NUMBERS - self.base() % NUMBERS) % NUMBERS;
+        index < count && mpan_at(self.base(), index) == mpan
     }
 
     /// Record `index`.
@@ -374,6 +391,22 @@ mod tests {
         assert_eq!(segments.len(), 3);
         assert!(!guids.is_empty());
         assert_ne!(Plan::new(43, &[]).record(0), plan.record(0));
+    }
+
+    #[test]
+    fn a_plan_holds_exactly_its_first_count_records() {
+        let plan = Plan::new(7, &[]);
+        for i in 0..300 {
+            assert!(plan.holds(plan.record(i).mpan.as_str(), 300), "{i}");
+            assert!(!plan.holds(plan.record(i).mpan.as_str(), i), "{i}");
+        }
+        let held = plan.record(5).mpan;
+        assert!(!plan.holds(&held.with_wrong_check_digit(), 300));
+        // Outside the plan, the same distributor, another seed, not an MPAN at all.
+        assert!(!plan.holds(plan.mpan_outside(5).as_str(), 300));
+        assert!(!plan.holds(held.as_str(), 0));
+        assert!(!Plan::new(8, &[]).holds(held.as_str(), 300));
+        assert!(!plan.holds("12345", 300));
     }
 
     #[test]

@@ -149,6 +149,24 @@ struct PlanCursor {
     cursors: Mutex<[u64; 3]>,
 }
 
+impl PlanCursor {
+    /// The index of the next record of `segment` (which the plan draws), marked as taken.
+    fn take(&self, segment: Segment) -> u64 {
+        let slot = match segment {
+            Segment::Smart => 0,
+            Segment::Advanced => 1,
+            Segment::Unmetered => 2,
+        };
+        let mut cursors = self.cursors.lock().unwrap_or_else(PoisonError::into_inner);
+        let mut i = cursors[slot];
+        while self.plan.segment_of(i) != segment {
+            i += 1;
+        }
+        cursors[slot] = i + 1;
+        i
+    }
+}
+
 impl MpanAllocator {
     /// An allocator starting at a random point.
     pub fn new() -> Self {
@@ -189,17 +207,7 @@ impl MpanAllocator {
             let n = self.next.fetch_add(1, Ordering::Relaxed);
             return p.plan.mpan_outside(n);
         }
-        let slot = match segment {
-            Segment::Smart => 0,
-            Segment::Advanced => 1,
-            Segment::Unmetered => 2,
-        };
-        let mut cursors = p.cursors.lock().unwrap_or_else(PoisonError::into_inner);
-        let mut i = cursors[slot];
-        while p.plan.segment_of(i) != segment {
-            i += 1;
-        }
-        cursors[slot] = i + 1;
+        let i = p.take(segment);
         if i >= p.count {
             tracing::warn!(
                 "test data exhausted: {segment} record {i} is past the {} generated",
@@ -207,6 +215,33 @@ impl MpanAllocator {
             );
         }
         super::generator::mpan_at(self.base, i)
+    }
+
+    /// The next unused MPAN core of a segment that the generated test data holds (records
+    /// `0..count` of `[testdata]`); `None` without test data, for a segment the data does not
+    /// draw, or when no record of the segment is left.
+    pub fn next_loaded(&self, segment: Segment) -> Option<Mpan> {
+        let p = self.plan.as_ref()?;
+        if !p.plan.segments.contains(&segment) {
+            return None;
+        }
+        let i = p.take(segment);
+        (i < p.count).then(|| super::generator::mpan_at(self.base, i))
+    }
+
+    /// An unused MPAN core with a valid check digit that the generated test data does not
+    /// hold, of a distributor whose MPANs the data has; `None` without test data.
+    pub fn next_unloaded(&self) -> Option<Mpan> {
+        let p = self.plan.as_ref()?;
+        // The distributor of `mpan_outside(n)` is the n-th of the fourteen; record `i` of the
+        // data has the i-th, so the first `count` records have the first `count` of them.
+        let distributors = p.count.clamp(1, 14);
+        loop {
+            let n = self.next.fetch_add(1, Ordering::Relaxed);
+            if n % 14 < distributors {
+                return Some(p.plan.mpan_outside(n));
+            }
+        }
     }
 
     /// The next unused MPAN core: the generator's MPAN of the next record index
@@ -272,6 +307,39 @@ mod tests {
         let advanced = alloc.next_for(Segment::Advanced);
         assert!(Mpan::parse(advanced.as_str()).is_ok());
         assert!((0..100).all(|i| plan.record(i).mpan != advanced));
+    }
+
+    #[test]
+    fn loaded_mpans_are_the_datas_and_unloaded_ones_are_not() {
+        let plan = Plan::new(3, &[Segment::Smart, Segment::Advanced]);
+        let alloc = MpanAllocator::from_plan(plan.clone(), 40);
+        let mut loaded = Vec::new();
+        while let Some(m) = alloc.next_loaded(Segment::Smart) {
+            assert!(plan.holds(m.as_str(), 40), "{m}");
+            loaded.push(m);
+        }
+        let smart = (0..40)
+            .filter(|i| plan.segment_of(*i) == Segment::Smart)
+            .count();
+        assert_eq!(loaded.len(), smart);
+        assert_eq!(alloc.next_loaded(Segment::Unmetered), None);
+        let distributors: std::collections::HashSet<u8> =
+            (0..40).map(|i| plan.record(i).mpan.distributor()).collect();
+        for _ in 0..30 {
+            let m = alloc.next_unloaded().unwrap();
+            assert!(Mpan::parse(m.as_str()).is_ok());
+            assert!(!plan.holds(m.as_str(), 40), "{m}");
+            assert!(distributors.contains(&m.distributor()), "{m}");
+        }
+        // Data of three records has three distributors: an unloaded MPAN is of one of them.
+        let few = MpanAllocator::from_plan(plan.clone(), 3);
+        for _ in 0..10 {
+            let m = few.next_unloaded().unwrap();
+            assert!((10..13).contains(&m.distributor()), "{m}");
+        }
+        let none = MpanAllocator::starting_at(1);
+        assert_eq!(none.next_loaded(Segment::Smart), None);
+        assert_eq!(none.next_unloaded(), None);
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Packs: a folder with a `pack.toml` (name, the role it qualifies, the stubbed parties and
-//! reactions it needs) and its feature files. The shipped packs are embedded in the binary;
+//! reactions it needs, whether it needs the system's test data) and its feature files. The shipped packs are embedded in the binary;
 //! `--pack PATH` runs a folder of one's own.
 
 use std::path::{Path, PathBuf};
@@ -26,6 +26,10 @@ pub struct Manifest {
     /// The names of the reactions (`stubs/counterparties.toml`) its scenarios rely on.
     #[serde(default)]
     pub reactions: Vec<String>,
+    /// Its scenarios work on the MPANs of the test data the system loaded: a configuration
+    /// without `[testdata]` cannot run it.
+    #[serde(default)]
+    pub testdata: bool,
     /// Folders of features it shares with other packs, relative to its own folder
     /// (`["../metering"]`).
     #[serde(default)]

@@ -102,6 +102,10 @@ pub enum RunError {
         pack: String,
         missing: String,
     },
+    #[error(
+        "{source_name}: the pack {pack} works on the MPANs of the test data the system loaded, and the configuration has no [testdata]: generate the data with `mhhs-qual testdata generate`, load it into the system and add the section it writes"
+    )]
+    NoTestData { source_name: String, pack: String },
     #[error("the pack {pack} relies on the reaction {reaction:?}, which {stubs} does not declare")]
     MissingReaction {
         pack: String,
@@ -301,6 +305,9 @@ pub struct PackNeeds {
     /// The prompt command the configuration gives the system (`None`: none; the built-in
     /// reference participants need none).
     pub prompt_command: Option<String>,
+    /// For a pack that works on the system's test data: the configuration's `[testdata]`
+    /// (`seed 1, 20000 records`), or `Some(None)` when it has none.
+    pub testdata: Option<Option<String>>,
 }
 
 /// A scenario (an outline row) that would run.
@@ -352,6 +359,12 @@ pub fn plan(options: &RunOptions) -> Result<Plan, RunError> {
                     .collect(),
                 reactions: p.manifest.reactions.clone(),
                 prompt_command: prompt_command.clone(),
+                testdata: p.manifest.testdata.then(|| {
+                    config
+                        .testdata
+                        .as_ref()
+                        .map(|t| format!("seed {}, {} records", t.seed, t.count))
+                }),
             }
         }));
         plan.scenarios
@@ -712,7 +725,7 @@ fn keep_shard(features: &mut Features, packs: &[Pack], shard: Shard) {
 }
 
 /// Where the packs do not fit the configuration: each qualifies the role of its first
-/// participant, and it has the counterparties and the reactions they need. `Err` when the
+/// participant, and it has the counterparties, the reactions and the test data they need. `Err` when the
 /// schemas or the reactions themselves do not load.
 fn pack_problems(
     packs: &[Pack],
@@ -758,6 +771,12 @@ fn pack_problems(
                 source_name: config.source.clone(),
                 pack: m.name.clone(),
                 missing: missing.join(", "),
+            });
+        }
+        if m.testdata && config.testdata.is_none() {
+            out.push(RunError::NoTestData {
+                source_name: config.source.clone(),
+                pack: m.name.clone(),
             });
         }
         for r in m

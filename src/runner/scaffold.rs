@@ -51,24 +51,7 @@ pub fn new_pack(name: &str, role: &str, dir: &Path) -> Result<Vec<PathBuf>, Scaf
     if !good_name {
         return Err(ScaffoldError::Name(name.to_owned()));
     }
-    let qualifying: Vec<&str> = crate::market::roles::qualifying().collect();
-    if !qualifying.contains(&role) {
-        return Err(ScaffoldError::Role {
-            role: role.to_owned(),
-            roles: qualifying.join(", "),
-        });
-    }
-    if crate::sut::for_role(role).is_none() {
-        let with: Vec<&str> = qualifying
-            .iter()
-            .copied()
-            .filter(|r| crate::sut::for_role(r).is_some())
-            .collect();
-        return Err(ScaffoldError::NoReference {
-            role: role.to_owned(),
-            with: with.join(", "),
-        });
-    }
+    check_role(role, |r| crate::sut::for_role(r).is_some())?;
     // The role's qualification pack, rather than another pack of the role (a load pack's
     // scenarios are no first scenario to learn from).
     let source = Pack::shipped()?
@@ -97,6 +80,30 @@ pub fn new_pack(name: &str, role: &str, dir: &Path) -> Result<Vec<PathBuf>, Scaf
         written.push(path);
     }
     Ok(written)
+}
+
+/// `role` is one a system qualifies in, and a reference participant plays it
+/// (`has_reference`): a new pack is run against it.
+fn check_role(role: &str, has_reference: impl Fn(&str) -> bool) -> Result<(), ScaffoldError> {
+    let qualifying: Vec<&str> = crate::market::roles::qualifying().collect();
+    if !qualifying.contains(&role) {
+        return Err(ScaffoldError::Role {
+            role: role.to_owned(),
+            roles: qualifying.join(", "),
+        });
+    }
+    if !has_reference(role) {
+        let with: Vec<&str> = qualifying
+            .iter()
+            .copied()
+            .filter(|r| has_reference(r))
+            .collect();
+        return Err(ScaffoldError::NoReference {
+            role: role.to_owned(),
+            with: with.join(", "),
+        });
+    }
+    Ok(())
 }
 
 /// A candidate first scenario: its QT id, file, feature tags and the scenario as one plain
@@ -253,6 +260,7 @@ fn manifest(name: &str, role: &str, source: &Pack) -> String {
          counterparties = {}\n\
          # The reactions of stubs/counterparties.toml its scenarios rely on.\n\
          reactions = {}\n\
+         {}\
          # The pack's own tags, beyond those every pack may use (QT ids, @catches:, @warns:,\n\
          # @prompted, contract ids such as @S4, role codes such as @MSS): \"@slow\", or \"@e2e-*\"\n\
          # for every tag with that start.\n\
@@ -271,6 +279,12 @@ fn manifest(name: &str, role: &str, source: &Pack) -> String {
                     out
                 })
             )
+        },
+        if m.testdata {
+            "# Its scenarios work on the MPANs of the test data the system loaded ([testdata]).\n\
+             testdata = true\n"
+        } else {
+            ""
         },
     )
 }
@@ -335,16 +349,19 @@ mod tests {
             new_pack("mine", "BOSS", &out),
             Err(ScaffoldError::Role { .. })
         ));
-        // A role no reference participant plays yet (the contract's last to come).
-        let without = crate::market::roles::qualifying()
-            .find(|r| crate::sut::for_role(r).is_none())
-            .expect("a role without a reference participant");
-        let e = new_pack("mine", without, &out).unwrap_err();
+        // Every role a system qualifies in has a reference participant; were one without,
+        // it would be refused naming those with one.
+        for role in crate::market::roles::qualifying() {
+            assert!(
+                check_role(role, |r| crate::sut::for_role(r).is_some()).is_ok(),
+                "{role}"
+            );
+        }
+        let e = check_role("LDSO", |r| r != "LDSO").unwrap_err();
         assert!(matches!(e, ScaffoldError::NoReference { .. }), "{e}");
         assert!(
-            e.to_string().starts_with(&format!(
-                "no reference participant plays {without} yet (roles with one: SUP"
-            )),
+            e.to_string()
+                .starts_with("no reference participant plays LDSO yet (roles with one: SUP"),
             "{e}"
         );
         assert!(!out.exists());

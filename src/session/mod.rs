@@ -6,6 +6,7 @@
 
 mod data;
 mod deliveries;
+mod distributor;
 mod failure;
 mod faults;
 mod flow;
@@ -17,6 +18,7 @@ mod submissions;
 mod warnings;
 
 pub use data::{UNKNOWN_MDR, at_time, day, moment};
+pub use distributor::NotOwn;
 pub use failure::StepFailure;
 pub use flow::Hop;
 pub use harness::{Harness, HarnessError, HarnessOptions, SystemUnderTest, egress_client};

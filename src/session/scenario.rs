@@ -36,6 +36,9 @@ pub enum Mutation {
     Remove { pointer: String },
     /// Give `M0.MPANCore` a wrong check digit.
     WrongCheckDigit,
+    /// Name this DIP ID as the MPAN's distributor (`distributorDIPID` of `M0`, or of `M1` for
+    /// a relationship of MPANs).
+    Distributor(String),
 }
 
 /// One scenario's working state. It holds references into the journal, never copies of
@@ -103,6 +106,11 @@ impl Session {
     /// A fresh MPAN of a segment, filed under this scenario.
     pub fn new_subject(&mut self, segment: Segment) -> Subject {
         let mpan = self.harness.mpans.next_for(segment);
+        self.adopt(&mpan, segment)
+    }
+
+    /// Makes `mpan` the scenario's latest MPAN: filed under it, registered with its segment.
+    pub(super) fn adopt(&mut self, mpan: &crate::market::Mpan, segment: Segment) -> Subject {
         self.harness.journal.bind_mpan(mpan.as_str(), &self.key);
         self.harness.registry.register(mpan.as_str(), segment);
         let s = Subject {
@@ -302,6 +310,17 @@ fn apply(payload: &mut Value, m: &Mutation) -> Result<(), StepFailure> {
                     Value::String(mpan.with_wrong_check_digit()),
                 );
             }
+        }
+        Mutation::Distributor(dip_id) => {
+            let pointer = ["/CommonBlock/M0", "/CommonBlock/M1"]
+                .into_iter()
+                .find(|p| payload.pointer(p).is_some_and(Value::is_object))
+                .ok_or_else(|| StepFailure::setup("the payload names no MPAN (no M0 or M1)"))?;
+            let block = payload
+                .pointer_mut(pointer)
+                .and_then(Value::as_object_mut)
+                .expect("found an object there");
+            block.insert("distributorDIPID".into(), Value::String(dip_id.clone()));
         }
     }
     Ok(())

@@ -8,7 +8,7 @@ use serde_json::Value;
 
 use super::Fault;
 use crate::config::Counterparty;
-use crate::market::Segment;
+use crate::market::{Plan, Segment};
 
 /// A message the behaviour wants submitted; the shell writes its `S0`, `S1` and `A0`.
 #[derive(Debug, Clone)]
@@ -27,6 +27,21 @@ pub struct Submission {
     pub correlation: Option<String>,
 }
 
+/// The test data a participant loaded (`[testdata]` of its configuration, as
+/// `mhhs-qual testdata generate` wrote it): records `0..count` of a plan.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub plan: Plan,
+    pub count: u64,
+}
+
+impl Loaded {
+    /// Whether the data holds the MPAN core `core`.
+    pub fn holds(&self, core: &str) -> bool {
+        self.plan.holds(core, self.count)
+    }
+}
+
 /// What a behaviour sees of its participant.
 pub struct Context<'a> {
     /// The participant's own DIP ID.
@@ -34,6 +49,8 @@ pub struct Context<'a> {
     pub counterparties: &'a [Counterparty],
     /// The fault switches on, by name.
     pub faults: &'a HashSet<String>,
+    /// The test data it loaded, when its configuration names some.
+    pub loaded: Option<&'a Loaded>,
 }
 
 impl Context<'_> {
@@ -88,6 +105,11 @@ pub trait Behaviour: Send + Sync {
     fn role(&self) -> &'static str;
     /// Its own fault switches, beyond the shell's.
     fn faults(&self) -> &'static [Fault];
+    /// Whether it ever submits anything (in reaction to a delivery or to a prompt): a role
+    /// that does not has none of the shell's faults of [`super::fault::SUBMITTING`].
+    fn submits(&self) -> bool {
+        true
+    }
     /// A level-3 refusal of its own, after the shell's checks passed: the RCP code.
     fn refuse(&self, _cx: &Context<'_>, _payload: &Value) -> Option<&'static str> {
         None
@@ -119,6 +141,7 @@ pub fn for_role(role: &str) -> Option<Box<dyn Behaviour>> {
         "SDS" => Some(Box::new(super::data::DataService::new("SDS"))),
         "ADS" => Some(Box::new(super::data::DataService::new("ADS"))),
         "UMSDS" => Some(Box::new(super::data::DataService::new("UMSDS"))),
+        "LDSO" => Some(Box::new(super::ldso::Distributor)),
         _ => None,
     }
 }

@@ -1702,6 +1702,7 @@ mod tests {
             dip_id: ME,
             counterparties: &parties,
             faults: &faults,
+            loaded: None,
         };
         f(&cx)
     }

@@ -247,6 +247,29 @@ pub const GENERIC: &[Fault] = &[
 /// leave them out of their checks that every fault is caught by some scenario.
 pub const LOAD_ONLY: &[&str] = &["ignores-429", "drops-reaction"];
 
+/// The faults of [`GENERIC`] that break only what a participant submits, or what it does in
+/// reaction to a delivery. A role that acts on no delivery and submits nothing (the LDSO of
+/// CONTRACT-ROLES.md §6.4 L1-L2) cannot show them, and its reference participant has none of
+/// them.
+pub const SUBMITTING: &[&str] = &[
+    "react-to-rejected",
+    "partial-batch",
+    "not-idempotent",
+    "bad-timestamp",
+    "reuse-reference",
+    "wrong-environment-tag",
+    "reference-names-other-role",
+    "m0-not-as-delivered",
+    "no-retry",
+    "retry-new-reference",
+    "resubmit-on-400",
+    "ignores-429",
+    "drops-reaction",
+    "react-to-bad-signature",
+    "unsigned-submissions",
+    "signs-url-as-is",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -255,6 +278,16 @@ mod tests {
     fn the_faults_caught_under_load_are_generic_faults() {
         for name in LOAD_ONLY {
             assert!(GENERIC.iter().any(|f| f.name == *name), "{name}");
+        }
+    }
+
+    #[test]
+    fn the_faults_of_submitting_are_generic_faults_and_include_those_of_load() {
+        for name in SUBMITTING {
+            assert!(GENERIC.iter().any(|f| f.name == *name), "{name}");
+        }
+        for name in LOAD_ONLY {
+            assert!(SUBMITTING.contains(name), "{name}");
         }
     }
 }

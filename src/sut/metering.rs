@@ -976,6 +976,7 @@ mod tests {
             dip_id: "1200000009",
             counterparties: &[],
             faults: &faults,
+            loaded: None,
         };
         f(&cx)
     }

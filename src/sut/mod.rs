@@ -7,12 +7,13 @@
 mod behaviour;
 mod data;
 pub mod fault;
+mod ldso;
 mod metering;
 mod pacing;
 mod reference;
 mod supplier;
 
-pub use behaviour::{Behaviour, Context, PromptAnswer, Submission, for_role};
+pub use behaviour::{Behaviour, Context, Loaded, PromptAnswer, Submission, for_role};
 pub use fault::Fault;
 pub use reference::{Reference, ReferenceError, ReferenceSettings};
 
@@ -20,16 +21,19 @@ pub use reference::{Reference, ReferenceError, ReferenceSettings};
 /// are named `ROLE:fault` (`MSS:no-acceptance`).
 pub const E2E_ROLES: [&str; 3] = ["SUP", "MSS", "SDS"];
 
-/// Every fault switch of the reference participant of `role`: the shell's, then the role's.
-/// For `E2E`, those of each of [`E2E_ROLES`], named `ROLE:fault`.
+/// Every fault switch of the reference participant of `role`: the shell's (but those of
+/// [`fault::SUBMITTING`] for a role that submits nothing), then the role's. For `E2E`, those
+/// of each of [`E2E_ROLES`], named `ROLE:fault`.
 pub fn faults_of(role: &str) -> Option<Vec<Fault>> {
     if role == "E2E" {
         return Some(e2e_faults().to_vec());
     }
     let behaviour = for_role(role)?;
+    let submits = behaviour.submits();
     Some(
         fault::GENERIC
             .iter()
+            .filter(|f| submits || !fault::SUBMITTING.contains(&f.name))
             .chain(behaviour.faults())
             .copied()
             .collect(),

@@ -31,7 +31,7 @@ use tokio::sync::mpsc;
 use wiremock::matchers::{method, path_regex};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
-use super::behaviour::{Behaviour, Context, PromptAnswer, Submission, for_role};
+use super::behaviour::{Behaviour, Context, Loaded, PromptAnswer, Submission, for_role};
 use super::pacing::Pacer;
 use crate::config::{Config, Counterparty};
 use crate::dip::{
@@ -79,6 +79,8 @@ pub struct ReferenceSettings {
     pub mpid: String,
     pub environment: String,
     pub counterparties: Vec<Counterparty>,
+    /// The test data the participant loaded (the configuration's `[testdata]`).
+    pub testdata: Option<crate::config::TestData>,
     /// How long after the ack timeout a slow answer comes (fault `slow-ack`).
     pub slow_ack: Duration,
     /// The fault switches on, by name.
@@ -153,6 +155,7 @@ impl ReferenceSettings {
             mpid: participant.mpid.clone(),
             environment: config.environment.clone(),
             counterparties: counterparties_of(config, participant),
+            testdata: config.testdata.clone(),
             slow_ack: config.timeouts.ack + Duration::from_millis(300),
             faults,
             signer: None,
@@ -211,6 +214,8 @@ struct Inner {
     schemas: Arc<SchemaSet>,
     ids: Ids,
     seen: Mutex<HashSet<String>>,
+    /// The test data it loaded.
+    loaded: Option<Loaded>,
     /// Verifies deliveries against the DIP's certificate, with the leniencies of the faults.
     verifier: Option<Arc<Verifier>>,
     lenient: Leniency,
@@ -250,11 +255,16 @@ impl Reference {
         };
         let verifier = settings.dip_verifier.clone();
         let name = format!("reference {} webhook", settings.role);
+        let loaded = settings.testdata.as_ref().map(|t| Loaded {
+            plan: crate::market::Plan::new(t.seed, &t.segments),
+            count: t.count,
+        });
         let inner = Arc::new(Inner {
             settings,
             schemas,
             ids: Ids::new(),
             seen: Mutex::new(HashSet::new()),
+            loaded,
             verifier,
             lenient,
             reused: Mutex::new(HashMap::new()),
@@ -414,6 +424,7 @@ impl Inner {
             dip_id: &self.settings.dip_id,
             counterparties: &self.settings.counterparties,
             faults: &self.settings.faults,
+            loaded: self.loaded.as_ref(),
         }
     }
 

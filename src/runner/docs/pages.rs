@@ -319,6 +319,14 @@ fn pack_page(p: &Pack, shown: &[Shown<'_>], sections: &[Section], uses: &[Use]) 
             )),
         ]);
     }
+    if m.testdata {
+        facts.push(vec![
+            Inline::Strong("Test data it needs:".into()),
+            Inline::Text(
+                " the MPANs of the test data the system loaded ([testdata] in the configuration, from mhhs-qual testdata generate)".into(),
+            ),
+        ]);
+    }
     for r in &m.reactions {
         facts.push(vec![
             Inline::Strong("Reaction it relies on:".into()),
