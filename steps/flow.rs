@@ -65,7 +65,12 @@ async fn receives(
 }
 
 #[then(expr = "the {event} carries {string} as the {event} did")]
-fn carries_as(w: &mut QualWorld, event: Event, path: String, other: Event) -> Result<(), StepFailure> {
+fn carries_as(
+    w: &mut QualWorld,
+    event: Event,
+    path: String,
+    other: Event,
+) -> Result<(), StepFailure> {
     let s = w.session()?;
     s.expect_hop_carries(&event, &custom(&path), &other, &custom(&path))
 }
@@ -89,7 +94,12 @@ fn names(w: &mut QualWorld, event: Event, role: Role, path: String) -> Result<()
 }
 
 #[then(expr = "the {event} has {string} equal to {string}")]
-fn has_value(w: &mut QualWorld, event: Event, path: String, want: String) -> Result<(), StepFailure> {
+fn has_value(
+    w: &mut QualWorld,
+    event: Event,
+    path: String,
+    want: String,
+) -> Result<(), StepFailure> {
     let s = w.session()?;
     s.expect_hop_value(&event, &custom(&path), &want)
 }

@@ -460,7 +460,10 @@ mod e2e {
             .collect();
         assert_eq!(
             roles,
-            ["MSS", "SDS", "SUP"].map(str::to_owned).into_iter().collect()
+            ["MSS", "SDS", "SUP"]
+                .map(str::to_owned)
+                .into_iter()
+                .collect()
         );
     }
 

@@ -133,7 +133,11 @@ prompts = ["{exe}", "prompt", "--url", "http://127.0.0.1:{port}/prompt"]
         if !more.contains(&"--pack") {
             let deadline = Instant::now() + Duration::from_secs(20);
             while status(self.live).is_none() {
-                assert!(Instant::now() < deadline, "the sandbox did not start: {}", self.log("sandbox.log"));
+                assert!(
+                    Instant::now() < deadline,
+                    "the sandbox did not start: {}",
+                    self.log("sandbox.log")
+                );
                 std::thread::sleep(Duration::from_millis(50));
             }
         }
@@ -164,7 +168,11 @@ prompts = ["{exe}", "prompt", "--url", "http://127.0.0.1:{port}/prompt"]
     /// Sends the gain of `mpan` into the sandbox as the Registration Service.
     fn send_gain(&self, mpan: &str) -> std::process::Output {
         let file = self.path(&format!("gain-{mpan}.json"));
-        std::fs::write(&file, serde_json::to_vec(&gain(&self.config, mpan)).unwrap()).unwrap();
+        std::fs::write(
+            &file,
+            serde_json::to_vec(&gain(&self.config, mpan)).unwrap(),
+        )
+        .unwrap();
         Command::new(env!("CARGO_BIN_EXE_mhhs-qual"))
             .args([
                 "send",
@@ -350,7 +358,10 @@ fn the_e2e_pack_passes_through_a_sandbox_of_three_reference_processes() {
         .unwrap()
         .lines()
         .count() as u64;
-    assert!(in_db >= reported && reported > 20, "{in_db} in the database, {reported} reported");
+    assert!(
+        in_db >= reported && reported > 20,
+        "{in_db} in the database, {reported} reported"
+    );
 }
 
 #[test]
@@ -392,7 +403,11 @@ fn a_metering_service_down_mid_flow_gets_every_message_once_after_its_restart() 
     // Each request to the metering service is tried, then held.
     let deadline = Instant::now() + Duration::from_secs(20);
     while status(s.live).unwrap()["held"].as_u64().unwrap_or_default() < 3 {
-        assert!(Instant::now() < deadline, "nothing held: {:?}", status(s.live));
+        assert!(
+            Instant::now() < deadline,
+            "nothing held: {:?}",
+            status(s.live)
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let _mss = s.reference(1, &[]);
@@ -415,7 +430,10 @@ fn a_metering_service_down_mid_flow_gets_every_message_once_after_its_restart() 
         serde_json::from_slice(&std::fs::read(s.path("report/summary.json")).unwrap()).unwrap();
     assert_eq!(summary["held"], 0, "{summary}");
     let log = s.log("sandbox.log");
-    assert!(log.contains("-> MSS 1200000009 IF-033 [MSAppSPRequest]"), "one line per routed message: {log}");
+    assert!(
+        log.contains("-> MSS 1200000009 IF-033 [MSAppSPRequest]"),
+        "one line per routed message: {log}"
+    );
 }
 
 #[test]
@@ -433,7 +451,11 @@ fn a_sandbox_killed_mid_flow_delivers_what_it_held_on_the_same_database() {
     }
     let deadline = Instant::now() + Duration::from_secs(20);
     while status(s.live).unwrap()["held"].as_u64().unwrap_or_default() < 3 {
-        assert!(Instant::now() < deadline, "nothing held: {:?}", status(s.live));
+        assert!(
+            Instant::now() < deadline,
+            "nothing held: {:?}",
+            status(s.live)
+        );
         std::thread::sleep(Duration::from_millis(200));
     }
     let before = s.journal();
@@ -517,7 +539,9 @@ fn a_message_to_a_recipient_not_in_the_sandbox_is_refused_msg1031() {
     // The refusal is in the journal, with nothing routed.
     let journal = s.journal();
     assert!(
-        journal.iter().any(|e| e["status"] == 400 && e["interface"] == "IF-031"),
+        journal
+            .iter()
+            .any(|e| e["status"] == 400 && e["interface"] == "IF-031"),
         "{journal:?}"
     );
     assert!(!journal.iter().any(|e| e["direction"] == "egress"));
@@ -657,14 +681,21 @@ async fn a_full_journal_database_stops_the_sandbox_accepting() {
     .unwrap();
     let h = sandbox.harness.clone();
     let regs = h.config.counterparty("REGS").unwrap().clone();
-    let sup = h.parties.systems().find(|p| p.role == "SUP").unwrap().clone();
+    let sup = h
+        .parties
+        .systems()
+        .find(|p| p.role == "SUP")
+        .unwrap()
+        .clone();
     let alloc = mhhs_qual::market::MpanAllocator::new();
     for _ in 0..200 {
         if sandbox.broken.lock().unwrap().is_some() {
             break;
         }
         let subject = mhhs_qual::dip::Subject {
-            mpan: alloc.next_for(mhhs_qual::market::Segment::Smart).to_string(),
+            mpan: alloc
+                .next_for(mhhs_qual::market::Segment::Smart)
+                .to_string(),
             segment: mhhs_qual::market::Segment::Smart,
         };
         let vars = h.builder.vars(&regs, &subject);

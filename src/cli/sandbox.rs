@@ -5,6 +5,7 @@
     reason = "the command line is where output is printed"
 )]
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -125,12 +126,17 @@ pub async fn sandbox(args: SandboxArgs) -> u8 {
         eprintln!(
             "  {} at {}",
             p.label(),
-            p.system().map(|s| s.webhook_url.as_str()).unwrap_or_default()
+            p.system()
+                .map(|s| s.webhook_url.as_str())
+                .unwrap_or_default()
         );
     }
     match sandbox.store.held(None) {
         Ok(held) if !held.is_empty() => {
-            eprintln!("delivering the {} message(s) held before the restart", held.len());
+            eprintln!(
+                "delivering the {} message(s) held before the restart",
+                held.len()
+            );
             match sandbox.redeliver(None).await {
                 Ok((taken, again)) => eprintln!("held messages: {taken} taken, {again} held again"),
                 Err(e) => eprintln!("error: the held messages: {e}"),
@@ -151,7 +157,10 @@ pub async fn sandbox(args: SandboxArgs) -> u8 {
             exit::PASSED
         }
         Err(e) => {
-            eprintln!("error: cannot write the report to {}: {e}", args.report_dir.display());
+            eprintln!(
+                "error: cannot write the report to {}: {e}",
+                args.report_dir.display()
+            );
             exit::FAILED
         }
     };
@@ -253,7 +262,7 @@ fn write_report(sandbox: &Sandbox, dir: &std::path::Path) -> std::io::Result<Str
         .export_ndjson(&mut out)
         .map_err(std::io::Error::other)?;
     out.flush()?;
-    let mut by: std::collections::BTreeMap<String, (u64, u64)> = Default::default();
+    let mut by: std::collections::BTreeMap<String, (u64, u64)> = std::collections::BTreeMap::new();
     let mut after = 0;
     loop {
         let page = sandbox
@@ -283,7 +292,11 @@ fn write_report(sandbox: &Sandbox, dir: &std::path::Path) -> std::io::Result<Str
             }
         }
     }
-    let held = sandbox.store.held(None).map(|h| h.len()).unwrap_or_default();
+    let held = sandbox
+        .store
+        .held(None)
+        .map(|h| h.len())
+        .unwrap_or_default();
     let summary = serde_json::json!({
         "entries": count,
         "held": held,
@@ -295,7 +308,7 @@ fn write_report(sandbox: &Sandbox, dir: &std::path::Path) -> std::io::Result<Str
     )?;
     let mut text = format!("{count} journal entries, {held} message(s) held");
     for (k, (ok, not)) in &by {
-        text.push_str(&format!("\n  {k}: {ok} taken, {not} not"));
+        let _ = write!(text, "\n  {k}: {ok} taken, {not} not");
     }
     Ok(text)
 }
@@ -372,9 +385,10 @@ pub async fn send(args: SendArgs) -> u8 {
     };
     let base = args.sandbox.trim_end_matches('/').to_owned();
     let mark = last_seq(&client, &base).await;
-    let participant = config.participants.iter().find(|p| {
-        p.role == args.role && args.dip_id.as_ref().is_none_or(|id| &p.dip_id == id)
-    });
+    let participant = config
+        .participants
+        .iter()
+        .find(|p| p.role == args.role && args.dip_id.as_ref().is_none_or(|id| &p.dip_id == id));
     let code = match participant {
         Some(p) => submit(&args, &config, p, &client, &messages).await,
         None if config.counterparty(&args.role).is_some() => {
@@ -430,7 +444,11 @@ async fn submit(
         }
         _ => None,
     };
-    let scheme = if config.dip.tls.is_some() { "https" } else { "http" };
+    let scheme = if config.dip.tls.is_some() {
+        "https"
+    } else {
+        "http"
+    };
     let mut code = exit::PASSED;
     for m in messages {
         let interface = m
@@ -444,8 +462,8 @@ async fn submit(
             .header("content-type", "application/json")
             .header("x-api-key", p.api_key.expose());
         if let Some(s) = &signer {
-            let signed = s.sign("POST", &url, &body, time::OffsetDateTime::now_utc());
-            for (name, value) in signed.headers() {
+            let signature = s.sign("POST", &url, &body, time::OffsetDateTime::now_utc());
+            for (name, value) in signature.headers() {
                 request = request.header(name, value);
             }
         }
@@ -505,7 +523,10 @@ async fn follow(
 ) {
     let mpans: Vec<String> = messages
         .iter()
-        .filter_map(|m| m.pointer("/CommonBlock/M0/MPANCore").and_then(Value::as_str))
+        .filter_map(|m| {
+            m.pointer("/CommonBlock/M0/MPANCore")
+                .and_then(Value::as_str)
+        })
         .map(str::to_owned)
         .collect();
     let deadline = tokio::time::Instant::now() + time;

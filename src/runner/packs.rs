@@ -199,7 +199,8 @@ fn manifest(path: &str, text: &str) -> Result<Manifest, FeatureError> {
                 line: line_of("systems"),
                 message: format!(
                     "an end-to-end pack lists in `systems` the roles of its real systems, each a role with a reference participant{}",
-                    bad.map(|b| format!(" ({b:?} has none)")).unwrap_or_default()
+                    bad.map(|b| format!(" ({b:?} has none)"))
+                        .unwrap_or_default()
                 ),
             });
         }

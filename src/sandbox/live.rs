@@ -28,7 +28,11 @@ pub(super) struct Shared {
 struct Live(Shared);
 
 pub(super) fn start(listener: TcpListener, shared: Shared) -> std::io::Result<Server> {
-    Server::start(listener, Arc::new(Live(shared)), Options::new("sandbox live endpoint"))
+    Server::start(
+        listener,
+        Arc::new(Live(shared)),
+        Options::new("sandbox live endpoint"),
+    )
 }
 
 /// The value of `name` in a query string.
@@ -126,10 +130,16 @@ impl Handler for Live {
 /// Routes a message as the stubbed party of role `as`.
 fn inject(s: &Shared, query: Option<&str>, body: &[u8]) -> Response {
     if s.broken.lock().expect("sandbox lock").is_some() {
-        return text(503, "the sandbox accepts nothing: its journal cannot be written");
+        return text(
+            503,
+            "the sandbox accepts nothing: its journal cannot be written",
+        );
     }
     let Some(role) = param(query, "as") else {
-        return text(400, "as: the role of the stubbed party to send as (REGS, MDR, MDS ...)");
+        return text(
+            400,
+            "as: the role of the stubbed party to send as (REGS, MDR, MDS ...)",
+        );
     };
     let Some(party) = s
         .harness
@@ -138,7 +148,10 @@ fn inject(s: &Shared, query: Option<&str>, body: &[u8]) -> Response {
         .and_then(|c| s.harness.parties.get(&c.dip_id))
         .cloned()
     else {
-        return text(400, format!("no stubbed party of role {role} in this sandbox"));
+        return text(
+            400,
+            format!("no stubbed party of role {role} in this sandbox"),
+        );
     };
     let body: Value = match serde_json::from_slice(body) {
         Ok(v) => v,

@@ -162,16 +162,17 @@ impl Sandbox {
             live: None,
             _tap: TapHolder(journal, tap_id),
         };
-        let listener = TcpListener::bind(options.listen).map_err(|source| SandboxError::Listen {
-            addr: options.listen,
-            source,
-        })?;
-        sandbox.live = Some(
-            live::start(listener, sandbox.shared()).map_err(|source| SandboxError::Listen {
+        let listener =
+            TcpListener::bind(options.listen).map_err(|source| SandboxError::Listen {
                 addr: options.listen,
                 source,
-            })?,
-        );
+            })?;
+        sandbox.live = Some(live::start(listener, sandbox.shared()).map_err(|source| {
+            SandboxError::Listen {
+                addr: options.listen,
+                source,
+            }
+        })?);
         Ok(sandbox)
     }
 

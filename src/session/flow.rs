@@ -49,9 +49,11 @@ impl Session {
             return Ok(p);
         }
         let c = self.counterparty(role)?;
-        self.harness.parties.get(&c.dip_id).cloned().ok_or_else(|| {
-            StepFailure::setup(format!("{} is no party of this run", c.dip_id))
-        })
+        self.harness
+            .parties
+            .get(&c.dip_id)
+            .cloned()
+            .ok_or_else(|| StepFailure::setup(format!("{} is no party of this run", c.dip_id)))
     }
 
     /// The whole flow so far, for a failure: every entry of the scenario.
@@ -61,11 +63,7 @@ impl Session {
 
     /// A failure of hop `what`, quoting the whole flow so far.
     fn hop_failed(&self, what: &str, arrived: impl Into<String>) -> StepFailure {
-        StepFailure::unmet(
-            format!("hop: {what}"),
-            arrived.into(),
-            &self.flow_so_far(),
-        )
+        StepFailure::unmet(format!("hop: {what}"), arrived.into(), &self.flow_so_far())
     }
 
     /// The first hop of a flow: the stubbed `from_role` delivers `interface`/`event` about the
@@ -165,13 +163,14 @@ impl Session {
                     .filter(|e| e.from.as_deref() == Some(label.as_str()))
                     .cloned()
                     .collect();
-                let arrived = refusals(&theirs, Some(interface), Some(event)).unwrap_or_else(|| {
-                    if theirs.iter().any(|e| e.direction == Direction::Ingress) {
-                        format!("other submissions of {label} only")
-                    } else {
-                        format!("no submission from {label}")
-                    }
-                });
+                let arrived =
+                    refusals(&theirs, Some(interface), Some(event)).unwrap_or_else(|| {
+                        if theirs.iter().any(|e| e.direction == Direction::Ingress) {
+                            format!("other submissions of {label} only")
+                        } else {
+                            format!("no submission from {label}")
+                        }
+                    });
                 return Err(self.hop_failed(&what, arrived));
             }
         };
@@ -273,7 +272,10 @@ impl Session {
         if let Some(why) = unacknowledged(&entry) {
             return Err(self.hop_failed(&what, why));
         }
-        if entry.latency_ms.is_some_and(|l| u128::from(l) > ack.as_millis()) {
+        if entry
+            .latency_ms
+            .is_some_and(|l| u128::from(l) > ack.as_millis())
+        {
             return Err(self.hop_failed(
                 &what,
                 format!("answered after {} ms", entry.latency_ms.unwrap_or_default()),
@@ -314,10 +316,7 @@ impl Session {
             .cloned()
             .unwrap_or(Value::Null);
         if want.is_null() {
-            return Err(self.hop_failed(
-                &format!("{other} has {other_pointer}"),
-                "nothing there",
-            ));
+            return Err(self.hop_failed(&format!("{other} has {other_pointer}"), "nothing there"));
         }
         if got == want {
             Ok(())
@@ -351,7 +350,12 @@ impl Session {
     }
 
     /// Content: the text at `pointer` of the `event` hop is `want`.
-    pub fn expect_hop_value(&self, event: &str, pointer: &str, want: &str) -> Result<(), StepFailure> {
+    pub fn expect_hop_value(
+        &self,
+        event: &str,
+        pointer: &str,
+        want: &str,
+    ) -> Result<(), StepFailure> {
         let hop = self.hop(event)?;
         let got = hop.payload.pointer(pointer).cloned().unwrap_or(Value::Null);
         if got.as_str() == Some(want) {
@@ -444,7 +448,9 @@ impl Session {
                 ) && got != want
                 {
                     return Err(self.hop_failed(
-                        &format!("every message of the flow keeps CSS registration ID {want} (B013)"),
+                        &format!(
+                            "every message of the flow keeps CSS registration ID {want} (B013)"
+                        ),
                         format!("{what} has {got}"),
                     ));
                 }

@@ -78,9 +78,8 @@ fn faults_for(faults: &HashSet<String>, role: &str, first: bool) -> HashSet<Stri
         .iter()
         .filter_map(|f| match f.split_once(':') {
             Some((r, name)) if r == role => Some(name.to_owned()),
-            Some(_) => None,
             None if first => Some(f.clone()),
-            None => None,
+            _ => None,
         })
         .collect()
 }
@@ -441,12 +440,14 @@ impl Harness {
         for (i, p) in config.participants.iter().enumerate() {
             let prompter: Option<Arc<dyn Prompter>> = match references.get(i) {
                 Some(r) => Some(r.clone()),
-                None => config.prompt_command(p).map(|command| -> Arc<dyn Prompter> {
-                    Arc::new(CommandPrompter::new(
-                        command.clone(),
-                        config.prompt_timeout(),
-                    ))
-                }),
+                None => config
+                    .prompt_command(p)
+                    .map(|command| -> Arc<dyn Prompter> {
+                        Arc::new(CommandPrompter::new(
+                            command.clone(),
+                            config.prompt_timeout(),
+                        ))
+                    }),
             };
             if let Some(prompter) = prompter {
                 prompters.insert(p.dip_id.clone(), prompter);

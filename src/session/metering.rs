@@ -140,19 +140,20 @@ impl Session {
         more: &[(&str, Value)],
     ) -> Result<(), StepFailure> {
         let supplier = match requester {
-            Requester::Contracted => match self
-                .harness
-                .parties
-                .systems()
-                .find(|p| p.role == "SUP" && self.target.is_some())
-            {
+            Requester::Contracted => {
                 // In a flow, the real supplier when a system plays it.
-                Some(p) => (p.dip_id.clone(), p.mpid.clone()),
-                None => {
+                if let Some(p) = self
+                    .harness
+                    .parties
+                    .systems()
+                    .find(|p| p.role == "SUP" && self.target.is_some())
+                {
+                    (p.dip_id.clone(), p.mpid.clone())
+                } else {
                     let c = self.counterparty("SUP")?;
                     (c.dip_id, c.mpid)
                 }
-            },
+            }
             Requester::Uncontracted => (UNCONTRACTED.0.to_owned(), UNCONTRACTED.1.to_owned()),
         };
         let from = match starts {

@@ -390,7 +390,11 @@ impl Router {
                     let flow = trigger
                         .payload
                         .pointer("/CommonBlock/S1/senderCorrelationID")
-                        .or_else(|| trigger.payload.pointer("/CommonBlock/D0/initialCorrelationID"))
+                        .or_else(|| {
+                            trigger
+                                .payload
+                                .pointer("/CommonBlock/D0/initialCorrelationID")
+                        })
                         .and_then(Value::as_str)
                         .map(str::to_owned);
                     if let (Some(flow), Some(s1)) = (flow, payload.pointer_mut("/CommonBlock/S1"))

@@ -47,11 +47,15 @@ fn e2e_faults() -> &'static [Fault] {
         E2E_ROLES
             .iter()
             .flat_map(|role| {
-                faults_of(role).unwrap_or_default().into_iter().map(move |f| {
-                    // Made once for the life of the program: a fault's name is `&'static str`.
-                    let name: &'static str = Box::leak(format!("{role}:{}", f.name).into_boxed_str());
-                    Fault { name, ..f }
-                })
+                faults_of(role)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(move |f| {
+                        // Made once for the life of the program: a fault's name is `&'static str`.
+                        let name: &'static str =
+                            Box::leak(format!("{role}:{}", f.name).into_boxed_str());
+                        Fault { name, ..f }
+                    })
             })
             .collect()
     })
