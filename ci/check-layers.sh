@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The layers of docs/ARCHITECTURE.md, each importing only those below it:
 #   cli -> runner (cucumber glue) -> steps (phrases) -> session -> stub, sut, prompt, journal, report
-#   -> dip, schema, market, security, config, party
+#   -> dip, schema, market, security, serve, config, party
 # Fails naming every `use crate::` (or `crate::` path) that reaches upwards.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -15,8 +15,10 @@ check() { # $1: what, $2: paths, $3: forbidden module pattern
     status=1
   fi
 }
-engine="src/stub src/sut src/dip src/schema src/market src/security src/config.rs src/party.rs src/journal.rs src/prompt.rs src/report src/datacheck"
+engine="src/stub src/sut src/dip src/schema src/market src/security src/serve.rs src/config.rs src/party.rs src/journal.rs src/prompt.rs src/report src/datacheck"
 check "the engine" "$engine" "session|load|steps|runner|cli"
+# The HTTP server serves both the stub DIP and the reference participant: it knows neither.
+check "serve" "src/serve.rs" "stub|sut|journal|prompt|report|session|load|steps|runner|cli"
 check "the session layer" "src/session" "load|steps|runner|cli"
 check "load/" "src/load" "steps|runner|cli"
 check "steps/" "steps" "runner|cli"

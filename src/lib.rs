@@ -23,6 +23,7 @@ pub mod report;
 pub mod runner;
 pub mod schema;
 pub mod security;
+pub mod serve;
 pub mod session;
 pub mod stub;
 pub mod sut;

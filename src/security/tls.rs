@@ -2,16 +2,18 @@
 //!
 //! # Design
 //!
-//! The stub DIP's HTTP ingress is a [`wiremock`] server, and wiremock speaks plain HTTP only.
-//! Rather than re-implement its matching on an HTTPS server, the harness *terminates TLS in
-//! front of it*: a [`TlsFront`] accepts TCP connections, completes the TLS handshake with
-//! rustls (requiring a client certificate that chains to the configured CA when mutual TLS is
-//! on), opens a loopback connection to the wiremock server and pipes the decrypted bytes both
-//! ways with [`tokio::io::copy_bidirectional`]. The front never parses HTTP, so methods,
-//! headers, bodies, keep-alive and the mock's answers reach the client exactly as wiremock
-//! produced them; TLS is the only thing it adds. No ALPN is advertised, so clients speak
-//! HTTP/1.1, which wiremock serves. A handshake that fails (no or untrusted client
-//! certificate, not TLS at all, too slow) is reported to a callback as a [`Refusal`]; the
+//! The harness's own servers ([`crate::serve`]: the stub DIP's ingress, the reference
+//! participant's webhook) terminate TLS themselves: [`handshake`] completes the TLS handshake
+//! with rustls (requiring a client certificate that chains to the configured CA when mutual
+//! TLS is on) within a timeout, and a handshake that fails (no or untrusted client
+//! certificate, not TLS at all, too slow) is a [`Refusal`] saying why. No ALPN is advertised,
+//! so clients speak HTTP/1.1.
+//!
+//! A [`TlsFront`] puts TLS in front of a plain HTTP server the harness does not own (a
+//! wiremock server in tests): it accepts TCP connections, completes the same handshake, opens
+//! a loopback connection to the backend and pipes the decrypted bytes both ways with
+//! [`tokio::io::copy_bidirectional`]. The front never parses HTTP, so the backend's answers
+//! reach the client exactly as it produced them; a refusal is reported to a callback and the
 //! accept loop carries on.
 //!
 //! On the outbound leg (delivering to a participant's https webhook) [`client_builder`]
@@ -683,6 +685,29 @@ async fn accept_loop(
     }
 }
 
+/// Completes the TLS handshake of `stream` from `peer` within `timeout`, or says why not.
+pub async fn handshake(
+    acceptor: &TlsAcceptor,
+    stream: TcpStream,
+    peer: SocketAddr,
+    timeout: Duration,
+) -> Result<tokio_rustls::server::TlsStream<TcpStream>, Refusal> {
+    match tokio::time::timeout(timeout, acceptor.accept(stream)).await {
+        Err(_) => Err(Refusal {
+            peer,
+            reason: format!(
+                "TLS handshake not completed within {}",
+                humantime::format_duration(timeout)
+            ),
+        }),
+        Ok(Err(e)) => Err(Refusal {
+            peer,
+            reason: handshake_reason(&e),
+        }),
+        Ok(Ok(tls)) => Ok(tls),
+    }
+}
+
 async fn serve_connection(
     stream: TcpStream,
     peer: SocketAddr,
@@ -691,20 +716,13 @@ async fn serve_connection(
     handshake_timeout: Duration,
     on_refused: OnRefused,
 ) {
-    let refuse = |reason: String| {
-        tracing::info!(target: "tls", "TLS connection from {peer} refused: {reason}");
-        on_refused(Refusal { peer, reason });
-    };
     let _ = stream.set_nodelay(true);
-    let mut tls = match tokio::time::timeout(handshake_timeout, acceptor.accept(stream)).await {
-        Err(_) => {
-            return refuse(format!(
-                "TLS handshake not completed within {}",
-                humantime::format_duration(handshake_timeout)
-            ));
+    let mut tls = match handshake(&acceptor, stream, peer, handshake_timeout).await {
+        Ok(tls) => tls,
+        Err(refusal) => {
+            tracing::info!(target: "tls", "{refusal}");
+            return on_refused(refusal);
         }
-        Ok(Err(e)) => return refuse(handshake_reason(&e)),
-        Ok(Ok(tls)) => tls,
     };
     let mut upstream = match TcpStream::connect(backend).await {
         Ok(upstream) => upstream,
