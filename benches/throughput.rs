@@ -183,7 +183,7 @@ fn main() {
         //   delivered.
         // The stub DIP's clock stops only once its deferred work (rules, journal) is flushed.
         let text = mhhs_qual::embedded::file("config/reference.toml").expect("ships");
-        let head = &text[..text.find("[participant]").expect("a participant")];
+        let head = &text[..text.find("[[participant]]").expect("a participant")];
         let tail = &text[text.find("[timeouts]").expect("timeouts")..];
         let schemas = SchemaSet::embedded().expect("schemas");
         let (sut, material) = Signer::generate("bench SUT").expect("keys");

@@ -358,30 +358,15 @@ async fn connection<H: Handler>(
 ) {
     let _ = stream.set_nodelay(true);
     match &options.tls {
-        None => {
-            serve_http(
-                TokioIo::new(stream),
-                peer,
-                handler,
-                options.clone(),
-                stopped,
-            )
-            .await
-        }
+        None => serve_http(TokioIo::new(stream), peer, handler, options.clone(), stopped).await,
         Some(tls) => {
             let acceptor = tokio_rustls::TlsAcceptor::from(tls.config.clone());
             match crate::security::tls::handshake(&acceptor, stream, peer, tls.handshake_timeout)
                 .await
             {
                 Ok(stream) => {
-                    serve_http(
-                        TokioIo::new(stream),
-                        peer,
-                        handler,
-                        options.clone(),
-                        stopped,
-                    )
-                    .await;
+                    serve_http(TokioIo::new(stream), peer, handler, options.clone(), stopped)
+                        .await;
                 }
                 Err(refusal) => {
                     tracing::info!(target: "tls", "{}: {refusal}", options.name);
@@ -591,10 +576,7 @@ mod tests {
             last: Mutex::new(None),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        (
-            Server::start(listener, echo.clone(), options).unwrap(),
-            echo,
-        )
+        (Server::start(listener, echo.clone(), options).unwrap(), echo)
     }
 
     /// Sends `raw` on a fresh connection and reads until the server closes it (at most 5 s).
@@ -643,18 +625,20 @@ mod tests {
             echo.last.lock().unwrap().as_ref().unwrap().body,
             Body::OverLimit { length: 100_000 }
         );
-        // Chunked (no Content-Length), read to its end as well.
-        let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
-            (0..10).map(|_| Ok(vec![b'y'; 50])).collect();
-        let r = client
-            .post(server.uri())
-            .body(reqwest::Body::wrap_stream(futures::stream::iter(chunks)))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.text().await.unwrap(), "POST / None None over 500");
         let r = client.post(server.uri()).body("ok").send().await.unwrap();
         assert_eq!(r.text().await.unwrap(), "POST / None None complete 2");
+        // Chunked (no Content-Length), read to its end as well: the connection stays open for
+        // the next request.
+        let mut raw = b"POST / HTTP/1.1\r\nhost: x\r\ntransfer-encoding: chunked\r\n\r\n".to_vec();
+        for _ in 0..10 {
+            raw.extend_from_slice(b"32\r\n");
+            raw.extend_from_slice(&[b'y'; 50]);
+            raw.extend_from_slice(b"\r\n");
+        }
+        raw.extend_from_slice(b"0\r\n\r\nPOST /next HTTP/1.1\r\nhost: x\r\ncontent-length: 2\r\nconnection: close\r\n\r\nok");
+        let out = exchange(server.local_addr(), &raw).await;
+        assert!(out.contains("POST / None None over 500"), "{out}");
+        assert!(out.contains("POST /next None None complete 2"), "{out}");
     }
 
     #[tokio::test]

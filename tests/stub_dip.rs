@@ -482,3 +482,138 @@ async fn the_rate_limit_and_the_outage_answer_before_any_check() {
     );
     assert_eq!(outcomes[3].0, Some(201));
 }
+
+/// Sends `head` and `body` on a fresh connection and reads the answer until the server closes
+/// the connection or 5 s pass; the status line and the answer's text.
+async fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> String {
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    let mut s = tokio::net::TcpStream::connect(addr).await.unwrap();
+    s.write_all(head.as_bytes()).await.unwrap();
+    s.write_all(body).await.unwrap();
+    let mut out = Vec::new();
+    let _ = tokio::time::timeout(
+        std::time::Duration::from_secs(5),
+        s.read_to_end(&mut out),
+    )
+    .await;
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+#[tokio::test]
+async fn the_ingress_answers_404_off_its_channels_413_over_the_limit_and_outlives_a_silent_client()
+{
+    let h = harness().await;
+    let base = h.stub.uri();
+    let client = reqwest::Client::new();
+    // Anything but a POST to /dip-channel/{interfaceID}: 404 with no body, nothing journaled.
+    for (m, path) in [
+        (reqwest::Method::GET, "/dip-channel/IF-031"),
+        (reqwest::Method::PUT, "/dip-channel/IF-031"),
+        (reqwest::Method::GET, "/"),
+        (reqwest::Method::POST, "/"),
+        (reqwest::Method::POST, "/dip-channel/"),
+        (reqwest::Method::POST, "/dip-channel/IF-031/extra"),
+        (reqwest::Method::POST, "/dip-channel//"),
+        (reqwest::Method::POST, "/other/IF-031"),
+    ] {
+        let r = client
+            .request(m.clone(), format!("{base}{path}"))
+            .header("x-api-key", KEY.unwrap())
+            .header("content-type", "application/json")
+            .body("[]")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 404, "{m} {path}");
+        assert!(r.bytes().await.unwrap().is_empty(), "{m} {path}");
+    }
+    h.stub.flush().await;
+    assert!(
+        h.journal
+            .all()
+            .iter()
+            .all(|e| e.direction != Direction::Ingress),
+        "a request off the channels was journaled"
+    );
+    // A trailing slash is still the channel: its checks run (no API key: 401).
+    let r = client
+        .post(format!("{base}/dip-channel/IF-031/"))
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    // Over the limit: 413 once the party is known, whether the length is announced or the
+    // body chunked; the journal says how long it was, and keeps none of it.
+    let limit = h.config.dip.max_body_bytes;
+    let (s, _) = post(&h, "IF-031", vec![b' '; limit + 1], "application/json", KEY).await;
+    assert_eq!(s, 413);
+    let (s, _) = post(&h, "IF-031", vec![b' '; limit], "application/json", KEY).await;
+    assert_eq!(s, 400, "a body at the limit is read and checked");
+    let (s, _) = post(&h, "IF-031", vec![b' '; limit + 1], "application/json", None).await;
+    assert_eq!(s, 401, "the API key is checked before the size");
+    let chunk = vec![b' '; 1000];
+    let mut chunked = Vec::new();
+    for _ in 0..=limit / 1000 {
+        chunked.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        chunked.extend_from_slice(&chunk);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let chunked_length = (limit / 1000 + 1) * 1000;
+    let answer = raw_exchange(
+        h.stub.address(),
+        &format!(
+            "POST /dip-channel/IF-031 HTTP/1.1\r\nhost: {}\r\nx-api-key: {}\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\nconnection: close\r\n\r\n",
+            h.stub.address(),
+            KEY.unwrap()
+        ),
+        &chunked,
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    h.stub.flush().await;
+    let refused: Vec<_> = h
+        .journal
+        .all()
+        .into_iter()
+        .filter(|e| e.status == Some(413))
+        .collect();
+    assert_eq!(refused.len(), 2);
+    for (e, length) in refused.iter().zip([limit + 1, chunked_length]) {
+        assert_eq!(
+            e.body,
+            mhhs_qual::journal::Body::Text(format!(
+                "[{length} bytes, over the limit of {limit}]"
+            ))
+        );
+        assert!(
+            e.verdicts.iter().any(|v| v.check == "l1"
+                && v.detail == format!("body of {length} bytes over the limit of {limit}")),
+            "{:?}",
+            e.verdicts
+        );
+    }
+
+    // A client that connects and sends nothing holds only its own connection: a submission
+    // made meanwhile is answered at once.
+    let silent = tokio::net::TcpStream::connect(h.stub.address())
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    let body = serde_json::to_vec(&json!([ms_app(
+        "2000056535971",
+        "S-IF-031-2300000001-SUP-20260321-40",
+        NOW
+    )]))
+    .unwrap();
+    let (s, v) = post(&h, "IF-031", body, "application/json", KEY).await;
+    assert_eq!(s, 201, "{v}");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(2),
+        "answered after {:?}",
+        started.elapsed()
+    );
+    drop(silent);
+}

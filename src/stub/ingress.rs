@@ -19,8 +19,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use tokio::sync::mpsc::UnboundedSender;
-use wiremock::matchers::{method, path_regex};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::limits::{Admission, Gate};
 use super::router::RouterHandle;
@@ -30,6 +28,7 @@ use crate::journal::{Body, Direction, Entry, Journal, Verdict};
 use crate::party::{Parties, Party};
 use crate::schema::{FindingKind, SchemaSet, rules};
 use crate::security::signature::{Presented, Verifier};
+use crate::serve::{Body as RequestBody, Handler, Method, Options, Request, Response, Server, Tls};
 
 /// How far in the future a sender timestamp may be.
 const FUTURE_SLACK_SECONDS: i64 = 5;
@@ -171,17 +170,12 @@ async fn recorder(
     }
 }
 
-/// The stub DIP's HTTP servers: wiremock serves each server from one thread, so the stub DIP
-/// runs one server per core on a shared port (`SO_REUSEPORT`), and the kernel spreads the
-/// participant's connections over them. They share every piece of state. wiremock has no TLS:
-/// over HTTPS a [`TlsFront`](crate::security::tls::TlsFront) terminates TLS on the
-/// participant's port and pipes the plaintext to the servers on loopback; a refused handshake
-/// (no client certificate, one from another CA, not TLS at all) is journaled.
+/// The stub DIP's HTTP server ([`crate::serve`]): one per listener, sharing every piece of
+/// state. Over HTTPS it terminates TLS itself; a refused handshake (no client certificate, one
+/// from another CA, not TLS at all) is journaled. Dropping it stops it.
 pub struct StubDip {
-    servers: Vec<MockServer>,
+    servers: Vec<Server>,
     shared: Arc<Shared>,
-    /// With TLS: the front the SUT connects to, piping plaintext to the servers.
-    front: Option<crate::security::tls::TlsFront>,
 }
 
 impl std::fmt::Debug for StubDip {
@@ -193,8 +187,12 @@ impl std::fmt::Debug for StubDip {
 }
 
 impl StubDip {
-    /// Starts the stub DIP on `listener` (bound by the caller, so that a port in use is
-    /// reported before anything runs).
+    /// Starts the stub DIP on `listeners` (bound by the caller, so that a port in use is
+    /// reported before anything runs; see [`StubDip::bind`]), on the current runtime.
+    #[expect(
+        clippy::unused_async,
+        reason = "started from async code only: it spawns on the current runtime"
+    )]
     pub async fn start(
         listeners: Vec<TcpListener>,
         config: Arc<Config>,
@@ -224,76 +222,49 @@ impl StubDip {
                 "http"
             },
         });
-        // With TLS the SUT's listener is the front's; the servers listen on loopback behind it.
-        let (front_listener, listeners) = match &tls {
-            Some(_) => {
-                let behind = Self::bind(SocketAddr::from(([127, 0, 0, 1], 0)))
-                    .expect("a loopback port for the servers behind TLS");
-                (listeners.into_iter().next(), behind)
+        let tls = tls.map(|config| {
+            let journal = shared.journal.clone();
+            Tls {
+                config,
+                handshake_timeout: crate::security::tls::DEFAULT_HANDSHAKE_TIMEOUT,
+                on_refused: Arc::new(move |r: crate::security::tls::Refusal| {
+                    let mut e = Entry::new(Direction::Note, "");
+                    e.from = Some("a client".into());
+                    e.outcome = r.to_string();
+                    e.verdicts.push(Verdict {
+                        check: "tls".into(),
+                        ok: false,
+                        detail: r.reason,
+                    });
+                    journal.record(e);
+                }),
             }
-            None => (None, listeners),
-        };
-        let mut servers = Vec::new();
-        for listener in listeners {
-            let server = MockServer::builder()
-                .listener(listener)
-                .disable_request_recording()
-                .start()
-                .await;
-            Mock::given(method("POST"))
-                .and(path_regex(r"^/dip-channel/[^/]+/?$"))
-                .respond_with(Ingress(shared.clone()))
-                .named("DIP ingress")
-                .mount(&server)
-                .await;
-            servers.push(server);
-        }
+        });
+        let ingress = Arc::new(Ingress(shared.clone()));
+        let servers: Vec<Server> = listeners
+            .into_iter()
+            .map(|listener| {
+                let mut options = Options::new("stub DIP");
+                options.tls.clone_from(&tls);
+                Server::start(listener, ingress.clone(), options)
+                    .expect("the stub DIP serves a bound listener on the current runtime")
+            })
+            .collect();
         assert!(
             !servers.is_empty(),
             "the stub DIP needs at least one listener"
         );
-        let front = match (tls, front_listener) {
-            (Some(config), Some(listener)) => {
-                let journal = shared.journal.clone();
-                let backend = *servers[0].address();
-                Some(
-                    crate::security::tls::TlsFront::start(listener, config, backend, move |r| {
-                        let mut e = Entry::new(Direction::Note, "");
-                        e.from = Some("a client".into());
-                        e.outcome = r.to_string();
-                        e.verdicts.push(Verdict {
-                            check: "tls".into(),
-                            ok: false,
-                            detail: r.reason,
-                        });
-                        journal.record(e);
-                    })
-                    .expect("the TLS front starts on a bound listener"),
-                )
-            }
-            _ => None,
-        };
-        Self {
-            servers,
-            shared,
-            front,
-        }
+        Self { servers, shared }
     }
 
     /// The base URL the SUT publishes to.
     pub fn uri(&self) -> String {
-        match &self.front {
-            Some(f) => format!("https://{}", f.local_addr()),
-            None => self.servers[0].uri(),
-        }
+        self.servers[0].uri()
     }
 
     /// The address the SUT connects to.
     pub fn address(&self) -> SocketAddr {
-        match &self.front {
-            Some(f) => f.local_addr(),
-            None => *self.servers[0].address(),
-        }
+        self.servers[0].local_addr()
     }
 
     /// Listeners for the stub DIP on `addr`: one per core (at most four), sharing the port.
@@ -405,31 +376,51 @@ impl Answer {
     }
 }
 
-impl Respond for Ingress {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+/// Whether `path` is a channel's: `/dip-channel/{interfaceID}`, a trailing `/` allowed.
+fn is_channel_path(path: &str) -> bool {
+    path.strip_prefix("/dip-channel/")
+        .map(|rest| rest.strip_suffix('/').unwrap_or(rest))
+        .is_some_and(|channel| !channel.is_empty() && !channel.contains('/'))
+}
+
+impl Handler for Ingress {
+    fn body_limit(&self, _: &Method, _: &str) -> usize {
+        self.0.config.dip.max_body_bytes
+    }
+
+    /// `POST /dip-channel/{interfaceID}` is a submission; anything else is answered `404`
+    /// with no body.
+    fn handle(&self, request: Request) -> Response {
+        if request.method != Method::POST || !is_channel_path(&request.path) {
+            return Response::new(404);
+        }
+        self.submission(&request)
+    }
+}
+
+impl Ingress {
+    fn submission(&self, request: &Request) -> Response {
         let started = Instant::now();
         let shared = &self.0;
-        let mut entry = Entry::new(Direction::Ingress, request.url.path().to_owned()).with_headers(
+        let mut entry = Entry::new(Direction::Ingress, request.path.clone()).with_headers(
             request
                 .headers
                 .iter()
                 .map(|(k, v)| (k.as_str(), v.to_str().unwrap_or("[not text]"))),
         );
-        // The body is parsed once; the checks borrow it and the journal keeps it.
-        let too_large = request.body.len() > shared.config.dip.max_body_bytes;
-        let parsed: Option<Value> = if too_large {
-            None
-        } else {
-            serde_json::from_slice(&request.body).ok()
+        // The body is parsed once; the checks borrow it and the journal keeps it. One over
+        // the limit was counted by the server, not kept.
+        let parsed: Option<Value> = match &request.body {
+            RequestBody::Complete(bytes) => serde_json::from_slice(bytes).ok(),
+            RequestBody::OverLimit { .. } => None,
         };
-        entry.body = match &parsed {
-            Some(_) => Body::Empty,
-            None if too_large => Body::Text(format!(
-                "[{} bytes, over the limit of {}]",
-                request.body.len(),
+        entry.body = match (&parsed, &request.body) {
+            (Some(_), _) => Body::Empty,
+            (None, RequestBody::OverLimit { length }) => Body::Text(format!(
+                "[{length} bytes, over the limit of {}]",
                 shared.config.dip.max_body_bytes
             )),
-            None => Body::from_bytes(&request.body),
+            (None, RequestBody::Complete(bytes)) => Body::from_bytes(bytes),
         };
         if let Some(body) = &parsed {
             entry.describe(body);
@@ -446,8 +437,7 @@ impl Respond for Ingress {
             }
         }
         let channel = request
-            .url
-            .path()
+            .path
             .trim_end_matches('/')
             .rsplit('/')
             .next()
@@ -491,14 +481,14 @@ impl Respond for Ingress {
                 });
             }
         }
-        let mut template = ResponseTemplate::new(answer.status);
+        let mut template = Response::new(answer.status);
         for (name, value) in &answer.headers {
-            template = template.insert_header(*name, value.as_str());
+            template = template.header(name, value);
         }
         let mut response = None;
         if !items.is_empty() {
             let bytes = standard_response_bytes(&items);
-            template = template.set_body_raw(bytes.clone(), "application/json");
+            template = template.body(bytes.clone(), "application/json");
             response = Some(bytes);
         }
         entry.status = Some(answer.status);
@@ -551,7 +541,7 @@ impl Shared {
         let key = request
             .headers
             .get("x-api-key")
-            .map(wiremock::http::HeaderValue::as_bytes);
+            .map(crate::serve::HeaderValue::as_bytes);
         let Some(party) = key.and_then(|k| self.parties.by_api_key(k)) else {
             let why = if key.is_none() {
                 "X-API-Key missing"
@@ -585,14 +575,13 @@ impl Shared {
                 return Answer::unavailable();
             }
         }
-        if request.body.len() > self.config.dip.max_body_bytes {
+        if let RequestBody::OverLimit { length } = request.body {
             return l1(
                 entry,
                 Answer::bare(
                     413,
                     format!(
-                        "body of {} bytes over the limit of {}",
-                        request.body.len(),
+                        "body of {length} bytes over the limit of {}",
                         self.config.dip.max_body_bytes
                     ),
                 ),
@@ -609,16 +598,16 @@ impl Shared {
             let url = format!(
                 "{}://{host}{}{}",
                 self.scheme,
-                request.url.path(),
+                request.path,
                 request
-                    .url
-                    .query()
+                    .query
+                    .as_deref()
                     .map(|q| format!("?{q}"))
                     .unwrap_or_default()
             );
             let presented = Presented::from_fn(header);
             let now = time::OffsetDateTime::now_utc();
-            match verifier.verify("POST", &url, &presented, &request.body, now) {
+            match verifier.verify("POST", &url, &presented, request.body.bytes(), now) {
                 Ok(v) => entry.verdicts.push(Verdict {
                     check: "signature".into(),
                     ok: true,
@@ -653,7 +642,7 @@ impl Shared {
             );
         }
         let Some(body) = parsed else {
-            let why = match serde_json::from_slice::<Value>(&request.body) {
+            let why = match serde_json::from_slice::<Value>(request.body.bytes()) {
                 Err(e) => format!("body is not JSON: {e}"),
                 Ok(_) => "body is not JSON".to_owned(),
             };

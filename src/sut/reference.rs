@@ -28,8 +28,6 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::sync::mpsc;
-use wiremock::matchers::{method, path_regex};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use super::behaviour::{Behaviour, Context, Loaded, PromptAnswer, Submission, for_role};
 use super::pacing::Pacer;
@@ -41,6 +39,7 @@ use crate::market::Mpan;
 use crate::prompt::{PromptError, PromptOutcome, PromptReply, Prompter};
 use crate::schema::SchemaSet;
 use crate::security::signature::{Leniency, Presented, Signer, Verifier};
+use crate::serve::{Handler, Method, Options, Request, Response, Server, Tls};
 
 /// A submission gives up after this many attempts, whatever the answers.
 const MAX_ATTEMPTS: u32 = 200;
@@ -55,6 +54,8 @@ const FIRST_BACKOFF: Duration = Duration::from_millis(50);
 const MAX_BACKOFF: Duration = Duration::from_secs(1);
 /// Under the fault `drops-reaction`, every this many reactions one is dropped.
 const DROP_EVERY: u64 = 1000;
+/// The largest delivery or prompt the webhook reads; a longer one is answered `413`.
+const BODY_LIMIT: usize = 32 * 1024 * 1024;
 
 /// Why a reference participant cannot be set up.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -195,9 +196,8 @@ fn counterparties_of(
 
 /// A running reference participant.
 pub struct Reference {
-    server: MockServer,
-    /// With TLS: the front deliveries arrive at.
-    front: Option<crate::security::tls::TlsFront>,
+    /// The webhook and prompt endpoint; dropping it stops them.
+    server: Server,
     inner: Arc<Inner>,
 }
 
@@ -236,6 +236,10 @@ struct Inner {
 impl Reference {
     /// Starts the webhook on `listener` (over TLS with `tls`); the submitter runs on the
     /// current tokio runtime.
+    #[expect(
+        clippy::unused_async,
+        reason = "started from async code only: it spawns on the current runtime"
+    )]
     pub async fn start(
         listener: TcpListener,
         settings: ReferenceSettings,
@@ -275,42 +279,14 @@ impl Reference {
             dropped: Mutex::new(Vec::new()),
         });
         tokio::spawn(submitter(inner.clone(), rx));
-        let (server_listener, front_listener) = match &tls {
-            Some(_) => (TcpListener::bind("127.0.0.1:0")?, Some(listener)),
-            None => (listener, None),
-        };
-        let server = MockServer::builder()
-            .listener(server_listener)
-            .disable_request_recording()
-            .start()
-            .await;
-        // Prompts first: every other POST, whatever its path, is a delivery to the webhook.
-        Mock::given(method("POST"))
-            .and(path_regex(r"^/prompt/[^/]+$"))
-            .respond_with(PromptEndpoint(inner.clone()))
-            .with_priority(1)
-            .named(format!("reference {} prompts", inner.settings.role))
-            .mount(&server)
-            .await;
-        Mock::given(method("POST"))
-            .respond_with(Webhook(inner.clone()))
-            .named(name)
-            .mount(&server)
-            .await;
-        let front = match (tls, front_listener) {
-            (Some(config), Some(l)) => Some(crate::security::tls::TlsFront::start(
-                l,
-                config,
-                *server.address(),
-                |r| tracing::warn!("reference participant: {r}"),
-            )?),
-            _ => None,
-        };
-        Ok(Self {
-            server,
-            front,
-            inner,
-        })
+        let mut options = Options::new(name);
+        options.tls = tls.map(|config| Tls {
+            config,
+            handshake_timeout: crate::security::tls::DEFAULT_HANDSHAKE_TIMEOUT,
+            on_refused: Arc::new(|r| tracing::warn!("reference participant: {r}")),
+        });
+        let server = Server::start(listener, Arc::new(Endpoints(inner.clone())), options)?;
+        Ok(Self { server, inner })
     }
 
     /// The webhook URL deliveries go to.
@@ -330,10 +306,7 @@ impl Reference {
     }
 
     fn base_url(&self) -> String {
-        match &self.front {
-            Some(f) => format!("https://{}", f.local_addr()),
-            None => self.server.uri(),
-        }
+        self.server.uri()
     }
 
     /// Asks the behaviour for the work of a prompt: its submissions are queued on the
@@ -367,49 +340,66 @@ impl Prompter for Reference {
     }
 }
 
-/// `POST /prompt/{action}`: 200 `{"outcome":"accepted"}` or `{"outcome":"declined",
-/// "reason":...}`, 422 `{"error":...}` for a refusal, 400 for a body that is not JSON.
-struct PromptEndpoint(Arc<Inner>);
+/// The webhook and the prompt endpoint: `POST /prompt/{action}` is a prompt, any other
+/// `POST` a delivery, whatever its path; anything else is answered `404` with no body.
+/// A body over [`BODY_LIMIT`] is answered `413`.
+struct Endpoints(Arc<Inner>);
 
-impl Respond for PromptEndpoint {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        let action = request
-            .url
-            .path()
+impl Handler for Endpoints {
+    fn body_limit(&self, _: &Method, _: &str) -> usize {
+        BODY_LIMIT
+    }
+
+    fn handle(&self, request: Request) -> Response {
+        if request.method != Method::POST {
+            return Response::new(404);
+        }
+        if let crate::serve::Body::OverLimit { .. } = request.body {
+            return Response::new(413);
+        }
+        match request
+            .path
             .strip_prefix("/prompt/")
-            .unwrap_or_default();
-        let input = match serde_json::from_slice::<Value>(&request.body) {
+            .filter(|a| !a.is_empty() && !a.contains('/'))
+        {
+            Some(action) => self.prompt(action, &request),
+            None => self.delivery(&request),
+        }
+    }
+}
+
+impl Endpoints {
+    /// `POST /prompt/{action}`: 200 `{"outcome":"accepted"}` or `{"outcome":"declined",
+    /// "reason":...}`, 422 `{"error":...}` for a refusal, 400 for a body that is not JSON.
+    fn prompt(&self, action: &str, request: &Request) -> Response {
+        let input = match serde_json::from_slice::<Value>(request.body.bytes()) {
             Ok(v) => v,
             Err(e) => {
-                return ResponseTemplate::new(400)
-                    .set_body_json(json!({"error": format!("the body is not JSON: {e}")}));
+                return Response::new(400)
+                    .json(&json!({"error": format!("the body is not JSON: {e}")}));
             }
         };
         match self.0.prompt(action, &input) {
             Ok(PromptReply {
                 outcome: PromptOutcome::Accepted,
                 ..
-            }) => ResponseTemplate::new(200).set_body_json(json!({"outcome": "accepted"})),
+            }) => Response::new(200).json(&json!({"outcome": "accepted"})),
             Ok(PromptReply {
                 outcome: PromptOutcome::Declined,
                 output,
-            }) => ResponseTemplate::new(200)
-                .set_body_json(json!({"outcome": "declined", "reason": output})),
-            Err(reason) => ResponseTemplate::new(422).set_body_json(json!({"error": reason})),
+            }) => Response::new(200).json(&json!({"outcome": "declined", "reason": output})),
+            Err(reason) => Response::new(422).json(&json!({"error": reason})),
         }
     }
-}
 
-struct Webhook(Arc<Inner>);
-
-impl Respond for Webhook {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
+    /// A delivery to the webhook, answered late under the fault `slow-ack`.
+    fn delivery(&self, request: &Request) -> Response {
         let inner = &self.0;
-        let template = inner.answer(request);
+        let response = inner.answer(request);
         if inner.has("slow-ack") {
-            template.set_delay(inner.settings.slow_ack)
+            response.delayed(inner.settings.slow_ack)
         } else {
-            template
+            response
         }
     }
 }
@@ -428,9 +418,9 @@ impl Inner {
         }
     }
 
-    fn answer(&self, request: &Request) -> ResponseTemplate {
+    fn answer(&self, request: &Request) -> Response {
         if !self.signature_ok(request) {
-            let body = serde_json::from_slice::<Value>(&request.body).unwrap_or(Value::Null);
+            let body = serde_json::from_slice::<Value>(request.body.bytes()).unwrap_or(Value::Null);
             if self.has("react-to-bad-signature") {
                 for p in payloads(&body) {
                     self.act(p);
@@ -438,7 +428,7 @@ impl Inner {
             }
             return self.respond(400, "RCP9999", &payloads(&body));
         }
-        let Ok(body) = serde_json::from_slice::<Value>(&request.body) else {
+        let Ok(body) = serde_json::from_slice::<Value>(request.body.bytes()) else {
             return if self.has("accept-non-json") {
                 self.respond(201, "RCP0000", &[])
             } else {
@@ -497,17 +487,13 @@ impl Inner {
                 .map(|v| v.to_str().unwrap_or_default())
         };
         let host = header("host").unwrap_or("localhost");
-        let url = format!(
-            "{}://{host}{}",
-            self.settings.webhook_scheme,
-            request.url.path()
-        );
+        let url = format!("{}://{host}{}", self.settings.webhook_scheme, request.path);
         verifier
             .verify_with(
                 "POST",
                 &url,
                 &Presented::from_fn(header),
-                &request.body,
+                request.body.bytes(),
                 time::OffsetDateTime::now_utc(),
                 self.lenient,
             )
@@ -632,7 +618,7 @@ impl Inner {
         self.jobs.send(submissions).is_ok()
     }
 
-    fn respond(&self, status: u16, code: &str, items: &[&Value]) -> ResponseTemplate {
+    fn respond(&self, status: u16, code: &str, items: &[&Value]) -> Response {
         let message = response_text(code);
         let mut out: Vec<ResponseItem> = items
             .iter()
@@ -660,7 +646,7 @@ impl Inner {
                 ..ResponseItem::default()
             });
         }
-        ResponseTemplate::new(status).set_body_json(standard_response(&out))
+        Response::new(status).json(&standard_response(&out))
     }
 
     /// The whole payload of a submission: the behaviour's blocks (and `R0`, when it gives one)
@@ -926,6 +912,9 @@ fn retry_after(headers: &reqwest::header::HeaderMap) -> Option<Duration> {
 #[cfg(test)]
 mod tests {
     use std::time::Instant;
+
+    use wiremock::matchers::method;
+    use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
     use super::*;
     use crate::sut::Fault;
@@ -1431,5 +1420,14 @@ mpid = "REGA"
         let (status, answer) =
             post(format!("{}/install-meter", reference.prompt_url()), "{}").await;
         assert_eq!((status, answer.get("messageArray")), (422, None));
+        // Anything but a POST is answered 404 with no body, wherever it goes.
+        let client = reqwest::Client::new();
+        for url in [reference.webhook_url(), format!("{}/fit-meter", reference.prompt_url())] {
+            for m in [reqwest::Method::GET, reqwest::Method::PUT] {
+                let r = client.request(m.clone(), &url).send().await.unwrap();
+                assert_eq!(r.status(), 404, "{m} {url}");
+                assert!(r.bytes().await.unwrap().is_empty(), "{m} {url}");
+            }
+        }
     }
 }
