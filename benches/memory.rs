@@ -100,14 +100,12 @@ async fn post(
                     return ok;
                 }
                 let b = body(i);
-                let signed = signer.sign("POST", &url, &b, time::OffsetDateTime::now_utc());
-                let mut request = client
-                    .post(&url)
-                    .header("content-type", "application/json");
+                let signature = signer.sign("POST", &url, &b, time::OffsetDateTime::now_utc());
+                let mut request = client.post(&url).header("content-type", "application/json");
                 if let Some(key) = api_key {
                     request = request.header("x-api-key", key);
                 }
-                for (name, value) in signed.headers() {
+                for (name, value) in signature.headers() {
                     request = request.header(name, value);
                 }
                 if let Ok(r) = request.body(b).send().await {

@@ -215,6 +215,7 @@ fn main() {
                         appointments: Arc::default(),
                         registry: Arc::default(),
                         journal: journal.clone(),
+                        sandbox: false,
                     }
                     .start()
                 });

@@ -150,14 +150,13 @@ impl Response {
     /// out, with a warning.
     #[must_use]
     pub fn header(mut self, name: &str, value: &str) -> Self {
-        match (
+        if let (Ok(n), Ok(v)) = (
             HeaderName::from_bytes(name.as_bytes()),
             HeaderValue::from_str(value),
         ) {
-            (Ok(n), Ok(v)) => {
-                self.headers.insert(n, v);
-            }
-            _ => tracing::warn!("serve: header {name:?} left out of an answer: not valid HTTP"),
+            self.headers.insert(n, v);
+        } else {
+            tracing::warn!("serve: header {name:?} left out of an answer: not valid HTTP");
         }
         self
     }
@@ -358,15 +357,30 @@ async fn connection<H: Handler>(
 ) {
     let _ = stream.set_nodelay(true);
     match &options.tls {
-        None => serve_http(TokioIo::new(stream), peer, handler, options.clone(), stopped).await,
+        None => {
+            serve_http(
+                TokioIo::new(stream),
+                peer,
+                handler,
+                options.clone(),
+                stopped,
+            )
+            .await;
+        }
         Some(tls) => {
             let acceptor = tokio_rustls::TlsAcceptor::from(tls.config.clone());
             match crate::security::tls::handshake(&acceptor, stream, peer, tls.handshake_timeout)
                 .await
             {
                 Ok(stream) => {
-                    serve_http(TokioIo::new(stream), peer, handler, options.clone(), stopped)
-                        .await;
+                    serve_http(
+                        TokioIo::new(stream),
+                        peer,
+                        handler,
+                        options.clone(),
+                        stopped,
+                    )
+                    .await;
                 }
                 Err(refusal) => {
                     tracing::info!(target: "tls", "{}: {refusal}", options.name);
@@ -576,7 +590,10 @@ mod tests {
             last: Mutex::new(None),
         });
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        (Server::start(listener, echo.clone(), options).unwrap(), echo)
+        (
+            Server::start(listener, echo.clone(), options).unwrap(),
+            echo,
+        )
     }
 
     /// Sends `raw` on a fresh connection and reads until the server closes it (at most 5 s).

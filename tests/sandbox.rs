@@ -7,6 +7,7 @@
 mod common;
 
 use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -52,7 +53,8 @@ quiet = "400ms"
             toml_path(&k.dip_signing.1),
         );
         for ((role, id, mpid, key), port) in SYSTEMS.iter().zip(webhooks) {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 r#"[[participant]]
 role = "{role}"
 dip_id = "{id}"
@@ -63,7 +65,7 @@ certificate = {}
 prompts = ["{exe}", "prompt", "--url", "http://127.0.0.1:{port}/prompt"]
 "#,
                 toml_path(&k.sut_signing.0)
-            ));
+            );
         }
         for (role, id, mpid) in [
             ("REGS", "2200000001", "REGA"),
@@ -73,9 +75,10 @@ prompts = ["{exe}", "prompt", "--url", "http://127.0.0.1:{port}/prompt"]
             ("MSS", "1200000001", "MSSA"),
             ("SDS", "1400000001", "SDSA"),
         ] {
-            text.push_str(&format!(
+            let _ = write!(
+                text,
                 "[[counterparty]]\nrole = \"{role}\"\ndip_id = \"{id}\"\nmpid = \"{mpid}\"\n"
-            ));
+            );
         }
         let config = dir.path().join("sandbox.toml");
         std::fs::write(&config, text).unwrap();
@@ -669,7 +672,9 @@ async fn a_full_journal_database_stops_the_sandbox_accepting() {
         SandboxOptions {
             database: dir.path().join("full.db"),
             listen: "127.0.0.1:0".parse().unwrap(),
-            systems: mhhs_qual::session::SystemUnderTest::Reference(Default::default()),
+            systems: mhhs_qual::session::SystemUnderTest::Reference(
+                std::collections::HashSet::new(),
+            ),
             schemas_dir: None,
             stubs_dir: None,
             retain: false,

@@ -491,11 +491,7 @@ async fn raw_exchange(addr: std::net::SocketAddr, head: &str, body: &[u8]) -> St
     s.write_all(head.as_bytes()).await.unwrap();
     s.write_all(body).await.unwrap();
     let mut out = Vec::new();
-    let _ = tokio::time::timeout(
-        std::time::Duration::from_secs(5),
-        s.read_to_end(&mut out),
-    )
-    .await;
+    let _ = tokio::time::timeout(std::time::Duration::from_secs(5), s.read_to_end(&mut out)).await;
     String::from_utf8_lossy(&out).into_owned()
 }
 
@@ -551,7 +547,14 @@ async fn the_ingress_answers_404_off_its_channels_413_over_the_limit_and_outlive
     assert_eq!(s, 413);
     let (s, _) = post(&h, "IF-031", vec![b' '; limit], "application/json", KEY).await;
     assert_eq!(s, 400, "a body at the limit is read and checked");
-    let (s, _) = post(&h, "IF-031", vec![b' '; limit + 1], "application/json", None).await;
+    let (s, _) = post(
+        &h,
+        "IF-031",
+        vec![b' '; limit + 1],
+        "application/json",
+        None,
+    )
+    .await;
     assert_eq!(s, 401, "the API key is checked before the size");
     let chunk = vec![b' '; 1000];
     let mut chunked = Vec::new();
@@ -584,9 +587,7 @@ async fn the_ingress_answers_404_off_its_channels_413_over_the_limit_and_outlive
     for (e, length) in refused.iter().zip([limit + 1, chunked_length]) {
         assert_eq!(
             e.body,
-            mhhs_qual::journal::Body::Text(format!(
-                "[{length} bytes, over the limit of {limit}]"
-            ))
+            mhhs_qual::journal::Body::Text(format!("[{length} bytes, over the limit of {limit}]"))
         );
         assert!(
             e.verdicts.iter().any(|v| v.check == "l1"

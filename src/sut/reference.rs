@@ -1422,7 +1422,10 @@ mpid = "REGA"
         assert_eq!((status, answer.get("messageArray")), (422, None));
         // Anything but a POST is answered 404 with no body, wherever it goes.
         let client = reqwest::Client::new();
-        for url in [reference.webhook_url(), format!("{}/fit-meter", reference.prompt_url())] {
+        for url in [
+            reference.webhook_url(),
+            format!("{}/fit-meter", reference.prompt_url()),
+        ] {
             for m in [reqwest::Method::GET, reqwest::Method::PUT] {
                 let r = client.request(m.clone(), &url).send().await.unwrap();
                 assert_eq!(r.status(), 404, "{m} {url}");
