@@ -80,7 +80,7 @@ fn no_scenario_selected_is_not_a_pass() {
     assert_eq!(o.status.code(), Some(2));
     assert!(
         text(&o).contains(
-            "unknown pack \"nosuchpack\"; shipped packs: ads, ldso, migration, msa, mss, sds, supplier, umsds, umso"
+            "unknown pack \"nosuchpack\"; shipped packs: ads, e2e, ldso, migration, msa, mss, sds, supplier, umsds, umso"
         ),
         "{}",
         text(&o)
