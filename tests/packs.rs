@@ -55,6 +55,15 @@ fn the_shipped_packs_are_listed_from_their_manifests() {
                 "features/qualification/ads/"
             ],
             vec![
+                "e2e",
+                "E2E",
+                "4",
+                "scenarios",
+                "features/e2e/",
+                "(alias",
+                "sandbox)"
+            ],
+            vec![
                 "ldso",
                 "LDSO",
                 "68",

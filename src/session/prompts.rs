@@ -29,7 +29,7 @@ impl Session {
         };
         let Some(prompter) = prompter else {
             return Err(StepFailure::setup(format!(
-                "this scenario prompts {} ({action}), and {} has no prompt command for it: add `[prompts] command = [...]` to the configuration (CONTRACT-ROLES.md §6.7), or deselect the scenarios tagged @prompted with --tags \"not @prompted\"",
+                "this scenario prompts {} ({action}), and {} has no prompt command: add `[prompts] command = [...]` to the configuration (CONTRACT-ROLES.md §6.7), or deselect the scenarios tagged @prompted with --tags \"not @prompted\"",
                 me.label(),
                 self.harness.config.source
             )));
