@@ -90,7 +90,7 @@ mod tests {
     fn the_shipped_sections_name_every_contract_id_once() {
         let ids: Vec<String> = sections().into_iter().map(|s| s.id).collect();
         let mut expected = Vec::new();
-        for (letter, n) in [('G', 7), ('S', 7), ('M', 8), ('D', 9), ('L', 4)] {
+        for (letter, n) in [('G', 7), ('S', 7), ('M', 8), ('D', 9), ('L', 4), ('E', 7)] {
             expected.extend((1..=n).map(|i| format!("{letter}{i}")));
         }
         assert_eq!(ids, expected);

@@ -1047,7 +1047,7 @@ mod tests {
             assert_eq!(vocabulary_problem(ok, &declared), None, "{ok}");
         }
         assert!(vocabulary_problem("S9", &declared).unwrap().starts_with(
-            "@S9 is not a contract section (the contract ids are G1-G7, S1-S7, M1-M8, D1-D9, L1-L4;"
+            "@S9 is not a contract section (the contract ids are G1-G7, S1-S7, M1-M8, D1-D9, L1-L4, E1-E7;"
         ));
         assert!(
             vocabulary_problem("promted", &declared)
