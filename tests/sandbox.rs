@@ -326,6 +326,15 @@ fn wait_journal(s: &Setup, limit: Duration, done: impl Fn(&[Value]) -> bool) -> 
     }
 }
 
+/// Waits (at most 20 s) until the sandbox holds `n` messages.
+fn wait_held(s: &Setup, n: u64) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while status(s.live).unwrap()["held"].as_u64().unwrap_or_default() < n {
+        assert!(Instant::now() < deadline, "not held: {:?}", status(s.live));
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
 /// How many times each MPAN's `interface`/`event` was delivered to `to` and taken (201).
 fn taken(journal: &[Value], to: &str, interface: &str, event: &str) -> BTreeMap<String, usize> {
     let mut out = BTreeMap::new();
@@ -404,15 +413,7 @@ fn a_metering_service_down_mid_flow_gets_every_message_once_after_its_restart() 
         assert!(out.status.success(), "{}", text(&out));
     }
     // Each request to the metering service is tried, then held.
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while status(s.live).unwrap()["held"].as_u64().unwrap_or_default() < 3 {
-        assert!(
-            Instant::now() < deadline,
-            "nothing held: {:?}",
-            status(s.live)
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_held(&s, 3);
     let _mss = s.reference(1, &[]);
     assert_eq!(post(s.live, "/redeliver?to=1200000009"), 202);
     let journal = wait_journal(&s, Duration::from_secs(20), |j| {
@@ -452,15 +453,7 @@ fn a_sandbox_killed_mid_flow_delivers_what_it_held_on_the_same_database() {
         let out = s.send_gain(m);
         assert!(out.status.success(), "{}", text(&out));
     }
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while status(s.live).unwrap()["held"].as_u64().unwrap_or_default() < 3 {
-        assert!(
-            Instant::now() < deadline,
-            "nothing held: {:?}",
-            status(s.live)
-        );
-        std::thread::sleep(Duration::from_millis(200));
-    }
+    wait_held(&s, 3);
     let before = s.journal();
     sandbox.kill();
     let _mss = s.reference(1, &[]);

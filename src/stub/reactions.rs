@@ -160,23 +160,7 @@ pub struct Reactions(pub Vec<Reaction>);
 impl Reactions {
     /// From `DIR/counterparties.toml`, or the shipped one, checked against `schemas`.
     pub fn load(dir: Option<&Path>, schemas: &SchemaSet) -> Result<Self, ReactionError> {
-        let (name, text) = match dir {
-            Some(d) => {
-                let path = d.join("counterparties.toml");
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| ReactionError::Read {
-                        path: path.display().to_string(),
-                        source,
-                    })?;
-                (path.display().to_string(), text)
-            }
-            None => (
-                "stubs/counterparties.toml".to_owned(),
-                embedded::file("stubs/counterparties.toml")
-                    .unwrap_or_default()
-                    .to_owned(),
-            ),
-        };
+        let (name, text) = stub_file(dir, "counterparties.toml")?;
         Self::parse(&name, &text, schemas)
     }
 
@@ -185,23 +169,7 @@ impl Reactions {
     /// Service asking the proposed services, publishing changes of supplier, and so on.
     pub fn load_sandbox(dir: Option<&Path>, schemas: &SchemaSet) -> Result<Self, ReactionError> {
         let mut out = Self::load(dir, schemas)?;
-        let (name, text) = match dir {
-            Some(d) => {
-                let path = d.join("sandbox.toml");
-                let text =
-                    std::fs::read_to_string(&path).map_err(|source| ReactionError::Read {
-                        path: path.display().to_string(),
-                        source,
-                    })?;
-                (path.display().to_string(), text)
-            }
-            None => (
-                "stubs/sandbox.toml".to_owned(),
-                embedded::file("stubs/sandbox.toml")
-                    .unwrap_or_default()
-                    .to_owned(),
-            ),
-        };
+        let (name, text) = stub_file(dir, "sandbox.toml")?;
         out.0.extend(Self::parse(&name, &text, schemas)?.0);
         Ok(out)
     }
@@ -239,6 +207,25 @@ impl Reactions {
         self.0
             .iter()
             .filter(move |r| r.answers(role, interface, event, payload, verdicts))
+    }
+}
+
+/// The name and text of `DIR/file`, or of the shipped `stubs/file`.
+fn stub_file(dir: Option<&Path>, file: &str) -> Result<(String, String), ReactionError> {
+    match dir {
+        Some(d) => {
+            let path = d.join(file);
+            let text = std::fs::read_to_string(&path).map_err(|source| ReactionError::Read {
+                path: path.display().to_string(),
+                source,
+            })?;
+            Ok((path.display().to_string(), text))
+        }
+        None => {
+            let name = format!("stubs/{file}");
+            let text = embedded::file(&name).unwrap_or_default().to_owned();
+            Ok((name, text))
+        }
     }
 }
 
