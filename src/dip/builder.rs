@@ -220,3 +220,54 @@ pub fn css_registration_id() -> String {
         fastrand::u64(..0x1_0000_0000_0000)
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn builder(with_distributor: bool) -> Builder {
+        let text = crate::embedded::file("config/reference.toml").expect("shipped");
+        let (mut config, _) =
+            crate::config::load_str(text, "config/reference.toml", Vec::new()).unwrap();
+        if !with_distributor {
+            config.participants.retain(|p| p.role != "LDSO");
+        }
+        Builder {
+            templates: Templates::default(),
+            schemas: SchemaSet::embedded().unwrap(),
+            config: Arc::new(config),
+            ids: Arc::new(Ids::new()),
+        }
+    }
+
+    fn build(b: &Builder, interface: &str, event: &str) -> Value {
+        let from = b.config.counterparty("REGS").unwrap().clone();
+        let subject = Subject {
+            mpan: "2000056535971".into(),
+            segment: Segment::Smart,
+        };
+        let vars = b.vars(&from, &subject);
+        b.payload(&from, interface, event, &subject, vars).unwrap()
+    }
+
+    #[test]
+    fn a_distributor_participant_is_named_the_distributor_of_every_mpan() {
+        let b = builder(true);
+        let p = build(&b, "IF-008", "[EnergisationStatusChange]");
+        assert_eq!(
+            p["CommonBlock"]["M0"],
+            json!({"MPANCore": "2000056535971", "distributorDIPID": "2500000009", "GSPGroupID": "_H"})
+        );
+        // A relationship names the scenario's MPAN as its principal one, in M1 and not M0.
+        let p = build(&b, "IF-020", "[RelatedCreate]");
+        assert_eq!(
+            p["CommonBlock"]["M1"],
+            json!({"principalMPAN": "2000056535971", "distributorDIPID": "2500000009", "GSPGroupID": "_H"})
+        );
+        assert!(p["CommonBlock"].get("M0").is_none());
+        assert!(b.schemas.check_payload(&p, "").is_empty(), "{p}");
+        // Without one, the harness's own DIP ID of the MPAN's distributor.
+        let p = build(&builder(false), "IF-008", "[EnergisationStatusChange]");
+        assert_eq!(p["CommonBlock"]["M0"]["distributorDIPID"], "2500000020");
+    }
+}

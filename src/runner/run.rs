@@ -725,8 +725,8 @@ fn keep_shard(features: &mut Features, packs: &[Pack], shard: Shard) {
 }
 
 /// Where the packs do not fit the configuration: each qualifies the role of its first
-/// participant, and it has the counterparties, the reactions and the test data they need. `Err` when the
-/// schemas or the reactions themselves do not load.
+/// participant, and it has the counterparties, the reactions and the test data they need.
+/// `Err` when the schemas or the reactions themselves do not load.
 fn pack_problems(
     packs: &[Pack],
     config: &config::Config,
