@@ -212,21 +212,17 @@ impl Reactions {
 
 /// The name and text of `DIR/file`, or of the shipped `stubs/file`.
 fn stub_file(dir: Option<&Path>, file: &str) -> Result<(String, String), ReactionError> {
-    match dir {
-        Some(d) => {
-            let path = d.join(file);
-            let text = std::fs::read_to_string(&path).map_err(|source| ReactionError::Read {
-                path: path.display().to_string(),
-                source,
-            })?;
-            Ok((path.display().to_string(), text))
-        }
-        None => {
-            let name = format!("stubs/{file}");
-            let text = embedded::file(&name).unwrap_or_default().to_owned();
-            Ok((name, text))
-        }
-    }
+    let Some(d) = dir else {
+        let name = format!("stubs/{file}");
+        let text = embedded::file(&name).unwrap_or_default().to_owned();
+        return Ok((name, text));
+    };
+    let path = d.join(file);
+    let text = std::fs::read_to_string(&path).map_err(|source| ReactionError::Read {
+        path: path.display().to_string(),
+        source,
+    })?;
+    Ok((path.display().to_string(), text))
 }
 
 /// The pointer of a `${request:/pointer}` recipient, `None` for a literal DIP ID.
